@@ -1,0 +1,3 @@
+from customer_scoring.cli import main
+
+main()

@@ -1,0 +1,346 @@
+"""Deterministic, vectorised demo data for the warehouse.
+
+Writes the raw files that the dbt sources read (Parquet, one file per table):
+
+- ``customers.parquet``      CRM export: B2C and B2B customers, with PII (email) that
+                              staging drops, and a few internal test accounts.
+- ``products.parquet``       catalogue: products in categories with a list price.
+- ``transactions.parquet``   order lines in the bring-your-own shape
+                              (customer_id, order_id, ordered_at, amount, currency, status,
+                              plus product_id, line_number, quantity).
+- ``exchange_rates.parquet`` daily rates from each order currency to EUR.
+
+How purchases are drawn (so scores have something real to find):
+
+- each buyer's first order is on their signup day; repeat orders follow a Poisson process
+  whose rate is Gamma-distributed across customers (heterogeneous purchase rates);
+- each buyer stays active for an exponentially distributed time, then stops buying
+  (customers who stop buying, as in the buy-till-you-die models);
+- order days follow a seasonal profile (growth, weekends, November–December peak,
+  summer dip), drawn by inverse CDF so no loop runs over orders;
+- spend is heavy-tailed: log-normal list prices, Gamma basket sizes, B2B bulk buying;
+- a few orders are cancelled, some lines are returned in full or refunded in part
+  (an extra row with status ``returned``/``refunded`` and the amount deducted).
+
+Dirty rows, a small realistic share, for the input guards to catch: exact duplicate rows,
+missing customer and order ids, zero and negative amounts, orders dated in the future,
+and test accounts. The history ends the day before the as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+REPORTING_CURRENCY = "EUR"
+
+# country -> (currency, share of customers, regions)
+COUNTRIES = {
+    "FR": ("EUR", 0.46, ["Ile-de-France", "Auvergne-Rhone-Alpes", "Occitanie", "Hauts-de-France",
+                         "Nouvelle-Aquitaine", "Grand Est", "Bretagne", "Provence-Alpes-Cote d'Azur"]),
+    "BE": ("EUR", 0.08, ["Brussels", "Flanders", "Wallonia"]),
+    "DE": ("EUR", 0.14, ["Bavaria", "Berlin", "Hamburg", "North Rhine-Westphalia"]),
+    "GB": ("GBP", 0.14, ["London", "North West", "Scotland", "South East"]),
+    "CH": ("CHF", 0.06, ["Geneva", "Vaud", "Zurich"]),
+    "US": ("USD", 0.12, ["California", "New York", "Texas", "Illinois"]),
+}
+# currency -> (EUR per unit at the start of history, daily volatility)
+CURRENCIES = {"EUR": (1.0, 0.0), "GBP": (1.17, 0.003), "USD": (0.92, 0.004), "CHF": (1.04, 0.003)}
+
+CATEGORIES = {  # category -> (median list price in EUR, share of the catalogue)
+    "Books": (18.0, 0.16), "Music": (15.0, 0.08), "Stationery": (9.0, 0.10),
+    "Home": (45.0, 0.14), "Kitchen": (35.0, 0.10), "Garden": (60.0, 0.07),
+    "Electronics": (180.0, 0.12), "Fashion": (55.0, 0.13), "Beauty": (25.0, 0.06),
+    "Toys": (30.0, 0.04),
+}
+TOWN_SIZES = ["rural", "small town", "medium city", "large city", "metropolis"]
+HOUSING = ["house", "apartment"]
+CHANNELS = ["organic search", "paid search", "social", "email", "referral", "marketplace",
+            "retail store", "direct"]
+SECTORS = ["retail", "hospitality", "education", "health", "manufacturing", "public sector",
+           "professional services", "technology"]
+COMPANY_SIZES = ["1-9", "10-49", "50-249", "250+"]
+TEST_DOMAINS = ["example.com", "test.local"]
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    customers: int = 50_000
+    years: float = 3.0
+    as_of: dt.date = field(default_factory=dt.date.today)
+    seed: int = 42
+    orders_per_customer: float = 10.0  # mean over all customers, before data defects
+    b2b_share: float = 0.15
+    never_bought_share: float = 0.06  # signed up, no order yet
+    dirty_share: float = 0.006  # share of transaction rows touched by defects, all kinds
+
+
+@dataclass
+class DemoSummary:
+    out_dir: Path
+    rows: dict[str, int]
+    history_start: dt.date
+    history_end: dt.date
+    seconds: float
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{name}: {count:,}" for name, count in self.rows.items())
+        return (f"demo data in {self.out_dir} ({self.history_start} .. {self.history_end}), "
+                f"{parts}; {self.seconds:.1f} s")
+
+
+def _day_weights(start: dt.date, days: int) -> np.ndarray:
+    """Relative order intensity of each day: growth, weekly and yearly seasonality."""
+    dates = np.arange(np.datetime64(start), np.datetime64(start) + days)
+    day_of_year = (dates - dates.astype("datetime64[Y]")).astype(int)
+    weekday = (dates.astype(int) + 3) % 7  # 1970-01-01 was a Thursday: Monday = 0
+    growth = 1.0 + 0.3 * np.arange(days) / max(days, 1)
+    weekend = np.where(weekday >= 5, 1.15, 1.0)
+    peak = 1.0 + 0.8 * np.exp(-(((day_of_year - 335) / 18.0) ** 2))  # early December
+    january_sales = 1.0 + 0.25 * np.exp(-(((day_of_year - 12) / 8.0) ** 2))
+    summer_dip = 1.0 - 0.2 * np.exp(-(((day_of_year - 222) / 15.0) ** 2))  # mid August
+    return growth * weekend * peak * january_sales * summer_dip
+
+
+def _pick(rng: np.random.Generator, values: list, size: int, p=None) -> np.ndarray:
+    return np.asarray(values, dtype=object)[rng.choice(len(values), size=size, p=p)]
+
+
+def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
+    """Zero-padded string ids, built in Arrow rather than a Python loop."""
+    import pyarrow.compute as pc
+
+    digits = pc.utf8_lpad(pc.cast(pa.array(numbers, type=pa.int64()), pa.string()), width, "0")
+    return pc.binary_join_element_wise(pa.scalar(prefix), digits, "")
+
+
+def _with_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
+    """``values`` with nulls where ``mask`` is true."""
+    import pyarrow.compute as pc
+
+    return pc.if_else(pa.array(mask), pa.scalar(None, values.type), values)
+
+
+def _customers(rng: np.random.Generator, cfg: DemoConfig, history_days: int):
+    n = cfg.customers
+    # signups accelerate over time (density grows like t^0.6)
+    signup_day = np.floor(history_days * rng.random(n) ** (1 / 1.6)).astype(np.int64)
+    signup_day = np.minimum(signup_day, history_days - 1)
+    country_codes = list(COUNTRIES)
+    country_idx = rng.choice(len(country_codes), size=n,
+                             p=[COUNTRIES[c][1] for c in country_codes])
+    country = np.asarray(country_codes, dtype=object)[country_idx]
+    currency = np.asarray([COUNTRIES[c][0] for c in country_codes], dtype=object)[country_idx]
+    region = np.empty(n, dtype=object)
+    for i, code in enumerate(country_codes):
+        mask = country_idx == i
+        region[mask] = _pick(rng, COUNTRIES[code][2], int(mask.sum()))
+    is_b2b = rng.random(n) < cfg.b2b_share
+    gender = _pick(rng, ["F", "M", "X", None], n, p=[0.49, 0.46, 0.01, 0.04])
+    birth_year = (cfg.as_of.year - np.clip(rng.normal(43, 14, n), 18, 90)).astype(np.int64)
+    sector = _pick(rng, SECTORS, n)
+    size_idx = rng.choice(len(COMPANY_SIZES), size=n, p=[0.45, 0.3, 0.17, 0.08])
+    company_size = np.asarray(COMPANY_SIZES, dtype=object)[size_idx]
+    low, high = np.array([1, 10, 50, 250]), np.array([9, 49, 249, 5000])
+    headcount = (low[size_idx] + rng.random(n) * (high[size_idx] - low[size_idx])).astype(np.int64)
+    numbers = np.arange(1, n + 1)
+    emails = _ids("customer", numbers, 7).to_numpy(zero_copy_only=False).astype(object)
+    domains = _pick(rng, ["mail.example.org", "post.example.net", "inbox.example.fr"], n)
+    is_test = rng.random(n) < 0.002
+    domains[is_test] = _pick(rng, TEST_DOMAINS, int(is_test.sum()))
+    emails = emails + "@" + domains
+    start = np.datetime64(cfg.as_of) - history_days
+    signup_at = (start + signup_day).astype("datetime64[s]") + rng.integers(0, 86_400, n)
+    table = pa.table({
+        "customer_id": _ids("C", numbers, 7),
+        "email": pa.array(emails, type=pa.string()),
+        "customer_type": pa.array(np.where(is_b2b, "B2B", "B2C").astype(object), pa.string()),
+        "gender": pa.array(np.where(is_b2b, None, gender), pa.string()),
+        "birth_year": pa.array(birth_year, mask=is_b2b),
+        "country": pa.array(country, pa.string()),
+        "region": pa.array(region, pa.string()),
+        "town_size": pa.array(_pick(rng, TOWN_SIZES, n, p=[0.2, 0.25, 0.25, 0.2, 0.1]),
+                              pa.string()),
+        "housing_type": pa.array(np.where(is_b2b, None, _pick(rng, HOUSING, n, p=[0.55, 0.45])),
+                                 pa.string()),
+        "company_sector": pa.array(np.where(is_b2b, sector, None), pa.string()),
+        "company_size": pa.array(np.where(is_b2b, company_size, None), pa.string()),
+        "company_headcount": pa.array(headcount, mask=~is_b2b),
+        "acquisition_channel": pa.array(_pick(rng, CHANNELS, n), pa.string()),
+        "signed_up_at": pa.array(signup_at),
+        "email_opt_in": pa.array(rng.random(n) < 0.62),
+        "profiling_consent": pa.array(rng.random(n) < 0.71),
+    })
+    return table, signup_day, is_b2b, currency
+
+
+def _products(rng: np.random.Generator) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    names = list(CATEGORIES)
+    per_category = np.maximum(1, np.round(np.array([CATEGORIES[c][1] for c in names]) * 400))
+    category = np.repeat(np.asarray(names, dtype=object), per_category.astype(int))
+    median = np.repeat(np.array([CATEGORIES[c][0] for c in names]), per_category.astype(int))
+    count = len(category)
+    price = np.round(median * rng.lognormal(0.0, 0.6, count), 2)
+    price = np.maximum(price, 0.99)
+    popularity = 1.0 / np.arange(1, count + 1) ** 0.9
+    popularity = rng.permutation(popularity)
+    popularity /= popularity.sum()
+    table = pa.table({
+        "product_id": _ids("P", np.arange(1, count + 1), 5),
+        "product_name": pa.array([f"{c} item {i + 1}" for i, c in enumerate(category)]),
+        "category": pa.array(category, pa.string()),
+        "list_price": pa.array(price),
+    })
+    return table, price, popularity
+
+
+def _exchange_rates(rng: np.random.Generator, start: np.datetime64, days: int):
+    """Daily rates (EUR per unit) as geometric random walks, one per currency."""
+    frames, walks = [], {}
+    dates = (start + np.arange(days)).astype("datetime64[D]")
+    for code, (base, vol) in CURRENCIES.items():
+        if code == REPORTING_CURRENCY:
+            walk = np.ones(days)
+        else:
+            walk = base * np.exp(np.cumsum(rng.normal(0, vol, days)))
+        walks[code] = np.round(walk, 6)
+        if code != REPORTING_CURRENCY:
+            frames.append(pa.table({
+                "rate_date": pa.array(dates),
+                "from_currency": pa.array(np.full(days, code, dtype=object), pa.string()),
+                "to_currency": pa.array(np.full(days, REPORTING_CURRENCY, dtype=object),
+                                        pa.string()),
+                "rate": pa.array(walks[code]),
+            }))
+    return pa.concat_tables(frames), walks
+
+
+def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummary:
+    """Generate the demo files into ``out_dir``; same config and seed, same bytes of data."""
+    started = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if cfg.customers < 1 or cfg.years <= 0:
+        raise ValueError("customers must be at least 1 and years above 0")
+    rng = np.random.default_rng(cfg.seed)
+    history_days = max(int(round(cfg.years * 365.25)), 2)
+    start = np.datetime64(cfg.as_of) - history_days  # last day of history: as_of - 1
+
+    customers, signup_day, is_b2b, currency = _customers(rng, cfg, history_days)
+    products, price, popularity = _products(rng)
+    rates, walks = _exchange_rates(rng, start, history_days)
+    progress(f"  customers {customers.num_rows:,}, products {products.num_rows:,}")
+
+    # --- purchase process -------------------------------------------------------------
+    n = cfg.customers
+    buys = rng.random(n) >= cfg.never_bought_share
+    rate = rng.gamma(shape=0.8, scale=1.0, size=n) * np.where(is_b2b, 1.6, 1.0)
+    lifetime = rng.exponential(scale=1.6 * 365.25, size=n)
+    active_end = np.minimum(signup_day + lifetime, history_days - 1e-9)
+    active_days = np.maximum(active_end - signup_day, 0.0)
+    exposure = np.where(buys, rate * active_days, 0.0)
+    repeat_target = max(cfg.orders_per_customer * n - buys.sum(), 0.0)
+    scale = repeat_target / exposure.sum() if exposure.sum() > 0 else 0.0
+    repeats = rng.poisson(exposure * scale)
+    orders_per = np.where(buys, 1 + repeats, 0)
+    total_orders = int(orders_per.sum())
+    order_customer = np.repeat(np.arange(n), orders_per)
+
+    weights = _day_weights(start.astype(dt.date), history_days)
+    cdf = np.concatenate([[0.0], np.cumsum(weights)])
+    first_of_customer = np.concatenate([[0], np.cumsum(orders_per)[:-1]])
+    is_first = np.zeros(total_orders, dtype=bool)
+    is_first[first_of_customer[buys]] = True
+    # inverse-CDF draw of repeat-order days inside each customer's active window
+    lo = np.interp(signup_day[order_customer], np.arange(history_days + 1), cdf)
+    hi = np.interp(active_end[order_customer], np.arange(history_days + 1), cdf)
+    target = lo + rng.random(total_orders) * (hi - lo)
+    order_day = np.searchsorted(cdf, target, side="right") - 1
+    order_day = np.clip(order_day, 0, history_days - 1)
+    order_day = np.where(is_first, signup_day[order_customer], order_day)
+    seconds = rng.integers(7 * 3600, 23 * 3600, total_orders)
+    # order ids follow time, as a shop's sequence would
+    order_sort = np.lexsort((seconds, order_day))
+    order_customer, order_day, seconds = (order_customer[order_sort], order_day[order_sort],
+                                          seconds[order_sort])
+    progress(f"  orders {total_orders:,}")
+
+    # --- lines --------------------------------------------------------------------------
+    lines_per = 1 + rng.poisson(np.where(is_b2b[order_customer], 1.5, 0.6))
+    line_order = np.repeat(np.arange(total_orders), lines_per)
+    line_number = np.arange(len(line_order)) - np.repeat(np.cumsum(lines_per) - lines_per,
+                                                          lines_per) + 1
+    line_customer = order_customer[line_order]
+    product = rng.choice(len(price), size=len(line_order), p=popularity)
+    basket = rng.gamma(0.5, 0.8, n) * np.where(is_b2b, 6.0, 1.0)
+    quantity = 1 + rng.poisson(basket[line_customer])
+    line_day = order_day[line_order]
+    line_currency = currency[line_customer]
+    eur_per_unit = np.ones(len(line_order))
+    for code in CURRENCIES:
+        mask = line_currency == code
+        eur_per_unit[mask] = walks[code][line_day[mask]]
+    amount = np.round(price[product] * quantity / eur_per_unit, 2)
+
+    cancelled_order = rng.random(total_orders) < 0.03
+    status = np.where(cancelled_order[line_order], "cancelled", "completed").astype(object)
+    can_adjust = ~cancelled_order[line_order]
+    draw = rng.random(len(line_order))
+    returned = can_adjust & (draw < 0.04)
+    refunded = can_adjust & (draw >= 0.04) & (draw < 0.055)
+    adjust = returned | refunded
+    adjust_amount = np.where(returned, amount,
+                             np.round(amount * rng.uniform(0.1, 0.5, len(amount)), 2))
+    adjust_amount = np.maximum(adjust_amount, 0.01)
+
+    idx = np.concatenate([np.arange(len(line_order)), np.flatnonzero(adjust)])
+    row_status = np.concatenate([status, np.where(returned[adjust], "returned", "refunded")])
+    row_amount = np.concatenate([amount, adjust_amount[adjust]])
+    row_order = line_order[idx]
+    row_day = line_day[idx]
+
+    # --- dirty rows ---------------------------------------------------------------------
+    rows = len(idx)
+    share = cfg.dirty_share
+    row_customer_missing = rng.random(rows) < share * 0.1
+    row_order_missing = rng.random(rows) < share * 0.1
+    bad_amount = rng.random(rows) < share * 0.15
+    row_amount = np.where(bad_amount, np.where(rng.random(rows) < 0.5, 0.0, -row_amount),
+                          row_amount)
+    future_order = rng.random(total_orders) < share * 0.1
+    future_shift = rng.integers(history_days + 30, history_days + 3 * 365, total_orders)
+    row_day = np.where(future_order[row_order], row_day + future_shift[row_order], row_day)
+    duplicate = np.flatnonzero(rng.random(rows) < share * 0.5)
+    final = np.concatenate([np.arange(rows), duplicate])
+    final = final[np.argsort(final, kind="stable")]  # duplicates sit beside their twin
+
+    ordered_at = ((start + row_day).astype("datetime64[s]") + seconds[row_order])[final]
+    order_ids = _ids("O", row_order[final] + 1, 9)
+    customer_ids = _ids("C", line_customer[idx][final] + 1, 7)
+    transactions = pa.table({
+        "order_id": _with_nulls(order_ids, row_order_missing[final]),
+        "line_number": pa.array(line_number[idx][final]),
+        "customer_id": _with_nulls(customer_ids, row_customer_missing[final]),
+        "ordered_at": pa.array(ordered_at),
+        "product_id": _ids("P", product[idx][final] + 1, 5),
+        "quantity": pa.array(quantity[idx][final]),
+        "amount": pa.array(row_amount[final]),
+        "currency": pa.array(line_currency[idx][final], pa.string()),
+        "status": pa.array(row_status[final], pa.string()),
+    })
+    progress(f"  transaction rows {transactions.num_rows:,}")
+
+    tables = {"customers": customers, "products": products, "transactions": transactions,
+              "exchange_rates": rates}
+    for name, table in tables.items():
+        pq.write_table(table, out / f"{name}.parquet", compression="zstd")
+    return DemoSummary(out_dir=out, rows={k: v.num_rows for k, v in tables.items()},
+                       history_start=start.astype(dt.date),
+                       history_end=(start + history_days - 1).astype(dt.date),
+                       seconds=time.perf_counter() - started)

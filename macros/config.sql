@@ -1,0 +1,86 @@
+{#- Validated access to run settings. Each raises a compile error a user can act on,
+    and no var value reaches SQL unchecked or unquoted. -#}
+
+{% macro as_of_date() %}
+    {#- The as-of date as a SQL date literal. -#}
+    {{ return("cast('" ~ as_of_date_iso() ~ "' as date)") }}
+{% endmacro %}
+
+
+{% macro as_of_date_iso() %}
+    {#- The as-of date as a validated 'YYYY-MM-DD' string. -#}
+    {%- set raw = var('as_of_date', none) -%}
+    {%- set text = '' if raw is none else (raw | string | trim) -%}
+    {%- if text == '' -%}
+        {%- if execute -%}
+            {{ exceptions.raise_compiler_error(
+                "as_of_date is not set. Every score is computed as of an explicit date: "
+                ~ "pass --vars '{as_of_date: 2026-11-24}' or set WAREHOUSE_AS_OF_DATE=2026-11-24.") }}
+        {%- endif -%}
+        {{ return('1970-01-01') }}
+    {%- endif -%}
+    {%- set parts = modules.re.match('^([0-9]{4})-([0-9]{2})-([0-9]{2})$', text) -%}
+    {%- set ns = namespace(valid=false) -%}
+    {%- if parts -%}
+        {%- set year, month, day = parts.group(1) | int, parts.group(2) | int, parts.group(3) | int -%}
+        {%- set leap = (year % 4 == 0 and year % 100 != 0) or year % 400 == 0 -%}
+        {%- set month_days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] -%}
+        {%- set ns.valid = 1 <= month <= 12 and 1 <= day <= month_days[month - 1] -%}
+    {%- endif -%}
+    {%- if not ns.valid -%}
+        {{ exceptions.raise_compiler_error(
+            "as_of_date must be a calendar date written YYYY-MM-DD, e.g. 2026-11-24; got '"
+            ~ text ~ "'.") }}
+    {%- endif -%}
+    {{ return(text) }}
+{% endmacro %}
+
+
+{% macro scoring_window_start() %}
+    {#- First day that counts for frequency and monetary, or none for all history. -#}
+    {%- set days = var('scoring_window_days', none) -%}
+    {%- if days is none or days == '' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if days is not number or days is boolean or days < 1 or days != (days | int) -%}
+        {{ exceptions.raise_compiler_error(
+            "scoring_window_days must be a whole number of days of at least 1, or null for all "
+            ~ "history; got '" ~ days ~ "'.") }}
+    {%- endif -%}
+    {{ return(dbt.dateadd('day', 1 - (days | int), as_of_date())) }}
+{% endmacro %}
+
+
+{% macro sql_string(value) %}
+    {#- A SQL string literal holding value, single quotes doubled. -#}
+    {{ return("'" ~ (value | string | replace("'", "''")) ~ "'") }}
+{% endmacro %}
+
+
+{% macro reporting_currency() %}
+    {%- set code = var('reporting_currency', 'EUR') | string | trim | upper -%}
+    {%- if not modules.re.match('^[A-Z]{3}$', code) -%}
+        {{ exceptions.raise_compiler_error(
+            "reporting_currency must be a three-letter ISO 4217 code such as EUR; got '"
+            ~ code ~ "'.") }}
+    {%- endif -%}
+    {{ return(code) }}
+{% endmacro %}
+
+
+{% macro segment_map_name() %}
+    {#- The segment map chosen by var('segment_map'), checked against seeds/rfm_segment_map.csv
+        when the model runs, so an unknown map stops the run instead of leaving customers
+        without a segment. -#}
+    {%- set name = var('segment_map', 'standard') | string | trim -%}
+    {%- if execute -%}
+        {%- set known = run_query('select distinct segment_map from ' ~ ref('rfm_segment_map') ~ ' order by 1').columns[0].values() -%}
+        {%- if name not in known -%}
+            {{ exceptions.raise_compiler_error(
+                "segment_map '" ~ name ~ "' is not in seeds/rfm_segment_map.csv. Known maps: "
+                ~ (known | join(', ')) ~ ". Add your map's 125 cells to that seed and its segments to "
+                ~ "seeds/rfm_segments.csv, then run dbt seed.") }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(sql_string(name)) }}
+{% endmacro %}

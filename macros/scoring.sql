@@ -1,0 +1,88 @@
+{#- Scoring building blocks. Both are dispatched so an engine can override them. -#}
+
+{% macro tie_safe_ntile(value, buckets=5, higher_is_better=true) %}
+    {{ return(adapter.dispatch('tie_safe_ntile', 'customer_scoring')(value, buckets, higher_is_better)) }}
+{% endmacro %}
+
+{% macro default__tie_safe_ntile(value, buckets, higher_is_better) %}
+    {#- Bucket 1..buckets of `value` among all rows of the query, `buckets` = best.
+
+        Mid-rank rule: with N rows, B rows strictly worse than this value and E rows equal
+        to it (itself included), the bucket is 1 + floor(buckets * (B + E/2) / N): a tied
+        group lands where its middle member would fall, so equal values always share a
+        bucket, whatever the engine or the row order. A group of ties wider than a bucket
+        can leave a neighbouring bucket empty (all rows equal -> all get the middle bucket).
+
+        The division is exact: buckets * (2B + E) and 2N are integers, and a quotient below
+        `buckets` that is not an integer lies at least 1/(2N) from the next integer, far
+        more than double-precision rounding, so floor() gives the same bucket everywhere.
+        Nulls are not ranked: filter them out first. -#}
+    {%- if buckets is not number or buckets is boolean or buckets < 2 or buckets != (buckets | int) -%}
+        {{ exceptions.raise_compiler_error(
+            "tie_safe_ntile: buckets must be a whole number of at least 2; got '" ~ buckets ~ "'.") }}
+    {%- endif -%}
+    {%- set direction = 'asc' if higher_is_better else 'desc' -%}
+    cast(1 + floor(
+        cast({{ buckets }} * (
+            2 * (rank() over (order by {{ value }} {{ direction }}) - 1)
+            + count(*) over (partition by {{ value }})
+        ) as {{ dbt.type_float() }})
+        / (2 * count(*) over ())
+    ) as integer)
+{%- endmacro %}
+
+
+{% macro weighted_score(criteria, weights, scale=100) %}
+    {{ return(adapter.dispatch('weighted_score', 'customer_scoring')(criteria, weights, scale)) }}
+{% endmacro %}
+
+{% macro default__weighted_score(criteria, weights, scale) %}
+    {#- Weighted mean of named criteria, rescaled to 0..scale, rounded to 2 decimals.
+
+        criteria: {name: {'expression': sql, 'min': lowest value, 'max': highest value}}.
+                  Each criterion is first put on 0..1 by (expression - min) / (max - min).
+        weights:  {name: non-negative number}; criteria without a weight weigh 0.
+        Result:   scale * sum(weight * normalised) / sum(weights), as decimal(9, 2);
+                  null when any weighted criterion is null. -#}
+    {%- set checked = customer_scoring.validated_weights(criteria, weights) -%}
+    {%- set total = checked.values() | sum -%}
+    {%- set terms = [] -%}
+    {%- for name, weight in checked.items() if weight > 0 -%}
+        {%- set spec = criteria[name] -%}
+        {%- do terms.append(
+            weight ~ ' * (cast(' ~ spec['expression'] ~ ' as ' ~ dbt.type_float() ~ ') - ' ~ spec['min']
+            ~ ') / ' ~ (spec['max'] - spec['min'])) -%}
+    {%- endfor -%}
+    cast(round(cast({{ scale }} * ({{ terms | join(' + ') }}) / {{ total }} as {{ dbt.type_numeric() }}), 2) as decimal(9, 2))
+{%- endmacro %}
+
+
+{% macro validated_weights(criteria, weights) %}
+    {#- weights checked against criteria; returns {criterion: weight} for every criterion. -#}
+    {%- if criteria is not mapping or criteria | length == 0 -%}
+        {{ exceptions.raise_compiler_error("weighted_score: criteria must be a non-empty mapping of name -> {expression, min, max}.") }}
+    {%- endif -%}
+    {%- for name, spec in criteria.items() -%}
+        {%- if spec is not mapping or 'expression' not in spec or spec.get('min') is not number or spec.get('max') is not number or spec['max'] <= spec['min'] -%}
+            {{ exceptions.raise_compiler_error("weighted_score: criterion '" ~ name ~ "' needs an expression and numeric min < max; got " ~ spec ~ ".") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if weights is not mapping -%}
+        {{ exceptions.raise_compiler_error("weighted_score: weights must be a mapping of criterion -> number, e.g. {" ~ (criteria.keys() | join(': 1, ')) ~ ": 1}; got '" ~ weights ~ "'.") }}
+    {%- endif -%}
+    {%- set checked = {} -%}
+    {%- for name in criteria -%}{%- do checked.update({name: 0}) -%}{%- endfor -%}
+    {%- for name, weight in weights.items() -%}
+        {%- if name not in criteria -%}
+            {{ exceptions.raise_compiler_error("weighted_score: weight given for unknown criterion '" ~ name ~ "'. Known criteria: " ~ (criteria.keys() | join(', ')) ~ ".") }}
+        {%- endif -%}
+        {%- if weight is not number or weight is boolean or weight < 0 -%}
+            {{ exceptions.raise_compiler_error("weighted_score: the weight of '" ~ name ~ "' must be a number of at least 0; got '" ~ weight ~ "'.") }}
+        {%- endif -%}
+        {%- do checked.update({name: weight}) -%}
+    {%- endfor -%}
+    {%- if checked.values() | sum <= 0 -%}
+        {{ exceptions.raise_compiler_error("weighted_score: at least one weight must be above 0; got " ~ weights ~ ".") }}
+    {%- endif -%}
+    {{ return(checked) }}
+{% endmacro %}

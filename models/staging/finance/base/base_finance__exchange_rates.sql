@@ -1,0 +1,65 @@
+{#- Every raw exchange-rate row, typed, with the reason it is unfit (or null).
+    Without a rates file this is empty: only the reporting currency can then be scored. -#}
+{%- set path = raw_input_path('exchange_rates') -%}
+{%- set input = 'The exchange rates file ' ~ path -%}
+{%- set columns = relation_columns(source('finance', 'exchange_rates')) if path else {} -%}
+{%- set required = path is not none -%}
+
+with
+
+source as (
+
+    {% if path -%}
+    select * from {{ source('finance', 'exchange_rates') }}
+    {%- else -%}
+    select 1 as no_exchange_rate_file where 1 = 0
+    {%- endif %}
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over () as source_row_number
+    from source
+
+),
+
+typed as (
+
+    select
+        -- ids
+        source_row_number,
+
+        -- strings
+        upper(trim({{ input_column(columns, 'from_currency', dbt.type_string(), required, input) }})) as from_currency,
+        upper(trim({{ input_column(columns, 'to_currency', dbt.type_string(), required, input) }})) as to_currency,
+
+        -- numerics
+        {{ input_column(columns, 'rate', 'decimal(18, 8)', required, input) }} as rate,
+
+        -- dates
+        {{ input_column(columns, 'rate_date', 'date', required, input) }} as rate_date
+
+    from numbered
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when from_currency is null or to_currency is null then 'missing_currency'
+            when rate_date is null then 'invalid_rate_date'
+            when rate is null or rate <= 0 then 'invalid_rate'
+            when row_number() over (
+                partition by from_currency, to_currency, rate_date order by source_row_number
+            ) > 1 then 'duplicate_rate'
+        end as rejection_reason
+    from typed
+
+)
+
+select * from final

@@ -1,0 +1,82 @@
+{#- Every raw transaction row, typed, with the reason it is unfit for scoring (or null).
+    stg_shop__transactions keeps the fit rows; marts/data_quality shows the others. -#}
+{%- set input = 'The transactions file ' ~ raw_input_path('transactions') -%}
+{%- set columns = relation_columns(source('shop', 'transactions')) -%}
+{%- set raw_columns = [] -%}
+{%- for name in columns.values() %}{% do raw_columns.append(adapter.quote(name)) %}{% endfor -%}
+
+with
+
+source as (
+
+    select * from {{ source('shop', 'transactions') }}
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over () as source_row_number
+    from source
+
+),
+
+typed as (
+
+    select
+        -- ids
+        source_row_number,
+        nullif(trim({{ input_column(columns, 'order_id', dbt.type_string(), true, input) }}), '') as order_id,
+        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
+        nullif(trim({{ input_column(columns, 'product_id', dbt.type_string()) }}), '') as product_id,
+
+        -- strings
+        coalesce(
+            upper(nullif(trim({{ input_column(columns, 'currency', dbt.type_string()) }}), '')),
+            '{{ reporting_currency() }}'
+        ) as currency,
+        coalesce(
+            lower(nullif(trim({{ input_column(columns, 'status', dbt.type_string()) }}), '')),
+            'completed'
+        ) as line_status,
+        {{ input_column(columns, 'amount', dbt.type_string(), true, input) }} as amount_raw,
+        {{ input_column(columns, 'ordered_at', dbt.type_string(), true, input) }} as ordered_at_raw,
+
+        -- numerics
+        {{ input_column(columns, 'line_number', 'integer') }} as line_number,
+        {{ input_column(columns, 'quantity', 'integer') }} as quantity,
+        {{ input_column(columns, 'amount', 'decimal(18, 2)', true, input) }} as amount,
+
+        -- timestamps
+        {{ input_column(columns, 'ordered_at', 'timestamp', true, input) }} as ordered_at,
+
+        -- exact copies of an earlier row get a number above 1
+        row_number() over (
+            partition by {{ raw_columns | join(', ') if raw_columns else 'source_row_number' }}
+            order by source_row_number
+        ) as copy_number
+
+    from numbered
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when order_id is null then 'missing_order_id'
+            when customer_id is null then 'missing_customer_id'
+            when ordered_at is null then 'invalid_ordered_at'
+            when amount is null then 'invalid_amount'
+            when amount <= 0 then 'non_positive_amount'
+            when line_status not in ('completed', 'cancelled', 'returned', 'refunded')
+                then 'unknown_status'
+            when copy_number > 1 then 'duplicate_row'
+        end as rejection_reason
+    from typed
+
+)
+
+select * from final
