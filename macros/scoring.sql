@@ -1,10 +1,10 @@
 {#- Scoring building blocks. Both are dispatched so an engine can override them. -#}
 
-{% macro tie_safe_ntile(value, buckets=5, higher_is_better=true) %}
-    {{ return(adapter.dispatch('tie_safe_ntile', 'customer_scoring')(value, buckets, higher_is_better)) }}
+{% macro tie_safe_ntile(value, buckets=5, higher_is_better=true, partition_by=none) %}
+    {{ return(adapter.dispatch('tie_safe_ntile', 'customer_scoring')(value, buckets, higher_is_better, partition_by)) }}
 {% endmacro %}
 
-{% macro default__tie_safe_ntile(value, buckets, higher_is_better) %}
+{% macro default__tie_safe_ntile(value, buckets, higher_is_better, partition_by) %}
     {#- Bucket 1..buckets of `value` among all rows of the query, `buckets` = best.
 
         Mid-rank rule: with N rows, B rows strictly worse than this value and E rows equal
@@ -16,18 +16,21 @@
         The division is exact: buckets * (2B + E) and 2N are integers, and a quotient below
         `buckets` that is not an integer lies at least 1/(2N) from the next integer, far
         more than double-precision rounding, so floor() gives the same bucket everywhere.
-        Nulls are not ranked: filter them out first. -#}
+        Nulls are not ranked: filter them out first. partition_by (optional) ranks within
+        groups, e.g. per product category. -#}
     {%- if buckets is not number or buckets is boolean or buckets < 2 or buckets != (buckets | int) -%}
         {{ exceptions.raise_compiler_error(
             "tie_safe_ntile: buckets must be a whole number of at least 2; got '" ~ buckets ~ "'.") }}
     {%- endif -%}
     {%- set direction = 'asc' if higher_is_better else 'desc' -%}
+    {%- set group = 'partition by ' ~ partition_by if partition_by else '' -%}
+    {%- set group_and_value = 'partition by ' ~ ((partition_by ~ ', ') if partition_by else '') ~ value -%}
     cast(1 + floor(
         cast({{ buckets }} * (
-            2 * (rank() over (order by {{ value }} {{ direction }}) - 1)
-            + count(*) over (partition by {{ value }})
+            2 * (rank() over ({{ group }} order by {{ value }} {{ direction }}) - 1)
+            + count(*) over ({{ group_and_value }})
         ) as {{ dbt.type_float() }})
-        / (2 * count(*) over ())
+        / (2 * count(*) over ({{ group }}))
     ) as integer)
 {%- endmacro %}
 
