@@ -20,8 +20,15 @@ from pathlib import Path
 
 from customer_scoring.demo_data import DemoConfig, generate
 
-MARTS = ["dim_customers", "fct_orders", "customer_rfm", "customer_segments", "segment_summary",
-         "rfm_quintile_boundaries", "quarantined_rows"]
+MARTS = [
+    "dim_customers",
+    "fct_orders",
+    "customer_rfm",
+    "customer_segments",
+    "segment_summary",
+    "rfm_quintile_boundaries",
+    "quarantined_rows",
+]
 
 
 def _date(text: str) -> dt.date:
@@ -37,13 +44,22 @@ def _demo_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--years", type=float, default=defaults.years)
     parser.add_argument("--orders-per-customer", type=float, default=defaults.orders_per_customer)
     parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument("--as-of", type=_date, default=dt.date.today(),
-                        help="scoring date; the demo history ends the day before (default: today)")
+    parser.add_argument(
+        "--as-of",
+        type=_date,
+        default=dt.date.today(),
+        help="scoring date; the demo history ends the day before (default: today)",
+    )
 
 
 def _config(args: argparse.Namespace) -> DemoConfig:
-    return DemoConfig(customers=args.customers, years=args.years, as_of=args.as_of, seed=args.seed,
-                      orders_per_customer=args.orders_per_customer)
+    return DemoConfig(
+        customers=args.customers,
+        years=args.years,
+        as_of=args.as_of,
+        seed=args.seed,
+        orders_per_customer=args.orders_per_customer,
+    )
 
 
 def run_dbt(args: list[str]) -> None:
@@ -79,25 +95,34 @@ def cmd_build(args: argparse.Namespace) -> None:
     dbt_started = time.perf_counter()
     run_dbt(["build", "--vars", json.dumps({"as_of_date": args.as_of.isoformat()})])
     dbt_seconds = time.perf_counter() - dbt_started
-    print(f"\nwarehouse {database} as of {args.as_of}: dbt build {dbt_seconds:.1f} s, "
-          f"total {time.perf_counter() - started:.1f} s")
+    print(
+        f"\nwarehouse {database} as of {args.as_of}: dbt build {dbt_seconds:.1f} s, "
+        f"total {time.perf_counter() - started:.1f} s"
+    )
     for name, count in mart_counts(database).items():
         print(f"  {name:<26}{count:>12,} rows")
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="customer_scoring", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="customer_scoring",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     gen = commands.add_parser("generate", help="write demo raw files")
     _demo_args(gen)
-    gen.add_argument("--out", type=Path, default=Path(os.environ.get("WAREHOUSE_DEMO_DIR",
-                                                                     "data/demo")))
+    gen.add_argument(
+        "--out", type=Path, default=Path(os.environ.get("WAREHOUSE_DEMO_DIR", "data/demo"))
+    )
     gen.set_defaults(func=cmd_generate)
     build = commands.add_parser("build", help="demo data + dbt build + summary")
     _demo_args(build)
-    build.add_argument("--skip-generate", action="store_true",
-                       help="reuse the demo files already in WAREHOUSE_DEMO_DIR")
+    build.add_argument(
+        "--skip-generate",
+        action="store_true",
+        help="reuse the demo files already in WAREHOUSE_DEMO_DIR",
+    )
     build.set_defaults(func=cmd_build)
     args = parser.parse_args(argv)
     args.func(args)

@@ -42,8 +42,20 @@ REPORTING_CURRENCY = "EUR"
 
 # country -> (currency, share of customers, regions)
 COUNTRIES = {
-    "FR": ("EUR", 0.46, ["Ile-de-France", "Auvergne-Rhone-Alpes", "Occitanie", "Hauts-de-France",
-                         "Nouvelle-Aquitaine", "Grand Est", "Bretagne", "Provence-Alpes-Cote d'Azur"]),
+    "FR": (
+        "EUR",
+        0.46,
+        [
+            "Ile-de-France",
+            "Auvergne-Rhone-Alpes",
+            "Occitanie",
+            "Hauts-de-France",
+            "Nouvelle-Aquitaine",
+            "Grand Est",
+            "Bretagne",
+            "Provence-Alpes-Cote d'Azur",
+        ],
+    ),
     "BE": ("EUR", 0.08, ["Brussels", "Flanders", "Wallonia"]),
     "DE": ("EUR", 0.14, ["Bavaria", "Berlin", "Hamburg", "North Rhine-Westphalia"]),
     "GB": ("GBP", 0.14, ["London", "North West", "Scotland", "South East"]),
@@ -54,19 +66,43 @@ COUNTRIES = {
 CURRENCIES = {"EUR": (1.0, 0.0), "GBP": (1.17, 0.003), "USD": (0.92, 0.004), "CHF": (1.04, 0.003)}
 
 CATEGORIES = {  # category -> (median list price in EUR, share of the catalogue)
-    "Books": (18.0, 0.16), "Music": (15.0, 0.08), "Stationery": (9.0, 0.10),
-    "Home": (45.0, 0.14), "Kitchen": (35.0, 0.10), "Garden": (60.0, 0.07),
-    "Electronics": (180.0, 0.12), "Fashion": (55.0, 0.13), "Beauty": (25.0, 0.06),
+    "Books": (18.0, 0.16),
+    "Music": (15.0, 0.08),
+    "Stationery": (9.0, 0.10),
+    "Home": (45.0, 0.14),
+    "Kitchen": (35.0, 0.10),
+    "Garden": (60.0, 0.07),
+    "Electronics": (180.0, 0.12),
+    "Fashion": (55.0, 0.13),
+    "Beauty": (25.0, 0.06),
     "Toys": (30.0, 0.04),
 }
 TOWN_SIZES = ["rural", "small town", "medium city", "large city", "metropolis"]
 HOUSING = ["house", "apartment"]
-CHANNELS = ["organic search", "paid search", "social", "email", "referral", "marketplace",
-            "retail store", "direct"]
-SECTORS = ["retail", "hospitality", "education", "health", "manufacturing", "public sector",
-           "professional services", "technology"]
+CHANNELS = [
+    "organic search",
+    "paid search",
+    "social",
+    "email",
+    "referral",
+    "marketplace",
+    "retail store",
+    "direct",
+]
+SECTORS = [
+    "retail",
+    "hospitality",
+    "education",
+    "health",
+    "manufacturing",
+    "public sector",
+    "professional services",
+    "technology",
+]
 COMPANY_SIZES = ["1-9", "10-49", "50-249", "250+"]
 TEST_DOMAINS = ["example.com", "test.local"]
+CURRENCY_CODES = list(CURRENCIES)
+LINE_STATUSES = ["completed", "cancelled", "returned", "refunded"]
 
 
 @dataclass(frozen=True)
@@ -91,8 +127,10 @@ class DemoSummary:
 
     def __str__(self) -> str:
         parts = ", ".join(f"{name}: {count:,}" for name, count in self.rows.items())
-        return (f"demo data in {self.out_dir} ({self.history_start} .. {self.history_end}), "
-                f"{parts}; {self.seconds:.1f} s")
+        return (
+            f"demo data in {self.out_dir} ({self.history_start} .. {self.history_end}), "
+            f"{parts}; {self.seconds:.1f} s"
+        )
 
 
 def _day_weights(start: dt.date, days: int) -> np.ndarray:
@@ -127,16 +165,21 @@ def _with_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
     return pc.if_else(pa.array(mask), pa.scalar(None, values.type), values)
 
 
+def _labels(codes: np.ndarray, labels: list[str]) -> pa.Array:
+    """Strings from integer codes, dictionary-encoded (no Python string per row)."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int8()), pa.array(labels))
+
+
 def _customers(rng: np.random.Generator, cfg: DemoConfig, history_days: int):
     n = cfg.customers
     # signups accelerate over time (density grows like t^0.6)
     signup_day = np.floor(history_days * rng.random(n) ** (1 / 1.6)).astype(np.int64)
     signup_day = np.minimum(signup_day, history_days - 1)
     country_codes = list(COUNTRIES)
-    country_idx = rng.choice(len(country_codes), size=n,
-                             p=[COUNTRIES[c][1] for c in country_codes])
+    country_idx = rng.choice(len(country_codes), size=n, p=[COUNTRIES[c][1] for c in country_codes])
     country = np.asarray(country_codes, dtype=object)[country_idx]
-    currency = np.asarray([COUNTRIES[c][0] for c in country_codes], dtype=object)[country_idx]
+    currency_of_country = [CURRENCY_CODES.index(COUNTRIES[c][0]) for c in country_codes]
+    currency = np.asarray(currency_of_country, dtype=np.int8)[country_idx]
     region = np.empty(n, dtype=object)
     for i, code in enumerate(country_codes):
         mask = country_idx == i
@@ -157,26 +200,30 @@ def _customers(rng: np.random.Generator, cfg: DemoConfig, history_days: int):
     emails = emails + "@" + domains
     start = np.datetime64(cfg.as_of) - history_days
     signup_at = (start + signup_day).astype("datetime64[s]") + rng.integers(0, 86_400, n)
-    table = pa.table({
-        "customer_id": _ids("C", numbers, 7),
-        "email": pa.array(emails, type=pa.string()),
-        "customer_type": pa.array(np.where(is_b2b, "B2B", "B2C").astype(object), pa.string()),
-        "gender": pa.array(np.where(is_b2b, None, gender), pa.string()),
-        "birth_year": pa.array(birth_year, mask=is_b2b),
-        "country": pa.array(country, pa.string()),
-        "region": pa.array(region, pa.string()),
-        "town_size": pa.array(_pick(rng, TOWN_SIZES, n, p=[0.2, 0.25, 0.25, 0.2, 0.1]),
-                              pa.string()),
-        "housing_type": pa.array(np.where(is_b2b, None, _pick(rng, HOUSING, n, p=[0.55, 0.45])),
-                                 pa.string()),
-        "company_sector": pa.array(np.where(is_b2b, sector, None), pa.string()),
-        "company_size": pa.array(np.where(is_b2b, company_size, None), pa.string()),
-        "company_headcount": pa.array(headcount, mask=~is_b2b),
-        "acquisition_channel": pa.array(_pick(rng, CHANNELS, n), pa.string()),
-        "signed_up_at": pa.array(signup_at),
-        "email_opt_in": pa.array(rng.random(n) < 0.62),
-        "profiling_consent": pa.array(rng.random(n) < 0.71),
-    })
+    table = pa.table(
+        {
+            "customer_id": _ids("C", numbers, 7),
+            "email": pa.array(emails, type=pa.string()),
+            "customer_type": pa.array(np.where(is_b2b, "B2B", "B2C").astype(object), pa.string()),
+            "gender": pa.array(np.where(is_b2b, None, gender), pa.string()),
+            "birth_year": pa.array(birth_year, mask=is_b2b),
+            "country": pa.array(country, pa.string()),
+            "region": pa.array(region, pa.string()),
+            "town_size": pa.array(
+                _pick(rng, TOWN_SIZES, n, p=[0.2, 0.25, 0.25, 0.2, 0.1]), pa.string()
+            ),
+            "housing_type": pa.array(
+                np.where(is_b2b, None, _pick(rng, HOUSING, n, p=[0.55, 0.45])), pa.string()
+            ),
+            "company_sector": pa.array(np.where(is_b2b, sector, None), pa.string()),
+            "company_size": pa.array(np.where(is_b2b, company_size, None), pa.string()),
+            "company_headcount": pa.array(headcount, mask=~is_b2b),
+            "acquisition_channel": pa.array(_pick(rng, CHANNELS, n), pa.string()),
+            "signed_up_at": pa.array(signup_at),
+            "email_opt_in": pa.array(rng.random(n) < 0.62),
+            "profiling_consent": pa.array(rng.random(n) < 0.71),
+        }
+    )
     return table, signup_day, is_b2b, currency
 
 
@@ -191,33 +238,38 @@ def _products(rng: np.random.Generator) -> tuple[pa.Table, np.ndarray, np.ndarra
     popularity = 1.0 / np.arange(1, count + 1) ** 0.9
     popularity = rng.permutation(popularity)
     popularity /= popularity.sum()
-    table = pa.table({
-        "product_id": _ids("P", np.arange(1, count + 1), 5),
-        "product_name": pa.array([f"{c} item {i + 1}" for i, c in enumerate(category)]),
-        "category": pa.array(category, pa.string()),
-        "list_price": pa.array(price),
-    })
+    table = pa.table(
+        {
+            "product_id": _ids("P", np.arange(1, count + 1), 5),
+            "product_name": pa.array([f"{c} item {i + 1}" for i, c in enumerate(category)]),
+            "category": pa.array(category, pa.string()),
+            "list_price": pa.array(price),
+        }
+    )
     return table, price, popularity
 
 
 def _exchange_rates(rng: np.random.Generator, start: np.datetime64, days: int):
-    """Daily rates (EUR per unit) as geometric random walks, one per currency."""
-    frames, walks = [], {}
+    """Daily rates (EUR per unit) as geometric random walks: a table, and a matrix
+    [currency code, day] for converting prices."""
+    frames = []
+    walks = np.ones((len(CURRENCY_CODES), days))
     dates = (start + np.arange(days)).astype("datetime64[D]")
-    for code, (base, vol) in CURRENCIES.items():
-        if code == REPORTING_CURRENCY:
-            walk = np.ones(days)
-        else:
-            walk = base * np.exp(np.cumsum(rng.normal(0, vol, days)))
-        walks[code] = np.round(walk, 6)
+    for i, (code, (base, vol)) in enumerate(CURRENCIES.items()):
         if code != REPORTING_CURRENCY:
-            frames.append(pa.table({
-                "rate_date": pa.array(dates),
-                "from_currency": pa.array(np.full(days, code, dtype=object), pa.string()),
-                "to_currency": pa.array(np.full(days, REPORTING_CURRENCY, dtype=object),
-                                        pa.string()),
-                "rate": pa.array(walks[code]),
-            }))
+            walks[i] = np.round(base * np.exp(np.cumsum(rng.normal(0, vol, days))), 6)
+            frames.append(
+                pa.table(
+                    {
+                        "rate_date": pa.array(dates),
+                        "from_currency": pa.array(np.full(days, code, dtype=object), pa.string()),
+                        "to_currency": pa.array(
+                            np.full(days, REPORTING_CURRENCY, dtype=object), pa.string()
+                        ),
+                        "rate": pa.array(walks[i]),
+                    }
+                )
+            )
     return pa.concat_tables(frames), walks
 
 
@@ -267,40 +319,41 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
     seconds = rng.integers(7 * 3600, 23 * 3600, total_orders)
     # order ids follow time, as a shop's sequence would
     order_sort = np.lexsort((seconds, order_day))
-    order_customer, order_day, seconds = (order_customer[order_sort], order_day[order_sort],
-                                          seconds[order_sort])
+    order_customer, order_day, seconds = (
+        order_customer[order_sort],
+        order_day[order_sort],
+        seconds[order_sort],
+    )
     progress(f"  orders {total_orders:,}")
 
     # --- lines --------------------------------------------------------------------------
     lines_per = 1 + rng.poisson(np.where(is_b2b[order_customer], 1.5, 0.6))
     line_order = np.repeat(np.arange(total_orders), lines_per)
-    line_number = np.arange(len(line_order)) - np.repeat(np.cumsum(lines_per) - lines_per,
-                                                          lines_per) + 1
+    line_number = (
+        np.arange(len(line_order)) - np.repeat(np.cumsum(lines_per) - lines_per, lines_per) + 1
+    )
     line_customer = order_customer[line_order]
     product = rng.choice(len(price), size=len(line_order), p=popularity)
     basket = rng.gamma(0.5, 0.8, n) * np.where(is_b2b, 6.0, 1.0)
     quantity = 1 + rng.poisson(basket[line_customer])
     line_day = order_day[line_order]
     line_currency = currency[line_customer]
-    eur_per_unit = np.ones(len(line_order))
-    for code in CURRENCIES:
-        mask = line_currency == code
-        eur_per_unit[mask] = walks[code][line_day[mask]]
-    amount = np.round(price[product] * quantity / eur_per_unit, 2)
+    amount = np.round(price[product] * quantity / walks[line_currency, line_day], 2)
 
     cancelled_order = rng.random(total_orders) < 0.03
-    status = np.where(cancelled_order[line_order], "cancelled", "completed").astype(object)
+    status = np.where(cancelled_order[line_order], 1, 0).astype(np.int8)  # LINE_STATUSES
     can_adjust = ~cancelled_order[line_order]
     draw = rng.random(len(line_order))
     returned = can_adjust & (draw < 0.04)
     refunded = can_adjust & (draw >= 0.04) & (draw < 0.055)
     adjust = returned | refunded
-    adjust_amount = np.where(returned, amount,
-                             np.round(amount * rng.uniform(0.1, 0.5, len(amount)), 2))
+    adjust_amount = np.where(
+        returned, amount, np.round(amount * rng.uniform(0.1, 0.5, len(amount)), 2)
+    )
     adjust_amount = np.maximum(adjust_amount, 0.01)
 
     idx = np.concatenate([np.arange(len(line_order)), np.flatnonzero(adjust)])
-    row_status = np.concatenate([status, np.where(returned[adjust], "returned", "refunded")])
+    row_status = np.concatenate([status, np.where(returned[adjust], 2, 3).astype(np.int8)])
     row_amount = np.concatenate([amount, adjust_amount[adjust]])
     row_order = line_order[idx]
     row_day = line_day[idx]
@@ -311,8 +364,9 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
     row_customer_missing = rng.random(rows) < share * 0.1
     row_order_missing = rng.random(rows) < share * 0.1
     bad_amount = rng.random(rows) < share * 0.15
-    row_amount = np.where(bad_amount, np.where(rng.random(rows) < 0.5, 0.0, -row_amount),
-                          row_amount)
+    row_amount = np.where(
+        bad_amount, np.where(rng.random(rows) < 0.5, 0.0, -row_amount), row_amount
+    )
     future_order = rng.random(total_orders) < share * 0.1
     future_shift = rng.integers(history_days + 30, history_days + 3 * 365, total_orders)
     row_day = np.where(future_order[row_order], row_day + future_shift[row_order], row_day)
@@ -323,24 +377,33 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
     ordered_at = ((start + row_day).astype("datetime64[s]") + seconds[row_order])[final]
     order_ids = _ids("O", row_order[final] + 1, 9)
     customer_ids = _ids("C", line_customer[idx][final] + 1, 7)
-    transactions = pa.table({
-        "order_id": _with_nulls(order_ids, row_order_missing[final]),
-        "line_number": pa.array(line_number[idx][final]),
-        "customer_id": _with_nulls(customer_ids, row_customer_missing[final]),
-        "ordered_at": pa.array(ordered_at),
-        "product_id": _ids("P", product[idx][final] + 1, 5),
-        "quantity": pa.array(quantity[idx][final]),
-        "amount": pa.array(row_amount[final]),
-        "currency": pa.array(line_currency[idx][final], pa.string()),
-        "status": pa.array(row_status[final], pa.string()),
-    })
+    transactions = pa.table(
+        {
+            "order_id": _with_nulls(order_ids, row_order_missing[final]),
+            "line_number": pa.array(line_number[idx][final]),
+            "customer_id": _with_nulls(customer_ids, row_customer_missing[final]),
+            "ordered_at": pa.array(ordered_at),
+            "product_id": _ids("P", product[idx][final] + 1, 5),
+            "quantity": pa.array(quantity[idx][final]),
+            "amount": pa.array(row_amount[final]),
+            "currency": _labels(line_currency[idx][final], CURRENCY_CODES),
+            "status": _labels(row_status[final], LINE_STATUSES),
+        }
+    )
     progress(f"  transaction rows {transactions.num_rows:,}")
 
-    tables = {"customers": customers, "products": products, "transactions": transactions,
-              "exchange_rates": rates}
+    tables = {
+        "customers": customers,
+        "products": products,
+        "transactions": transactions,
+        "exchange_rates": rates,
+    }
     for name, table in tables.items():
         pq.write_table(table, out / f"{name}.parquet", compression="zstd")
-    return DemoSummary(out_dir=out, rows={k: v.num_rows for k, v in tables.items()},
-                       history_start=start.astype(dt.date),
-                       history_end=(start + history_days - 1).astype(dt.date),
-                       seconds=time.perf_counter() - started)
+    return DemoSummary(
+        out_dir=out,
+        rows={k: v.num_rows for k, v in tables.items()},
+        history_start=start.astype(dt.date),
+        history_end=(start + history_days - 1).astype(dt.date),
+        seconds=time.perf_counter() - started,
+    )

@@ -6,7 +6,15 @@ with
 
 scores as (
 
-    select 1 as score union all select 2 union all select 3 union all select 4 union all select 5
+    select 1 as score
+    union all
+    select 2
+    union all
+    select 3
+    union all
+    select 4
+    union all
+    select 5
 
 ),
 

@@ -63,7 +63,7 @@ final as (
         {% if window_start -%}
         cast(ordered_at as date) >= {{ window_start }}
         {%- else -%}
-        true
+            true
         {%- endif %} as is_in_scoring_window,
 
         -- dates

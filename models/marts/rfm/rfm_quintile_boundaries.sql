@@ -13,8 +13,8 @@ scored as (
 scores as (
 
     {% for score in range(1, 6) -%}
-    select {{ score }} as score
-    {%- if not loop.last %} union all {% endif %}
+        select {{ score }} as score
+        {%- if not loop.last %} union all {% endif %}
     {% endfor %}
 
 ),
@@ -56,11 +56,17 @@ per_score as (
 
 measure_names as (
 
-    select 'recency_days' as measure, 'lower is better' as direction
+    select
+        'recency_days' as measure,
+        'lower is better' as direction
     union all
-    select 'frequency' as measure, 'higher is better' as direction
+    select
+        'frequency' as measure,
+        'higher is better' as direction
     union all
-    select 'monetary' as measure, 'higher is better' as direction
+    select
+        'monetary' as measure,
+        'higher is better' as direction
 
 ),
 

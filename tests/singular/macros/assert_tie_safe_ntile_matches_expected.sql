@@ -20,7 +20,7 @@ scored as (
 
 )
 
-select *
+select *  -- noqa: AM04
 from scored
 where
     higher_is_better != expected_higher_is_better

@@ -23,7 +23,7 @@ scored as (
 
 )
 
-select *
+select *  -- noqa: AM04
 from scored
 where
     equal_weights != expected_equal_weights

@@ -11,7 +11,7 @@ with
 source as (
 
     {% if path -%}
-    select * from {{ source('crm', 'customers') }}
+        select * from {{ source('crm', 'customers') }}
     {%- else -%}
     select 1 as no_customer_file where 1 = 0
     {%- endif %}
@@ -87,9 +87,9 @@ flagged as (
         has_email_opt_in,
         has_profiling_consent,
         {% if domains -%}
-        coalesce({{ dbt.split_part('email', "'@'", 2) }} in (
-            {%- for domain in domains %}{{ sql_string(domain | lower) }}{{ ', ' if not loop.last }}{% endfor -%}
-        ), false)
+            coalesce({{ dbt.split_part('email', "'@'", 2) }} in (
+                {%- for domain in domains %}{{ sql_string(domain | lower) }}{{ ', ' if not loop.last }}{% endfor -%}
+            ), false)
         {%- else -%}
         false
         {%- endif %} as is_test_account,

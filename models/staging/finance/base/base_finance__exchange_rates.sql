@@ -10,7 +10,7 @@ with
 source as (
 
     {% if path -%}
-    select * from {{ source('finance', 'exchange_rates') }}
+        select * from {{ source('finance', 'exchange_rates') }}
     {%- else -%}
     select 1 as no_exchange_rate_file where 1 = 0
     {%- endif %}
@@ -55,8 +55,8 @@ final as (
             when rate_date is null then 'invalid_rate_date'
             when rate is null or rate <= 0 then 'invalid_rate'
             when row_number() over (
-                partition by from_currency, to_currency, rate_date order by source_row_number
-            ) > 1 then 'duplicate_rate'
+                    partition by from_currency, to_currency, rate_date order by source_row_number
+                ) > 1 then 'duplicate_rate'
         end as rejection_reason
     from typed
 
