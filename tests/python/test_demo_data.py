@@ -1,0 +1,124 @@
+"""The demo generator: deterministic, at the requested scale, realistic and a little dirty."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from customer_scoring.demo_data import DemoConfig, generate
+
+AS_OF = dt.date(2026, 6, 30)
+CONFIG = DemoConfig(customers=3000, years=2, as_of=AS_OF, seed=11)
+TABLES = ["customers", "products", "transactions", "exchange_rates"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    summary = generate(CONFIG, out, progress=lambda _: None)
+    return out, summary
+
+
+def sql(out, query: str):
+    """Run a query where {t} names the transactions file and {c} the customers file."""
+    query = query.format(t=f"'{out}/transactions.parquet'", c=f"'{out}/customers.parquet'")
+    return duckdb.sql(query).fetchall()
+
+
+def test_same_seed_same_data_other_seed_other_data(demo, tmp_path):
+    out, _ = demo
+    generate(CONFIG, tmp_path / "again", progress=lambda _: None)
+    for name in TABLES:
+        assert pq.read_table(out / f"{name}.parquet").equals(
+            pq.read_table(tmp_path / "again" / f"{name}.parquet")
+        ), name
+    other = DemoConfig(customers=3000, years=2, as_of=AS_OF, seed=12)
+    generate(other, tmp_path / "other", progress=lambda _: None)
+    assert not pq.read_table(out / "transactions.parquet").equals(
+        pq.read_table(tmp_path / "other" / "transactions.parquet")
+    )
+
+
+def test_scale_follows_parameters(demo):
+    out, summary = demo
+    assert summary.rows["customers"] == 3000
+    (orders,) = sql(out, "select count(distinct order_id) from {t}")[0]
+    # orders_per_customer = 10 on average, before defects
+    assert 0.9 * 30_000 < orders < 1.1 * 30_000
+    assert summary.history_end == AS_OF - dt.timedelta(days=1)
+
+
+def test_history_ends_the_day_before_the_as_of_date(demo):
+    out, summary = demo
+    first, last = sql(
+        out,
+        "select min(ordered_at)::date, max(ordered_at)::date from {t} "
+        "where ordered_at::date < date '2026-06-30'",
+    )[0]
+    assert first >= summary.history_start
+    assert last == AS_OF - dt.timedelta(days=1)
+
+
+def test_customers_and_orders_are_realistic(demo):
+    out, _ = demo
+    types = dict(sql(out, "select customer_type, count(*) from {c} group by 1"))
+    assert 0.10 < types["B2B"] / 3000 < 0.20
+    statuses = dict(sql(out, "select status, count(*) from {t} group by 1"))
+    assert set(statuses) == {"completed", "cancelled", "returned", "refunded"}
+    currencies = {row[0] for row in sql(out, "select distinct currency from {t}")}
+    assert currencies == {"EUR", "GBP", "USD", "CHF"}
+    # heterogeneous purchase rates: some buy once, some buy a lot; some never buy
+    per_customer = sql(
+        out,
+        "select count(distinct order_id) as n from {t} "
+        "where customer_id is not null and order_id is not null "
+        "group by customer_id",
+    )
+    counts = sorted(n for (n,) in per_customer)
+    assert counts[0] == 1 and counts[-1] > 50
+    assert len(counts) < 3000
+    # heavy-tailed spend: the top 10% of buyers hold far more than 10% of revenue
+    (top_share,) = sql(
+        out,
+        "with spend as (select customer_id, sum(amount) as s from {t} "
+        "where status = 'completed' and amount > 0 group by 1), "
+        "ranked as (select s, ntile(10) over (order by s desc) as decile from spend) "
+        "select sum(s) filter (where decile = 1) / sum(s) from ranked",
+    )[0]
+    assert top_share > 0.3
+
+
+def test_a_small_share_of_rows_is_dirty(demo):
+    out, _ = demo
+    rows, missing_customer, missing_order, non_positive, future = sql(
+        out,
+        "select count(*), count(*) filter (where customer_id is null), "
+        "count(*) filter (where order_id is null), count(*) filter (where amount <= 0), "
+        "count(*) filter (where ordered_at::date >= date '2026-06-30') from {t}",
+    )[0]
+    # extra copies of identical rows: all rows minus distinct rows
+    (duplicates,) = sql(
+        out, "select count(*) from (select * from {t} except all select distinct * from {t})"
+    )[0]
+    (test_accounts,) = sql(
+        out,
+        "select count(*) from {c} where email like '%@example.com' or email like '%@test.local'",
+    )[0]
+    for defect in (
+        missing_customer,
+        missing_order,
+        non_positive,
+        future,
+        duplicates,
+        test_accounts,
+    ):
+        assert defect > 0
+    assert missing_customer + missing_order + non_positive + duplicates < 0.02 * rows
+
+
+def test_rejects_nonsense_parameters(tmp_path):
+    with pytest.raises(ValueError):
+        generate(DemoConfig(customers=0, as_of=AS_OF), tmp_path, progress=lambda _: None)
