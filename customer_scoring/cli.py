@@ -74,8 +74,9 @@ def run_dbt(args: list[str]) -> None:
 def mart_counts(database: str) -> dict[str, int]:
     import duckdb
 
-    with duckdb.connect(database, read_only=True) as con:
-        return {name: con.sql(f"select count(*) from {name}").fetchone()[0] for name in MARTS}
+    # dbt ran in this process: a connection with other settings (read_only) is refused
+    with duckdb.connect(database) as con:
+        return {name: con.sql(f"select count(*) from {name}").fetchall()[0][0] for name in MARTS}
 
 
 def cmd_generate(args: argparse.Namespace) -> None:

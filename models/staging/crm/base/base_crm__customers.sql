@@ -1,6 +1,9 @@
+{{ config(materialized='table') }}
 {#- Every raw customer row, typed, personal data reduced to flags, with the reason it is
     unfit (or null). Without a customer file this is empty and customers are derived from
-    the transactions. -#}
+    the transactions.
+    A table, not a view: the checks run once per build however many models and tests
+    read it. -#}
 {%- set path = raw_input_path('customers') -%}
 {%- set input = 'The customers file ' ~ path -%}
 {%- set columns = relation_columns(source('crm', 'customers')) if path else {} -%}

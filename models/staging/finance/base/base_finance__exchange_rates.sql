@@ -1,5 +1,8 @@
+{{ config(materialized='table') }}
 {#- Every raw exchange-rate row, typed, with the reason it is unfit (or null).
-    Without a rates file this is empty: only the reporting currency can then be scored. -#}
+    Without a rates file this is empty: only the reporting currency can then be scored.
+    A table, not a view: the checks run once per build however many models and tests
+    read it. -#}
 {%- set path = raw_input_path('exchange_rates') -%}
 {%- set input = 'The exchange rates file ' ~ path -%}
 {%- set columns = relation_columns(source('finance', 'exchange_rates')) if path else {} -%}

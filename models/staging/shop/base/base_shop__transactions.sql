@@ -1,5 +1,8 @@
+{{ config(materialized='table') }}
 {#- Every raw transaction row, typed, with the reason it is unfit for scoring (or null).
-    stg_shop__transactions keeps the fit rows; marts/data_quality shows the others. -#}
+    stg_shop__transactions keeps the fit rows; marts/data_quality shows the others.
+    A table, not a view: the checks run once per build however many models and tests
+    read it. -#}
 {%- set input = 'The transactions file ' ~ raw_input_path('transactions') -%}
 {%- set columns = relation_columns(source('shop', 'transactions')) -%}
 {%- set raw_columns = [] -%}
