@@ -148,3 +148,18 @@ def test_scoring_window_leaves_older_buyers_unscored(warehouse):
         ("c5", "no_purchase_in_window", None, None),
         ("c6", "no_purchase_yet", None, None),
     ]
+
+
+def test_parquet_file_scores_like_the_csv(built, tmp_path):
+    import duckdb
+
+    parquet = tmp_path / "orders.parquet"
+    duckdb.sql(
+        f"copy (select * from read_csv('{BYO['transactions_path']}', all_varchar = true)) "
+        f"to '{parquet}' (format parquet)"
+    )
+    other = type(built)(tmp_path / "parquet.duckdb", tmp_path)
+    run = other.dbt("build", vars={**BYO, "transactions_path": str(parquet)})
+    assert run.success, run.messages
+    rows = other.query(f"select {RFM_COLUMNS} from customer_rfm order by customer_id")
+    assert rows == EXPECTED_RFM
