@@ -1,11 +1,14 @@
-"""Commands: generate demo data, build the warehouse, report what was built.
+"""Commands: generate demo data, validate raw inputs, build the warehouse.
 
     python -m customer_scoring generate --customers 50000 --years 3 --as-of 2026-11-24
+    python -m customer_scoring validate --as-of 2026-11-24
     python -m customer_scoring build    --customers 50000 --as-of 2026-11-24
+    python -m customer_scoring build    --vars '{transactions_path: orders.csv}' --as-of 1998-07-01
 
-``build`` is what ``./run build`` calls: demo data, then ``dbt build``, then a summary.
-The wall clock is read here, in the glue, never inside a model: the as-of date it picks
-(today, by default) is passed to dbt as a var.
+``build`` is what ``./run build`` calls: demo data (unless you bring your own files),
+validation, ``dbt build``, source freshness, and a summary. The wall clock is read here,
+in the glue, never inside a model: the as-of date (today by default) and the load date
+(today) are passed to dbt as vars.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 from customer_scoring.demo_data import DemoConfig, generate
 
 MARTS = [
@@ -28,7 +33,12 @@ MARTS = [
     "segment_summary",
     "rfm_quintile_boundaries",
     "quarantined_rows",
+    "data_quality_summary",
 ]
+
+
+class DbtFailed(SystemExit):
+    pass
 
 
 def _date(text: str) -> dt.date:
@@ -38,18 +48,111 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
 
 
-def _demo_args(parser: argparse.ArgumentParser) -> None:
-    defaults = DemoConfig()
-    parser.add_argument("--customers", type=int, default=defaults.customers)
-    parser.add_argument("--years", type=float, default=defaults.years)
-    parser.add_argument("--orders-per-customer", type=float, default=defaults.orders_per_customer)
-    parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument(
-        "--as-of",
-        type=_date,
-        default=dt.date.today(),
-        help="scoring date; the demo history ends the day before (default: today)",
+def _vars(text: str) -> dict:
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise argparse.ArgumentTypeError(f"--vars is not YAML: {error}") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError(
+            "--vars must be a mapping, e.g. '{transactions_path: x.csv}'"
+        )
+    return value
+
+
+def run_dbt(args: list[str]) -> None:
+    """Run dbt in this process; stop with dbt's own message when it fails."""
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke(args)
+    if not result.success:
+        detail = f": {result.exception}" if result.exception else " (see the messages above)"
+        raise DbtFailed(f"dbt {args[0]} failed{detail}")
+
+
+def mart_counts(database: str) -> dict[str, int]:
+    import duckdb
+
+    # dbt ran in this process: a connection with other settings (read_only) is refused
+    with duckdb.connect(database) as con:
+        return {name: con.sql(f"select count(*) from {name}").fetchall()[0][0] for name in MARTS}
+
+
+def _dbt_vars(args: argparse.Namespace) -> dict:
+    return {
+        **args.vars,
+        "as_of_date": args.as_of.isoformat(),
+        "load_date": dt.date.today().isoformat(),
+    }
+
+
+def _demo_dir() -> Path:
+    return Path(os.environ.setdefault("WAREHOUSE_DEMO_DIR", "data/demo"))
+
+
+def check_and_validate(dbt_vars: dict, as_of: dt.date, out_dir: Path) -> None:
+    """Structural checks (dbt macro: the same ones dbt build runs), then the GE suites."""
+    from customer_scoring.validate import Inputs, validate
+
+    run_dbt(["run-operation", "check_settings_and_inputs", "--vars", json.dumps(dbt_vars)])
+    inputs = Inputs.from_vars(dbt_vars, _demo_dir())
+    report = validate(
+        inputs,
+        as_of,
+        out_dir,
+        reporting_currency=str(dbt_vars.get("reporting_currency", "EUR")).upper(),
+        max_line_amount=float(dbt_vars.get("max_line_amount", 1_000_000)),
     )
+    failed = [check for check in report.checks if not check.success]
+    print(
+        f"  {sum(report.rows_checked.values()):,} rows checked in {report.seconds:.1f} s; "
+        f"{len(failed)} of {len(report.checks)} expectations found rows that dbt will "
+        f"quarantine; report in {out_dir}"
+    )
+    for check in failed:
+        print(f"    {check.input}.{check.column}: {check.unexpected:,} rows -> {check.handled_as}")
+
+
+def cmd_generate(args: argparse.Namespace) -> None:
+    print(f"generating demo data into {args.out} ...", flush=True)
+    print(generate(_config(args), args.out))
+
+
+def cmd_validate(args: argparse.Namespace) -> None:
+    os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
+    check_and_validate(_dbt_vars(args), args.as_of, args.out)
+
+
+def cmd_build(args: argparse.Namespace) -> None:
+    database = os.environ.setdefault("WAREHOUSE_PATH", "data/warehouse.duckdb")
+    os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
+    dbt_vars = _dbt_vars(args)
+    started = time.perf_counter()
+    own_files = bool(args.vars.get("transactions_path"))
+    if own_files or args.skip_generate:
+        print("[1/4] demo data: skipped (using the files given)", flush=True)
+    else:
+        print(f"[1/4] demo data into {_demo_dir()} ...", flush=True)
+        print(generate(_config(args), _demo_dir()))
+    print("[2/4] validating raw inputs ...", flush=True)
+    validate_started = time.perf_counter()
+    check_and_validate(dbt_vars, args.as_of, Path(args.validation_dir))
+    validate_seconds = time.perf_counter() - validate_started
+    print(f"[3/4] dbt build as of {args.as_of} into {database} ...", flush=True)
+    dbt_started = time.perf_counter()
+    run_dbt(["build", "--vars", json.dumps(dbt_vars)])
+    dbt_seconds = time.perf_counter() - dbt_started
+    if args.as_of == dt.date.today():
+        print("[4/4] source freshness ...", flush=True)
+        run_dbt(["source", "freshness", "--vars", json.dumps(dbt_vars)])
+    else:
+        print(f"[4/4] source freshness: skipped (as of {args.as_of}, not today)", flush=True)
+    print(
+        f"\nwarehouse {database} as of {args.as_of}: validation {validate_seconds:.1f} s, "
+        f"dbt build {dbt_seconds:.1f} s, total {time.perf_counter() - started:.1f} s"
+    )
+    for name, count in mart_counts(database).items():
+        print(f"  {name:<26}{count:>12,} rows")
 
 
 def _config(args: argparse.Namespace) -> DemoConfig:
@@ -62,48 +165,6 @@ def _config(args: argparse.Namespace) -> DemoConfig:
     )
 
 
-def run_dbt(args: list[str]) -> None:
-    """Run dbt in this process; exit with its status when it fails."""
-    from dbt.cli.main import dbtRunner
-
-    result = dbtRunner().invoke(args)
-    if not result.success:
-        sys.exit(f"dbt {args[0]} failed" + (f": {result.exception}" if result.exception else ""))
-
-
-def mart_counts(database: str) -> dict[str, int]:
-    import duckdb
-
-    # dbt ran in this process: a connection with other settings (read_only) is refused
-    with duckdb.connect(database) as con:
-        return {name: con.sql(f"select count(*) from {name}").fetchall()[0][0] for name in MARTS}
-
-
-def cmd_generate(args: argparse.Namespace) -> None:
-    print(f"generating demo data into {args.out} ...", flush=True)
-    print(generate(_config(args), args.out))
-
-
-def cmd_build(args: argparse.Namespace) -> None:
-    demo_dir = Path(os.environ.setdefault("WAREHOUSE_DEMO_DIR", "data/demo"))
-    database = os.environ.setdefault("WAREHOUSE_PATH", "data/warehouse.duckdb")
-    os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
-    started = time.perf_counter()
-    if not args.skip_generate:
-        print(f"[1/2] demo data into {demo_dir} ...", flush=True)
-        print(generate(_config(args), demo_dir))
-    print(f"[2/2] dbt build as of {args.as_of} into {database} ...", flush=True)
-    dbt_started = time.perf_counter()
-    run_dbt(["build", "--vars", json.dumps({"as_of_date": args.as_of.isoformat()})])
-    dbt_seconds = time.perf_counter() - dbt_started
-    print(
-        f"\nwarehouse {database} as of {args.as_of}: dbt build {dbt_seconds:.1f} s, "
-        f"total {time.perf_counter() - started:.1f} s"
-    )
-    for name, count in mart_counts(database).items():
-        print(f"  {name:<26}{count:>12,} rows")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="customer_scoring",
@@ -111,22 +172,60 @@ def main(argv: list[str] | None = None) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    defaults = DemoConfig()
+
+    def common(sub: argparse.ArgumentParser, demo: bool) -> None:
+        sub.add_argument(
+            "--as-of",
+            type=_date,
+            default=dt.date.today(),
+            help="scoring date; the demo history ends the day before (default: today)",
+        )
+        if demo:
+            sub.add_argument("--customers", type=int, default=defaults.customers)
+            sub.add_argument("--years", type=float, default=defaults.years)
+            sub.add_argument(
+                "--orders-per-customer", type=float, default=defaults.orders_per_customer
+            )
+            sub.add_argument("--seed", type=int, default=defaults.seed)
+
+    def with_vars(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--vars",
+            type=_vars,
+            default={},
+            help="dbt vars as YAML, e.g. '{transactions_path: orders.csv}'",
+        )
+
     gen = commands.add_parser("generate", help="write demo raw files")
-    _demo_args(gen)
+    common(gen, demo=True)
     gen.add_argument(
         "--out", type=Path, default=Path(os.environ.get("WAREHOUSE_DEMO_DIR", "data/demo"))
     )
     gen.set_defaults(func=cmd_generate)
-    build = commands.add_parser("build", help="demo data + dbt build + summary")
-    _demo_args(build)
+
+    val = commands.add_parser("validate", help="check and profile the raw inputs")
+    common(val, demo=False)
+    with_vars(val)
+    val.add_argument("--out", type=Path, default=Path("data/validation"))
+    val.set_defaults(func=cmd_validate)
+
+    build = commands.add_parser("build", help="demo data, validation, dbt build, summary")
+    common(build, demo=True)
+    with_vars(build)
     build.add_argument(
         "--skip-generate",
         action="store_true",
         help="reuse the demo files already in WAREHOUSE_DEMO_DIR",
     )
+    build.add_argument("--validation-dir", default="data/validation")
     build.set_defaults(func=cmd_build)
+
     args = parser.parse_args(argv)
-    args.func(args)
+    try:
+        args.func(args)
+    except DbtFailed as failure:
+        sys.exit(str(failure.code))
 
 
 if __name__ == "__main__":

@@ -19,20 +19,7 @@
         {%- endif -%}
         {{ return('1970-01-01') }}
     {%- endif -%}
-    {%- set parts = modules.re.match('^([0-9]{4})-([0-9]{2})-([0-9]{2})$', text) -%}
-    {%- set ns = namespace(valid=false) -%}
-    {%- if parts -%}
-        {%- set year, month, day = parts.group(1) | int, parts.group(2) | int, parts.group(3) | int -%}
-        {%- set leap = (year % 4 == 0 and year % 100 != 0) or year % 400 == 0 -%}
-        {%- set month_days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] -%}
-        {%- set ns.valid = 1 <= month <= 12 and 1 <= day <= month_days[month - 1] -%}
-    {%- endif -%}
-    {%- if not ns.valid -%}
-        {{ exceptions.raise_compiler_error(
-            "as_of_date must be a calendar date written YYYY-MM-DD, e.g. 2026-11-24; got '"
-            ~ text ~ "'.") }}
-    {%- endif -%}
-    {{ return(text) }}
+    {{ return(customer_scoring.iso_date(text, 'as_of_date')) }}
 {% endmacro %}
 
 
@@ -83,4 +70,56 @@
         {%- endif -%}
     {%- endif -%}
     {{ return(sql_string(name)) }}
+{% endmacro %}
+
+
+{% macro load_date_iso() %}
+    {#- The day the raw data was loaded (var load_date, YYYY-MM-DD), or none. The build
+        command passes today; rows dated after it are quarantined as date_in_future. Rows
+        after the as-of date but not after the load date are legitimate: not scored yet. -#}
+    {%- set raw = var('load_date', none) -%}
+    {%- if raw is none or (raw | string | trim) == '' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(customer_scoring.iso_date(raw, 'load_date')) }}
+{% endmacro %}
+
+
+{% macro max_line_amount() %}
+    {#- Largest plausible line amount (var max_line_amount); larger ones are quarantined. -#}
+    {%- set limit = var('max_line_amount', 1000000) -%}
+    {%- if limit is not number or limit is boolean or limit <= 0 -%}
+        {{ exceptions.raise_compiler_error("max_line_amount must be a number above 0; got '" ~ limit ~ "'.") }}
+    {%- endif -%}
+    {{ return(limit) }}
+{% endmacro %}
+
+
+{% macro rfm_criteria() %}
+    {#- The criteria of the weighted RFM score: each 1-5 score put on 0..1. -#}
+    {{ return({
+        'recency': {'expression': 'r_score', 'min': 1, 'max': 5},
+        'frequency': {'expression': 'f_score', 'min': 1, 'max': 5},
+        'monetary': {'expression': 'm_score', 'min': 1, 'max': 5},
+    }) }}
+{% endmacro %}
+
+
+{% macro iso_date(raw, setting) %}
+    {#- raw checked as a real calendar date written YYYY-MM-DD; returns that text. -#}
+    {%- set text = raw | string | trim -%}
+    {%- set parts = modules.re.match('^([0-9]{4})-([0-9]{2})-([0-9]{2})$', text) -%}
+    {%- set ns = namespace(valid=false) -%}
+    {%- if parts -%}
+        {%- set year, month, day = parts.group(1) | int, parts.group(2) | int, parts.group(3) | int -%}
+        {%- set leap = (year % 4 == 0 and year % 100 != 0) or year % 400 == 0 -%}
+        {%- set month_days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] -%}
+        {%- set ns.valid = 1 <= month <= 12 and 1 <= day <= month_days[month - 1] -%}
+    {%- endif -%}
+    {%- if not ns.valid -%}
+        {{ exceptions.raise_compiler_error(
+            setting ~ " must be a calendar date written YYYY-MM-DD, e.g. 2026-11-24; got '"
+            ~ text ~ "'.") }}
+    {%- endif -%}
+    {{ return(text) }}
 {% endmacro %}

@@ -16,7 +16,8 @@
 
 
 {% macro relation_columns(relation) %}
-    {#- Lower-cased name -> actual name of the columns a relation exposes (at run time). -#}
+    {#- {lower-cased name: {'name': actual name, 'type': lower-cased type}} of the columns a
+        relation exposes (at run time; empty while dbt parses). -#}
     {{ return(adapter.dispatch('relation_columns', 'customer_scoring')(relation)) }}
 {% endmacro %}
 
@@ -24,7 +25,7 @@
     {%- set found = {} -%}
     {%- if execute -%}
         {%- for column in adapter.get_columns_in_relation(relation) -%}
-            {%- do found.update({column.name | lower: column.name}) -%}
+            {%- do found.update({column.name | lower: {'name': column.name, 'type': column.dtype | lower}}) -%}
         {%- endfor -%}
     {%- endif -%}
     {{ return(found) }}
@@ -36,7 +37,7 @@
     {%- if execute -%}
         {%- set described = run_query('describe select * from ' ~ relation) -%}
         {%- for row in described.rows -%}
-            {%- do found.update({row[0] | lower: row[0]}) -%}
+            {%- do found.update({row[0] | lower: {'name': row[0], 'type': row[1] | lower}}) -%}
         {%- endfor -%}
     {%- endif -%}
     {{ return(found) }}
@@ -44,14 +45,46 @@
 
 
 {% macro input_column(columns, name, data_type, required=false, input='input') %}
-    {#- The column `name` cast to data_type, or a typed null when the input lacks an optional
-        column. A missing required column stops the run with the columns that were found. -#}
+    {#- The column `name` cast to data_type (unparseable values become null, to be
+        quarantined), or a typed null when the input lacks an optional column. Timestamps go
+        through parse_timestamp, so a UTC offset is honoured. A missing required column
+        stops the run with the columns that were found. -#}
     {%- if name in columns -%}
-        {{ return(dbt.safe_cast(adapter.quote(columns[name]), data_type)) }}
+        {%- set column = columns[name] -%}
+        {%- if data_type == 'timestamp' -%}
+            {{ return(customer_scoring.parse_timestamp(adapter.quote(column['name']), column['type'])) }}
+        {%- endif -%}
+        {{ return(dbt.safe_cast(adapter.quote(column['name']), data_type)) }}
     {%- elif required and execute and columns -%}
+        {%- set names = [] -%}
+        {%- for column in columns.values() %}{% do names.append(column['name']) %}{% endfor -%}
         {{ exceptions.raise_compiler_error(
-            input ~ " has no column '" ~ name ~ "'. Columns found: " ~ (columns.values() | join(', '))
+            input ~ " has no column '" ~ name ~ "'. Columns found: " ~ (names | join(', '))
             ~ ". Rename the column in the file, or see README 'Bring your own transactions'.") }}
     {%- endif -%}
     {{ return('cast(null as ' ~ data_type ~ ')') }}
+{% endmacro %}
+
+
+{% macro parse_timestamp(expression, source_type='varchar') %}
+    {#- A timestamp without time zone, in UTC when the value carries an offset. -#}
+    {{ return(adapter.dispatch('parse_timestamp', 'customer_scoring')(expression, source_type)) }}
+{% endmacro %}
+
+{% macro default__parse_timestamp(expression, source_type) %}
+    {{ return(dbt.safe_cast(expression, 'timestamp')) }}
+{% endmacro %}
+
+{% macro duckdb__parse_timestamp(expression, source_type) %}
+    {#- DuckDB's text -> timestamp cast drops a UTC offset silently ('10:00+02:00' -> 10:00),
+        so text with an offset is read as timestamptz and converted to UTC. -#}
+    {%- if source_type.startswith('timestamp with time zone') -%}
+        {{ return('cast(' ~ expression ~ " at time zone 'UTC' as timestamp)") }}
+    {%- elif source_type.startswith('timestamp') or source_type == 'date' -%}
+        {{ return('cast(' ~ expression ~ ' as timestamp)') }}
+    {%- endif -%}
+    {%- set text = 'trim(cast(' ~ expression ~ ' as varchar))' -%}
+    {{ return("case when regexp_matches(" ~ text ~ ", '[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') "
+        ~ "then cast(try_cast(" ~ text ~ " as timestamptz) at time zone 'UTC' as timestamp) "
+        ~ "else try_cast(" ~ text ~ " as timestamp) end") }}
 {% endmacro %}

@@ -93,7 +93,7 @@ def test_a_hostile_path_is_quoted_not_executed(seeded):
 
 def test_a_quote_in_a_test_account_domain_is_escaped(seeded):
     run = seeded.dbt(
-        "build",
+        "run",
         "-s",
         "base_crm__customers",
         vars={**BASE, "customers_path": ORDERS, "test_account_email_domains": ["o'hara.example"]},

@@ -62,13 +62,7 @@ final as (
         r_score,
         f_score,
         m_score,
-        {{ weighted_score(
-            criteria={
-                'recency': {'expression': 'r_score', 'min': 1, 'max': 5},
-                'frequency': {'expression': 'f_score', 'min': 1, 'max': 5},
-                'monetary': {'expression': 'm_score', 'min': 1, 'max': 5},
-            },
-            weights=var('rfm_weights')) }} as rfm_score,
+        {{ weighted_score(rfm_criteria(), var('rfm_weights')) }} as rfm_score,
 
         -- dates
         first_order_date,

@@ -1,7 +1,9 @@
 {#- Staged lines in the reporting currency, with the reason a line cannot be scored when
-    the reason needs another source: a test account, an order whose lines name different
-    customers, or no exchange rate on or before the order day. -#}
+    the reason needs more than the row itself: a test account, a customer the customer file
+    does not know, an order whose lines disagree on customer or day, a currency without
+    rates, or no rate on or before the order day. -#}
 {%- set reporting = sql_string(reporting_currency()) -%}
+{%- set has_customer_file = raw_input_path('customers') is not none -%}
 
 with
 
@@ -65,12 +67,22 @@ day_rates as (
 
 ),
 
-orders_with_several_customers as (
+rated_currencies as (
+
+    select distinct from_currency as currency
+    from rates
+
+),
+
+-- lines of one order must agree on who ordered and when
+conflicting_orders as (
 
     select order_id
     from lines
     group by order_id
-    having count(distinct customer_id) > 1
+    having
+        min(customer_id) != max(customer_id)
+        or min(ordered_date) != max(ordered_date)
 
 ),
 
@@ -83,16 +95,20 @@ joined as (
             else day_rates.rate
         end as exchange_rate,
         coalesce(customers.is_test_account, false) as is_test_account,
-        orders_with_several_customers.order_id is not null as has_several_customers
+        customers.customer_id is not null as is_known_customer,
+        lines.currency = {{ reporting }} or rated_currencies.currency is not null as is_rated_currency,
+        conflicting_orders.order_id is not null as is_conflicting_order
     from lines
     left join customers
         on lines.customer_id = customers.customer_id
+    left join rated_currencies
+        on lines.currency = rated_currencies.currency
     left join day_rates
         on
             lines.currency = day_rates.currency
             and lines.ordered_date = day_rates.ordered_date
-    left join orders_with_several_customers
-        on lines.order_id = orders_with_several_customers.order_id
+    left join conflicting_orders
+        on lines.order_id = conflicting_orders.order_id
 
 ),
 
@@ -110,7 +126,11 @@ final as (
         line_status,
         case
             when is_test_account then 'test_account'
-            when has_several_customers then 'order_with_several_customers'
+            {% if has_customer_file -%}
+                when not is_known_customer then 'unknown_customer'
+            {% endif -%}
+            when is_conflicting_order then 'conflicting_order_lines'
+            when not is_rated_currency then 'unknown_currency'
             when exchange_rate is null then 'no_exchange_rate'
         end as rejection_reason,
 

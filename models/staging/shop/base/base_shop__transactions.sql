@@ -1,12 +1,14 @@
 {{ config(materialized='table') }}
 {#- Every raw transaction row, typed, with the reason it is unfit for scoring (or null).
+    Reason codes: README, Data quality.
     stg_shop__transactions keeps the fit rows; marts/data_quality shows the others.
     A table, not a view: the checks run once per build however many models and tests
     read it. -#}
 {%- set input = 'The transactions file ' ~ raw_input_path('transactions') -%}
+{%- set load_date = load_date_iso() -%}
 {%- set columns = relation_columns(source('shop', 'transactions')) -%}
 {%- set raw_columns = [] -%}
-{%- for name in columns.values() %}{% do raw_columns.append(adapter.quote(name)) %}{% endfor -%}
+{%- for column in columns.values() %}{% do raw_columns.append(adapter.quote(column['name'])) %}{% endfor -%}
 
 with
 
@@ -74,6 +76,10 @@ final as (
             when ordered_at is null then 'invalid_ordered_at'
             when amount is null then 'invalid_amount'
             when amount <= 0 then 'non_positive_amount'
+            when amount > {{ max_line_amount() }} then 'implausible_amount'
+            {% if load_date -%}
+                when cast(ordered_at as date) > cast('{{ load_date }}' as date) then 'date_in_future'
+            {% endif -%}
             when line_status not in ('completed', 'cancelled', 'returned', 'refunded')
                 then 'unknown_status'
             when copy_number > 1 then 'duplicate_row'

@@ -1,0 +1,111 @@
+{#- Checks that run before any model (on-run-start): a bad setting or an unusable input
+    file stops the run with a message that says what to do, instead of a failure halfway
+    or, worse, wrong scores. -#}
+
+{% macro check_before_run() %}
+    {#- on-run-start: the checks, for the commands that build or test models. -#}
+    {%- if execute and flags.WHICH in ('build', 'run', 'test', 'snapshot') -%}
+        {%- do customer_scoring.check_settings_and_inputs() -%}
+    {%- endif -%}
+    select 1 as checked
+{% endmacro %}
+
+
+{% macro check_settings_and_inputs() %}
+    {#- Every setting and every raw input file; also run on its own by the validate command
+        (dbt run-operation check_settings_and_inputs). -#}
+    {%- if execute -%}
+        {%- do customer_scoring.as_of_date_iso() -%}
+        {%- do customer_scoring.load_date_iso() -%}
+        {%- do customer_scoring.scoring_window_start() -%}
+        {%- do customer_scoring.reporting_currency() -%}
+        {%- do customer_scoring.max_line_amount() -%}
+        {%- do customer_scoring.validated_weights(customer_scoring.rfm_criteria(), var('rfm_weights')) -%}
+        {%- do customer_scoring.check_raw_inputs() -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro raw_inputs() %}
+    {#- Every raw input: source table, label, required columns, and for CSV text columns
+        that must mostly parse, the type they must parse as. -#}
+    {{ return([
+        {'name': 'transactions', 'source': 'shop', 'label': 'transactions file',
+         'required': ['customer_id', 'order_id', 'ordered_at', 'amount'],
+         'typed': {'ordered_at': 'timestamp', 'amount': 'decimal(18, 2)'}},
+        {'name': 'customers', 'source': 'crm', 'label': 'customers file',
+         'required': ['customer_id'], 'typed': {}},
+        {'name': 'exchange_rates', 'source': 'finance', 'label': 'exchange rates file',
+         'required': ['rate_date', 'from_currency', 'to_currency', 'rate'],
+         'typed': {'rate_date': 'date', 'rate': 'decimal(18, 8)'}},
+    ]) }}
+{% endmacro %}
+
+
+{% macro check_raw_inputs() %}
+    {{ return(adapter.dispatch('check_raw_inputs', 'customer_scoring')()) }}
+{% endmacro %}
+
+{% macro default__check_raw_inputs() %}
+    {#- Other engines read loaded tables: dbt itself reports a missing table. -#}
+{% endmacro %}
+
+{% macro duckdb__check_raw_inputs() %}
+    {%- for input in customer_scoring.raw_inputs() -%}
+        {%- set path = customer_scoring.raw_input_path(input.name) -%}
+        {%- if path -%}
+            {%- set label = 'The ' ~ input.label ~ ' ' ~ path -%}
+            {%- set literal = customer_scoring.sql_string(path) -%}
+            {%- set fix = "Check the var " ~ input.name ~ "_path." if var(input.name ~ '_path', none)
+                else "Generate the demo data first: ./run build, or python -m customer_scoring generate." -%}
+            {%- if run_query('select count(*) from glob(' ~ literal ~ ')').columns[0].values()[0] == 0 -%}
+                {{ exceptions.raise_compiler_error(label ~ " does not exist. " ~ fix) }}
+            {%- endif -%}
+            {%- if run_query('select min(size) from read_blob(' ~ literal ~ ')').columns[0].values()[0] == 0 -%}
+                {{ exceptions.raise_compiler_error(label ~ " is empty (0 bytes). Export it again, with a header line and at least one row.") }}
+            {%- endif -%}
+            {%- set node = graph.sources['source.customer_scoring.' ~ input.source ~ '.' ~ input.name] -%}
+            {%- set reader = node.config.external_location -%}
+            {%- set columns = customer_scoring.relation_columns(reader) -%}
+            {%- set names = [] -%}
+            {%- for column in columns.values() %}{% do names.append(column['name']) %}{% endfor -%}
+            {%- set missing = [] -%}
+            {%- for name in input.required if name not in columns %}{% do missing.append(name) %}{% endfor -%}
+            {%- if missing -%}
+                {%- set only = (names[0] | lower) if names | length == 1 else '' -%}
+                {%- if only and input.required | select('in', only) | list | length > 1 -%}
+                    {{ exceptions.raise_compiler_error(label ~ " was read as a single column '" ~ names[0]
+                        ~ "': it is not comma-separated, or its delimiter could not be detected. "
+                        ~ "Save it as CSV with ',' (or ';') between fields and one header line.") }}
+                {%- endif -%}
+                {{ exceptions.raise_compiler_error(label ~ " has no column " ~ (missing | join(', '))
+                    ~ ". Columns found: " ~ (names | join(', ')) ~ ". Required: " ~ (input.required | join(', '))
+                    ~ ". Rename the columns in the file (see README, Bring your own transactions).") }}
+            {%- endif -%}
+            {%- set counts = [] -%}
+            {%- for name, data_type in input.typed.items() if columns[name]['type'] == 'varchar' -%}
+                {%- set text = 'nullif(trim(' ~ adapter.quote(columns[name]['name']) ~ "), '')" -%}
+                {%- set parsed = customer_scoring.parse_timestamp(text) if data_type == 'timestamp' else dbt.safe_cast(text, data_type) -%}
+                {%- do counts.append("count(" ~ text ~ ") as " ~ name ~ "_values, count(case when " ~ text ~ " is not null and "
+                    ~ parsed ~ " is null then 1 end) as " ~ name ~ "_bad, min(case when " ~ text ~ " is not null and "
+                    ~ parsed ~ " is null then " ~ text ~ " end) as " ~ name ~ "_example") -%}
+            {%- endfor -%}
+            {%- set profile = run_query('select count(*) as row_count' ~ (', ' ~ counts | join(', ') if counts else '') ~ ' from ' ~ reader) -%}
+            {%- if profile.columns['row_count'].values()[0] == 0 -%}
+                {{ exceptions.raise_compiler_error(label ~ " has a header but no rows. Export it again with its data.") }}
+            {%- endif -%}
+            {%- for name, data_type in input.typed.items() if columns[name]['type'] == 'varchar' -%}
+                {%- set values = profile.columns[name ~ '_values'].values()[0] -%}
+                {%- set bad = profile.columns[name ~ '_bad'].values()[0] -%}
+                {%- if values > 0 and bad * 2 > values -%}
+                    {%- set advice = "Dates need the ISO form YYYY-MM-DD, optionally with a time and a UTC offset (2024-01-31 14:05:00+01:00); 03/04/2024 could be March or April."
+                        if data_type in ('timestamp', 'date') else
+                        "Numbers need '.' as the decimal point and no thousands separator (1234.50, not 1.234,50)." -%}
+                    {{ exceptions.raise_compiler_error(label ~ ": column " ~ columns[name]['name'] ~ " is mostly not "
+                        ~ ("a date" if data_type in ('timestamp', 'date') else "a number") ~ " (" ~ bad ~ " of " ~ values
+                        ~ " values, e.g. '" ~ profile.columns[name ~ '_example'].values()[0] ~ "'). " ~ advice) }}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}

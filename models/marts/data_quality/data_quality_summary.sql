@@ -1,0 +1,69 @@
+{#- Quarantined rows per source, reason and load day, with each reason's share of the
+    source's rows: the regular, visible quality control. The share of a whole source is
+    held under var max_quarantined_share by a test (see _data_quality__models.yml). -#}
+{%- set load_date = load_date_iso() -%}
+
+with
+
+quarantined as (
+
+    select * from {{ ref('quarantined_rows') }}
+
+),
+
+source_rows as (
+
+    select
+        'shop.transactions' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_shop__transactions') }}
+    union all
+    select
+        'crm.customers' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_crm__customers') }}
+    union all
+    select
+        'finance.exchange_rates' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_finance__exchange_rates') }}
+
+),
+
+per_reason as (
+
+    select
+        source_name,
+        rejection_reason,
+        count(*) as quarantined_rows,
+        sum({{ dbt.safe_cast('amount_text', 'decimal(18, 2)') }}) as quarantined_amount
+    from quarantined
+    group by source_name, rejection_reason
+
+),
+
+final as (
+
+    select
+        -- ids
+        per_reason.source_name,
+        per_reason.rejection_reason,
+
+        -- numerics
+        cast(per_reason.quarantined_rows as bigint) as quarantined_rows,
+        cast(source_rows.source_rows as bigint) as source_rows,
+        cast(per_reason.quarantined_rows * 1.0 / source_rows.source_rows as decimal(9, 6))
+            as share_of_source_rows,
+        cast(per_reason.quarantined_amount as decimal(18, 2)) as quarantined_amount,
+
+        -- dates
+        {{ "cast('" ~ load_date ~ "' as date)" if load_date else as_of_date() }} as load_date,
+        {{ as_of_date() }} as as_of_date
+
+    from per_reason
+    inner join source_rows
+        on per_reason.source_name = source_rows.source_name
+
+)
+
+select * from final

@@ -1,0 +1,255 @@
+"""Every defect of the corpus ends in its asserted outcome: a quarantine reason, a kept row
+read the right way, or a clear error before any model runs."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from conftest import FIXTURES
+
+CORPUS = FIXTURES / "corpus"
+CORPUS_VARS = {
+    "transactions_path": str(CORPUS / "transactions.csv"),
+    "customers_path": str(CORPUS / "customers.csv"),
+    "exchange_rates_path": str(CORPUS / "exchange_rates.csv"),
+    "as_of_date": "2024-03-31",
+    "load_date": "2024-04-01",
+    # the corpus is mostly defects: its quarantined share is far above any sane threshold
+    "max_quarantined_share": 1,
+}
+
+QUARANTINED = {
+    "null customer id": ["missing_customer_id"],
+    "null order id": ["missing_order_id"],
+    "exact duplicate": ["duplicate_row"],  # the second copy; the first is kept
+    "order with two customers": ["conflicting_order_lines", "conflicting_order_lines"],
+    "order on two days": ["conflicting_order_lines", "conflicting_order_lines"],
+    "negative amount": ["non_positive_amount"],
+    "zero amount": ["non_positive_amount"],
+    "non-numeric amount": ["invalid_amount"],
+    "comma-decimal amount": ["invalid_amount"],
+    "huge outlier": ["implausible_amount"],
+    "date after the load date": ["date_in_future"],
+    "unparseable date": ["invalid_ordered_at"],
+    "ambiguous dd/mm or mm/dd date": ["invalid_ordered_at"],
+    "unknown currency": ["unknown_currency"],
+    "no rate before the order day": ["no_exchange_rate"],
+    "unknown status": ["unknown_status"],
+    "customer unknown to the customer file": ["unknown_customer"],
+    "test account": ["test_account"],
+}
+
+KEPT = {
+    # case: (customer_id, ordered_at as UTC, amount in EUR, currency, status)
+    "valid reference row": ("c1", dt.datetime(2024, 1, 2), Decimal("25.00"), "EUR", "completed"),
+    "exact duplicate": ("c1", dt.datetime(2024, 1, 10), Decimal("10.00"), "EUR", "completed"),
+    "after the as-of date but loaded": (
+        "c1",
+        dt.datetime(2024, 4, 1),
+        Decimal("10.00"),
+        "EUR",
+        "completed",
+    ),
+    "timestamp with a positive offset": (
+        "c2",
+        dt.datetime(2024, 1, 5, 21, 30),
+        Decimal("10.00"),
+        "EUR",
+        "completed",
+    ),
+    "timestamp with a negative offset": (
+        "c2",
+        dt.datetime(2024, 1, 6, 4, 30),
+        Decimal("10.00"),
+        "EUR",
+        "completed",
+    ),
+    "rate on or before the order day": (
+        "c1",
+        dt.datetime(2024, 1, 10),
+        Decimal("9.00"),
+        "USD",
+        "completed",
+    ),
+    "status and currency in other case with spaces": (
+        "c1",
+        dt.datetime(2024, 1, 10),
+        Decimal("10.00"),
+        "EUR",
+        "completed",
+    ),
+    "quoted field, with an embedded delimiter": (
+        "c1",
+        dt.datetime(2024, 1, 10),
+        Decimal("10.00"),
+        "EUR",
+        "completed",
+    ),
+    "numeric-looking id": ("42", dt.datetime(2024, 1, 10), Decimal("10.00"), "EUR", "completed"),
+    "same digits with a leading zero": (
+        "042",
+        dt.datetime(2024, 1, 10),
+        Decimal("10.00"),
+        "EUR",
+        "completed",
+    ),
+    "id with surrounding spaces": (
+        "c2",
+        dt.datetime(2024, 1, 10),
+        Decimal("10.00"),
+        "EUR",
+        "completed",
+    ),
+}
+
+# Each row's case name, by its position in the file (line 2 = source_row_number 1).
+with (CORPUS / "transactions.csv").open(newline="") as corpus_file:
+    CASES = [row["case_name"] for row in csv.DictReader(corpus_file)]
+
+
+@pytest.fixture(scope="module")
+def corpus(module_warehouse):
+    run = module_warehouse.dbt("build", vars=CORPUS_VARS)
+    assert run.success, run.messages
+    return module_warehouse
+
+
+def test_the_corpus_has_twenty_distinct_defects():
+    assert len(set(QUARANTINED) | set(KEPT) - {"valid reference row"}) >= 20
+    assert set(QUARANTINED) | set(KEPT) == set(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(QUARANTINED))
+def test_row_defect_is_quarantined_with_its_reason(corpus, case):
+    rows = [i + 1 for i, name in enumerate(CASES) if name == case]
+    reasons = corpus.query(
+        "select rejection_reason from quarantined_rows "
+        "where source_name = 'shop.transactions' and source_row_number in "
+        f"({', '.join(map(str, rows))}) order by source_row_number"
+    )
+    assert [reason for (reason,) in reasons] == QUARANTINED[case]
+
+
+@pytest.mark.parametrize("case", sorted(KEPT))
+def test_kept_row_is_read_the_right_way(corpus, case):
+    rows = [i + 1 for i, name in enumerate(CASES) if name == case]
+    kept = corpus.query(
+        "select customer_id, ordered_at, amount_reporting, currency, line_status "
+        "from int_order_lines_converted where rejection_reason is null "
+        f"and source_row_number in ({', '.join(map(str, rows))})"
+    )
+    assert kept == [KEPT[case]]
+
+
+def test_rows_after_the_as_of_date_are_kept_but_not_scored(corpus):
+    assert corpus.query("select count(*) from fct_orders where order_id = 'o13'") == [(0,)]
+
+
+def test_test_account_customer_is_quarantined_and_absent_from_marts(corpus):
+    assert corpus.query(
+        "select rejection_reason from quarantined_rows where source_name = 'crm.customers'"
+    ) == [("test_account",)]
+    assert corpus.query("select count(*) from dim_customers where customer_id = 't1'") == [(0,)]
+
+
+def test_every_transaction_row_is_kept_or_quarantined_once(corpus):
+    (kept,) = corpus.query(
+        "select count(*) from int_order_lines_converted where rejection_reason is null"
+    )[0]
+    (quarantined,) = corpus.query(
+        "select count(*) from quarantined_rows where source_name = 'shop.transactions'"
+    )[0]
+    assert kept + quarantined == len(CASES)
+
+
+def test_data_quality_summary_counts_reasons_per_load_day(corpus):
+    rows = corpus.query(
+        "select rejection_reason, quarantined_rows, load_date from data_quality_summary "
+        "where source_name = 'shop.transactions' and rejection_reason = 'conflicting_order_lines'"
+    )
+    assert rows == [("conflicting_order_lines", 4, dt.date(2024, 4, 1))]
+
+
+def test_quarantined_share_above_threshold_fails_the_run(module_warehouse):
+    run = module_warehouse.dbt(
+        "build",
+        "-s",
+        "+assert_quarantined_share_within_threshold",
+        vars={**CORPUS_VARS, "max_quarantined_share": 0.05},
+    )
+    assert not run.success
+    assert "assert_quarantined_share_within_threshold" in run.messages
+
+
+# --- structural defects: refused before any model runs ----------------------------------
+
+HEADER = "customer_id,order_id,ordered_at,amount\n"
+STRUCTURAL = {
+    "missing file": (None, "does not exist. Check the var transactions_path"),
+    "empty file": (b"", "is empty (0 bytes)"),
+    "header only": (HEADER.encode(), "has a header but no rows"),
+    "missing required column": (
+        b"customer_id,order_id,ordered_at\nc1,o1,2024-01-01\n",
+        "has no column amount. Columns found: customer_id, order_id, ordered_at",
+    ),
+    "wrong delimiter": (
+        b"customer_id order_id ordered_at amount\nc1 o1 2024-01-01 10.5\n",
+        "was read as a single column 'customer_id order_id ordered_at amount'",
+    ),
+    "amounts mostly comma decimals": (
+        (
+            HEADER + 'c1,o1,2024-01-01,"10,50"\nc1,o2,2024-01-02,"3,25"\nc1,o3,2024-01-03,4\n'
+        ).encode(),
+        "column amount is mostly not a number (2 of 3 values, e.g. '10,50')",
+    ),
+    "dates mostly dd/mm/yyyy": (
+        (HEADER + "c1,o1,31/01/2024,10\nc1,o2,28/02/2024,3\n").encode(),
+        "column ordered_at is mostly not a date (2 of 2 values, e.g. '28/02/2024')",
+    ),
+}
+
+ACCEPTED = {
+    "UTF-8 byte order mark": b"\xef\xbb\xbf" + (HEADER + "c1,o1,2024-01-01,10.5\n").encode(),
+    "semicolon delimiter": b"customer_id;order_id;ordered_at;amount\nc1;o1;2024-01-01;10.5\n",
+    "extra columns": (
+        b"customer_id,order_id,ordered_at,amount,channel\nc1,o1,2024-01-01,10.5,web\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STRUCTURAL))
+def test_structural_defect_stops_the_run_with_advice(module_warehouse, tmp_path, case):
+    content, message = STRUCTURAL[case]
+    path = tmp_path / "orders.csv"
+    if content is not None:
+        path.write_bytes(content)
+    run = module_warehouse.dbt(
+        "run-operation",
+        "check_settings_and_inputs",
+        vars={"transactions_path": str(path), "as_of_date": "2024-03-31"},
+    )
+    assert not run.success
+    assert f"The transactions file {path}" in run.messages
+    assert message in run.messages
+    assert "Traceback" not in run.messages
+
+
+@pytest.mark.parametrize("case", sorted(ACCEPTED))
+def test_readable_variants_are_scored(warehouse, tmp_path, case):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(ACCEPTED[case])
+    run = warehouse.dbt(
+        "build",
+        "-s",
+        "+customer_rfm",
+        "--exclude",
+        "resource_type:test",
+        vars={"transactions_path": str(path), "as_of_date": "2024-03-31"},
+    )
+    assert run.success, run.messages
+    assert warehouse.query("select customer_id, frequency, monetary from customer_rfm") == [
+        ("c1", 1, Decimal("10.50"))
+    ]
