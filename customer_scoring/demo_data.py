@@ -9,6 +9,8 @@ Writes the raw files that the dbt sources read (Parquet, one file per table):
                               (customer_id, order_id, ordered_at, amount, currency, status,
                               plus product_id, line_number, quantity).
 - ``exchange_rates.parquet`` daily rates from each order currency to EUR.
+- behaviour between purchases (web events, e-mail events, surveys, reviews, preference-
+  centre interests): see ``demo_behaviour.py``.
 
 How purchases are drawn (so scores have something real to find):
 
@@ -16,6 +18,9 @@ How purchases are drawn (so scores have something real to find):
   whose rate is Gamma-distributed across customers (heterogeneous purchase rates);
 - each buyer stays active for an exponentially distributed time, then stops buying
   (customers who stop buying, as in the buy-till-you-die models);
+- customers favour a pair of related categories (books and music, home and kitchen, ...),
+  so categories are bought together and cross-sell has something to find;
+- some lapsed customers come back after a long gap (win-back), more often the engaged ones;
 - order days follow a seasonal profile (growth, weekends, November–December peak,
   summer dip), drawn by inverse CDF so no loop runs over orders;
 - spend is heavy-tailed: log-normal list prices, Gamma basket sizes, B2B bulk buying;
@@ -77,6 +82,18 @@ CATEGORIES = {  # category -> (median list price in EUR, share of the catalogue)
     "Beauty": (25.0, 0.06),
     "Toys": (30.0, 0.04),
 }
+# pairs of categories a customer tends to buy from together, and how common each pair is
+CATEGORY_PAIRS = [
+    (("Books", "Music"), 0.16),
+    (("Books", "Stationery"), 0.12),
+    (("Home", "Kitchen"), 0.16),
+    (("Home", "Garden"), 0.10),
+    (("Electronics", "Toys"), 0.10),
+    (("Electronics", "Music"), 0.10),
+    (("Fashion", "Beauty"), 0.18),
+    (("Kitchen", "Garden"), 0.08),
+]
+PREFERRED_LINE_SHARE = 0.55  # share of lines drawn from the customer's preferred pair
 TOWN_SIZES = ["rural", "small town", "medium city", "large city", "metropolis"]
 HOUSING = ["house", "apartment"]
 CHANNELS = [
@@ -148,6 +165,30 @@ def _day_weights(start: dt.date, days: int) -> np.ndarray:
 
 def _pick(rng: np.random.Generator, values: list, size: int, p=None) -> np.ndarray:
     return np.asarray(values, dtype=object)[rng.choice(len(values), size=size, p=p)]
+
+
+def _choose_products(
+    rng: np.random.Generator,
+    popularity: np.ndarray,
+    product_category: np.ndarray,
+    pair_of_row: np.ndarray,
+    preferred_share: float,
+) -> np.ndarray:
+    """One product per row: from the row's preferred category pair with probability
+    ``preferred_share`` (by popularity within the category), else from the whole catalogue.
+    Products of a category are contiguous, so each draw is one search in the global CDF."""
+    names = list(CATEGORIES)
+    pair_codes = np.array([[names.index(a), names.index(b)] for (a, b), _ in CATEGORY_PAIRS])
+    cdf = np.concatenate([[0.0], np.cumsum(popularity)])
+    first = np.searchsorted(product_category, np.arange(len(names)), side="left")
+    last = np.searchsorted(product_category, np.arange(len(names)), side="right")
+    rows = len(pair_of_row)
+    category = pair_codes[pair_of_row, rng.integers(0, 2, rows)]
+    preferred = rng.random(rows) < preferred_share
+    lo = np.where(preferred, cdf[first[category]], 0.0)
+    hi = np.where(preferred, cdf[last[category]], cdf[-1])
+    product = np.searchsorted(cdf, lo + rng.random(rows) * (hi - lo), side="right") - 1
+    return np.clip(product, 0, len(popularity) - 1)
 
 
 def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
@@ -246,7 +287,8 @@ def _products(rng: np.random.Generator) -> tuple[pa.Table, np.ndarray, np.ndarra
             "list_price": pa.array(price),
         }
     )
-    return table, price, popularity
+    category_code = np.repeat(np.arange(len(names)), per_category.astype(int))
+    return table, price, popularity, category_code
 
 
 def _exchange_rates(rng: np.random.Generator, start: np.datetime64, days: int):
@@ -285,7 +327,7 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
     start = np.datetime64(cfg.as_of) - history_days  # last day of history: as_of - 1
 
     customers, signup_day, is_b2b, currency = _customers(rng, cfg, history_days)
-    products, price, popularity = _products(rng)
+    products, price, popularity, product_category = _products(rng)
     rates, walks = _exchange_rates(rng, start, history_days)
     progress(f"  customers {customers.num_rows:,}, products {products.num_rows:,}")
 
@@ -304,6 +346,35 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
     total_orders = int(orders_per.sum())
     order_customer = np.repeat(np.arange(n), orders_per)
 
+    # latent traits the behaviour files show (a second stream keeps the first one stable):
+    # engagement follows the purchase rate loosely; satisfaction follows how long a
+    # customer stays, so unhappy customers are the ones who leave
+    brng = np.random.default_rng([cfg.seed, 1])
+    engagement = np.sqrt(rate / rate.mean()) * brng.lognormal(0.0, 0.5, n)
+    stay_rank = np.argsort(np.argsort(lifetime)) / max(n - 1, 1)
+    rate_rank = np.argsort(np.argsort(rate)) / max(n - 1, 1)
+    happiness = 1 / (
+        1 + np.exp(-(2.5 * (stay_rank - 0.5) + 2.0 * (rate_rank - 0.5) + brng.normal(0, 0.7, n)))
+    )
+    pair_idx = brng.choice(len(CATEGORY_PAIRS), size=n, p=[share for _, share in CATEGORY_PAIRS])
+    # win-back: a lapsed buyer may return after a long gap, more often when engaged
+    gap_left = history_days - active_end
+    comeback = buys & (gap_left > 200) & (brng.random(n) < np.clip(0.12 * engagement, 0, 0.5))
+    comeback_day = active_end + brng.uniform(150, 600, n)
+    comeback &= comeback_day < history_days - 1
+    comeback_orders = np.where(comeback, 1 + brng.poisson(0.6, n), 0)
+    back_customer = np.repeat(np.arange(n), comeback_orders)
+    back_day = np.floor(
+        comeback_day[back_customer]
+        + np.where(
+            np.arange(len(back_customer))
+            == np.repeat(np.cumsum(comeback_orders) - comeback_orders, comeback_orders),
+            0.0,
+            brng.uniform(0, 60, len(back_customer)),
+        )
+    ).astype(np.int64)
+    back_day = np.minimum(back_day, history_days - 1)
+
     weights = _day_weights(start.astype(dt.date), history_days)
     cdf = np.concatenate([[0.0], np.cumsum(weights)])
     first_of_customer = np.concatenate([[0], np.cumsum(orders_per)[:-1]])
@@ -316,6 +387,9 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
     order_day = np.searchsorted(cdf, target, side="right") - 1
     order_day = np.clip(order_day, 0, history_days - 1)
     order_day = np.where(is_first, signup_day[order_customer], order_day)
+    order_customer = np.concatenate([order_customer, back_customer])
+    order_day = np.concatenate([order_day, back_day])
+    total_orders = len(order_customer)
     seconds = rng.integers(7 * 3600, 23 * 3600, total_orders)
     # order ids follow time, as a shop's sequence would
     order_sort = np.lexsort((seconds, order_day))
@@ -333,7 +407,9 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
         np.arange(len(line_order)) - np.repeat(np.cumsum(lines_per) - lines_per, lines_per) + 1
     )
     line_customer = order_customer[line_order]
-    product = rng.choice(len(price), size=len(line_order), p=popularity)
+    product = _choose_products(
+        brng, popularity, product_category, pair_idx[line_customer], PREFERRED_LINE_SHARE
+    )
     basket = rng.gamma(0.5, 0.8, n) * np.where(is_b2b, 6.0, 1.0)
     quantity = 1 + rng.poisson(basket[line_customer])
     line_day = order_day[line_order]
@@ -392,11 +468,42 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
     )
     progress(f"  transaction rows {transactions.num_rows:,}")
 
+    from customer_scoring.demo_behaviour import World, generate_behaviour
+
+    world = World(
+        rng=brng,
+        start=start,
+        history_days=history_days,
+        signup_day=signup_day,
+        active_end=active_end,
+        is_b2b=is_b2b,
+        email_opt_in=customers.column("email_opt_in").to_numpy(zero_copy_only=False),
+        engagement=engagement,
+        happiness=happiness,
+        preferred_pair_index=pair_idx,
+        comeback=comeback,
+        comeback_day=comeback_day,
+        order_customer=order_customer,
+        order_day=order_day,
+        order_seconds=seconds,
+        order_cancelled=cancelled_order,
+        order_product=product[np.cumsum(lines_per) - lines_per],
+        product_category=product_category,
+        popularity=popularity,
+        dirty_share=cfg.dirty_share,
+        customer_ids=customers.column("customer_id").combine_chunks(),
+        product_ids=products.column("product_id").combine_chunks(),
+        categories=list(CATEGORIES),
+    )
+    behaviour = generate_behaviour(world)
+    progress("  " + ", ".join(f"{name} {table.num_rows:,}" for name, table in behaviour.items()))
+
     tables = {
         "customers": customers,
         "products": products,
         "transactions": transactions,
         "exchange_rates": rates,
+        **behaviour,
     }
     for name, table in tables.items():
         pq.write_table(table, out / f"{name}.parquet", compression="zstd")

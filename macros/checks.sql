@@ -38,6 +38,20 @@
         {'name': 'exchange_rates', 'source': 'finance', 'label': 'exchange rates file',
          'required': ['rate_date', 'from_currency', 'to_currency', 'rate'],
          'typed': {'rate_date': 'date', 'rate': 'decimal(18, 8)'}},
+        {'name': 'products', 'source': 'shop', 'label': 'products file',
+         'required': ['product_id', 'category'], 'typed': {}},
+        {'name': 'web_events', 'source': 'web', 'label': 'web events file',
+         'required': ['session_id', 'customer_id', 'event_at'], 'typed': {'event_at': 'timestamp'}},
+        {'name': 'email_events', 'source': 'email', 'label': 'e-mail events file',
+         'required': ['customer_id', 'campaign_id', 'event_type', 'event_at'], 'typed': {'event_at': 'timestamp'}},
+        {'name': 'survey_responses', 'source': 'feedback', 'label': 'survey responses file',
+         'required': ['customer_id', 'survey_type', 'score', 'answered_at'],
+         'typed': {'score': 'decimal(9, 2)', 'answered_at': 'timestamp'}},
+        {'name': 'product_reviews', 'source': 'feedback', 'label': 'product reviews file',
+         'required': ['customer_id', 'stars', 'reviewed_at'],
+         'typed': {'stars': 'decimal(9, 2)', 'reviewed_at': 'timestamp'}},
+        {'name': 'customer_interests', 'source': 'crm', 'label': 'customer interests file',
+         'required': ['customer_id', 'interest'], 'typed': {}},
     ]) }}
 {% endmacro %}
 

@@ -88,3 +88,29 @@
         ~ "then cast(try_cast(" ~ text ~ " as timestamptz) at time zone 'UTC' as timestamp) "
         ~ "else try_cast(" ~ text ~ " as timestamp) end") }}
 {% endmacro %}
+
+
+{% macro raw_source_rows(source_name, table_name) %}
+    {#- The rows of an optional raw input, numbered in file order (source_row_number), or
+        no rows when the run has no such input (bring-your-own mode without its *_path). -#}
+    {%- if customer_scoring.raw_input_path(table_name) -%}
+        select
+            *,
+            row_number() over () as source_row_number
+        from {{ source(source_name, table_name) }}
+    {%- else -%}
+        select cast(null as integer) as source_row_number where 1 = 0
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro copy_number(columns) %}
+    {#- 1 for the first occurrence of a raw row, 2, 3... for exact copies of it (every
+        column equal), in file order. -#}
+    {%- set quoted = [] -%}
+    {%- for column in columns.values() %}{% do quoted.append(adapter.quote(column['name'])) %}{% endfor -%}
+    row_number() over (
+        partition by {{ quoted | join(', ') if quoted else 'source_row_number' }}
+        order by source_row_number
+    )
+{%- endmacro %}

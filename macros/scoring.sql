@@ -35,28 +35,76 @@
 {%- endmacro %}
 
 
-{% macro weighted_score(criteria, weights, scale=100) %}
-    {{ return(adapter.dispatch('weighted_score', 'customer_scoring')(criteria, weights, scale)) }}
+{% macro weighted_score(criteria, weights, scale=100, skip_nulls=false) %}
+    {{ return(adapter.dispatch('weighted_score', 'customer_scoring')(criteria, weights, scale, skip_nulls)) }}
 {% endmacro %}
 
-{% macro default__weighted_score(criteria, weights, scale) %}
+{% macro default__weighted_score(criteria, weights, scale, skip_nulls) %}
     {#- Weighted mean of named criteria, rescaled to 0..scale, rounded to 2 decimals.
 
-        criteria: {name: {'expression': sql, 'min': lowest value, 'max': highest value}}.
-                  Each criterion is first put on 0..1 by (expression - min) / (max - min).
-        weights:  {name: non-negative number}; criteria without a weight weigh 0.
-        Result:   scale * sum(weight * normalised) / sum(weights), as decimal(9, 2);
-                  null when any weighted criterion is null. -#}
+        criteria:   {name: {'expression': sql, 'min': lowest value, 'max': highest value}}.
+                    Each criterion is first put on 0..1 by (expression - min) / (max - min).
+        weights:    {name: non-negative number}; criteria without a weight weigh 0.
+        skip_nulls: false: null when any weighted criterion is null.
+                    true: the mean over the criteria that have a value (their weights
+                    re-normalised); null only when none has one.
+        Result:     scale * sum(weight * normalised) / sum(weights), as decimal(9, 2). -#}
+    {%- set parts = customer_scoring.weighted_terms(criteria, weights, skip_nulls) -%}
+    cast(round(cast({{ scale }} * ({{ parts.terms | join(' + ') }}) / {{ parts.total }} as {{ dbt.type_numeric() }}), 2) as decimal(9, 2))
+{%- endmacro %}
+
+
+{% macro weighted_terms(criteria, weights, skip_nulls=false) %}
+    {#- The pieces every weighted_score shares: {'terms': {name: 'weight * normalised'} as a
+        list in criteria order, 'by_name': the same as a mapping, 'total': the divisor}. -#}
     {%- set checked = customer_scoring.validated_weights(criteria, weights) -%}
-    {%- set total = checked.values() | sum -%}
     {%- set terms = [] -%}
+    {%- set by_name = {} -%}
+    {%- set present = [] -%}
     {%- for name, weight in checked.items() if weight > 0 -%}
         {%- set spec = criteria[name] -%}
-        {%- do terms.append(
-            weight ~ ' * (cast(' ~ spec['expression'] ~ ' as ' ~ dbt.type_float() ~ ') - ' ~ spec['min']
-            ~ ') / ' ~ (spec['max'] - spec['min'])) -%}
+        {%- set normalised = '(cast(' ~ spec['expression'] ~ ' as ' ~ dbt.type_float() ~ ') - ' ~ spec['min']
+            ~ ') / ' ~ (spec['max'] - spec['min']) -%}
+        {%- set term = weight ~ ' * ' ~ ('coalesce(' ~ normalised ~ ', 0)' if skip_nulls else normalised) -%}
+        {%- do terms.append(term) -%}
+        {%- do by_name.update({name: term}) -%}
+        {%- do present.append(weight ~ ' * (case when ' ~ spec['expression'] ~ ' is not null then 1 else 0 end)') -%}
     {%- endfor -%}
-    cast(round(cast({{ scale }} * ({{ terms | join(' + ') }}) / {{ total }} as {{ dbt.type_numeric() }}), 2) as decimal(9, 2))
+    {%- set total = ('nullif(' ~ (present | join(' + ')) ~ ', 0)') if skip_nulls else (checked.values() | sum) -%}
+    {{ return({'terms': terms, 'by_name': by_name, 'total': total}) }}
+{% endmacro %}
+
+
+{% macro criterion_points(criteria, weights, name, scale=100, skip_nulls=false) %}
+    {#- The points criterion `name` adds to weighted_score(criteria, weights, scale): the
+        explanation of a score. The points of all criteria add up to the score (each is
+        rounded to 2 decimals, so the sum can differ from the score by a few hundredths).
+        0 for a criterion that weighs 0. -#}
+    {%- set parts = customer_scoring.weighted_terms(criteria, weights, skip_nulls) -%}
+    {%- if name not in criteria -%}
+        {{ exceptions.raise_compiler_error("criterion_points: unknown criterion '" ~ name ~ "'.") }}
+    {%- endif -%}
+    {%- if name not in parts.by_name -%}
+        cast(0 as decimal(9, 2))
+    {%- else -%}
+        cast(round(cast({{ scale }} * ({{ parts.by_name[name] }}) / {{ parts.total }} as {{ dbt.type_numeric() }}), 2) as decimal(9, 2))
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro top_factor(criteria, weights, skip_nulls=false) %}
+    {#- Name of the criterion adding the most points to weighted_score(criteria, weights);
+        the first in criteria order on a tie; null when no criterion adds any. -#}
+    {%- set parts = customer_scoring.weighted_terms(criteria, weights, skip_nulls) -%}
+    {%- set values = [] -%}
+    {%- for name, term in parts.by_name.items() %}{% do values.append('coalesce(' ~ term ~ ', 0)') %}{% endfor -%}
+    {%- set best = 'greatest(' ~ (values | join(', ')) ~ ')' if values | length > 1 else values[0] -%}
+    case
+        when {{ best }} <= 0 then null
+        {%- for name, term in parts.by_name.items() %}
+        when coalesce({{ term }}, 0) = {{ best }} then '{{ name }}'
+        {%- endfor %}
+    end
 {%- endmacro %}
 
 

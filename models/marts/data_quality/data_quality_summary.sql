@@ -27,6 +27,36 @@ source_rows as (
         'finance.exchange_rates' as source_name,
         count(*) as source_rows
     from {{ ref('base_finance__exchange_rates') }}
+    union all
+    select
+        'shop.products' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_shop__products') }}
+    union all
+    select
+        'web.web_events' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_web__web_events') }}
+    union all
+    select
+        'email.email_events' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_email__email_events') }}
+    union all
+    select
+        'feedback.survey_responses' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_feedback__survey_responses') }}
+    union all
+    select
+        'feedback.product_reviews' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_feedback__product_reviews') }}
+    union all
+    select
+        'crm.customer_interests' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_crm__customer_interests') }}
 
 ),
 

@@ -1,7 +1,7 @@
 {#- Every raw row set aside, with its source, its position in the source, its key, the
     values that matter and the reason: nothing is dropped silently. Row-level reasons come
     from staging (base_* models); reasons that need more than the row from
-    int_order_lines_converted. Test-account customers are listed too, as test_account. -#}
+    int_order_lines_converted and, for behaviour events, int_customer_interactions. Test-account customers are listed too, as test_account. -#}
 {%- set load_date = load_date_iso() -%}
 
 with
@@ -30,6 +30,55 @@ customers as (
 exchange_rates as (
 
     select * from {{ ref('base_finance__exchange_rates') }}
+    where rejection_reason is not null
+
+),
+
+products as (
+
+    select * from {{ ref('base_shop__products') }}
+    where rejection_reason is not null
+
+),
+
+web_events as (
+
+    select * from {{ ref('base_web__web_events') }}
+    where rejection_reason is not null
+
+),
+
+email_events as (
+
+    select * from {{ ref('base_email__email_events') }}
+    where rejection_reason is not null
+
+),
+
+survey_responses as (
+
+    select * from {{ ref('base_feedback__survey_responses') }}
+    where rejection_reason is not null
+
+),
+
+product_reviews as (
+
+    select * from {{ ref('base_feedback__product_reviews') }}
+    where rejection_reason is not null
+
+),
+
+customer_interests as (
+
+    select * from {{ ref('base_crm__customer_interests') }}
+    where rejection_reason is not null
+
+),
+
+interactions as (
+
+    select * from {{ ref('int_customer_interactions') }}
     where rejection_reason is not null
 
 ),
@@ -87,6 +136,97 @@ unioned as (
         from_currency as currency,
         cast(null as {{ dbt.type_string() }}) as status
     from exchange_rates
+    union all
+    select
+        'shop.products' as source_name,
+        source_row_number,
+        product_id as record_key,
+        rejection_reason,
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(null as {{ dbt.type_string() }}) as date_text,
+        cast(list_price as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        cast(null as {{ dbt.type_string() }}) as status
+    from products
+    union all
+    select
+        'web.web_events' as source_name,
+        source_row_number,
+        coalesce(session_id, customer_id) as record_key,
+        rejection_reason,
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(event_at as {{ dbt.type_string() }}) as date_text,
+        cast(null as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        event_type as status
+    from web_events
+    union all
+    select
+        'email.email_events' as source_name,
+        source_row_number,
+        coalesce(campaign_id, customer_id) as record_key,
+        rejection_reason,
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(event_at as {{ dbt.type_string() }}) as date_text,
+        cast(null as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        event_type as status
+    from email_events
+    union all
+    select
+        'feedback.survey_responses' as source_name,
+        source_row_number,
+        coalesce(response_id, customer_id) as record_key,
+        rejection_reason,
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(answered_at as {{ dbt.type_string() }}) as date_text,
+        cast(score as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        survey_type as status
+    from survey_responses
+    union all
+    select
+        'feedback.product_reviews' as source_name,
+        source_row_number,
+        coalesce(review_id, customer_id) as record_key,
+        rejection_reason,
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(reviewed_at as {{ dbt.type_string() }}) as date_text,
+        cast(stars as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        cast(null as {{ dbt.type_string() }}) as status
+    from product_reviews
+    union all
+    select
+        'crm.customer_interests' as source_name,
+        source_row_number,
+        customer_id as record_key,
+        rejection_reason,
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(updated_at as {{ dbt.type_string() }}) as date_text,
+        cast(null as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        interest as status
+    from customer_interests
+    union all
+    select
+        source_name,
+        source_row_number,
+        customer_id as record_key,
+        rejection_reason,
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(interaction_at as {{ dbt.type_string() }}) as date_text,
+        cast(interaction_value as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        interaction_type as status
+    from interactions
 
 ),
 

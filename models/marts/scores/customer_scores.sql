@@ -1,0 +1,121 @@
+{#- One row per customer as of the as-of date: RFM, segment and value tier beside every
+    behaviour score, each with its top contributing factor. The explanation of each score,
+    criterion by criterion, is in score_explanations. Personal data stays out: ids and
+    scores only, with the consent flags a campaign must respect. -#}
+
+with
+
+customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+rfm as (
+
+    select * from {{ ref('customer_segments') }}
+
+),
+
+rfm_all as (
+
+    select * from {{ ref('customer_rfm') }}
+
+),
+
+engagement as (
+
+    select * from {{ ref('engagement_scores') }}
+    where date_role = 'scoring'
+
+),
+
+purchase as (
+
+    select * from {{ ref('purchase_scores') }}
+    where date_role = 'scoring'
+
+),
+
+satisfaction as (
+
+    select * from {{ ref('satisfaction_scores') }}
+    where date_role = 'scoring'
+
+),
+
+cross_sell as (
+
+    select * from {{ ref('cross_sell_scores') }}
+    where date_role = 'scoring' and is_best_next_category
+
+),
+
+reactivation as (
+
+    select * from {{ ref('reactivation_scores') }}
+    where date_role = 'scoring'
+
+),
+
+final as (
+
+    select
+        -- ids
+        customers.customer_id,
+
+        -- strings
+        customers.customer_type,
+        rfm_all.rfm_status,
+        rfm_all.rfm_code,
+        rfm.segment,
+        rfm_all.value_tier,
+        engagement.engagement_top_factor,
+        purchase.purchase_top_factor,
+        satisfaction.satisfaction_top_factor,
+        cross_sell.category as best_next_category,
+        cross_sell.cross_sell_top_factor,
+        reactivation.reactivation_top_factor,
+
+        -- numerics
+        rfm_all.recency_days,
+        rfm_all.frequency,
+        rfm_all.monetary,
+        rfm_all.r_score,
+        rfm_all.f_score,
+        rfm_all.m_score,
+        rfm_all.rfm_score,
+        engagement.engagement_score,
+        purchase.purchase_score,
+        purchase.purchase_probability,
+        satisfaction.satisfaction_score,
+        cross_sell.cross_sell_score,
+        reactivation.reactivation_score,
+
+        -- booleans
+        coalesce(reactivation.is_inactive, false) as is_inactive,
+        customers.has_email_opt_in,
+        customers.has_profiling_consent,
+
+        -- dates
+        customers.as_of_date
+
+    from customers
+    left join rfm_all
+        on customers.customer_id = rfm_all.customer_id
+    left join rfm
+        on customers.customer_id = rfm.customer_id
+    left join engagement
+        on customers.customer_id = engagement.customer_id
+    left join purchase
+        on customers.customer_id = purchase.customer_id
+    left join satisfaction
+        on customers.customer_id = satisfaction.customer_id
+    left join cross_sell
+        on customers.customer_id = cross_sell.customer_id
+    left join reactivation
+        on customers.customer_id = reactivation.customer_id
+
+)
+
+select * from final

@@ -1,0 +1,57 @@
+{{ config(materialized='table') }}
+{#- Every raw preference-centre row, typed, with the reason it is unfit (or null). A
+    customer's topic listed twice is kept once. Without the file this is empty. -#}
+{%- set path = raw_input_path('customer_interests') -%}
+{%- set input = 'The customer interests file ' ~ path -%}
+{%- set columns = relation_columns(source('crm', 'customer_interests')) if path else {} -%}
+
+with
+
+numbered as (
+
+    {{ raw_source_rows('crm', 'customer_interests') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        source_row_number,
+        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
+
+        -- strings
+        lower(nullif(trim({{ input_column(columns, 'interest', dbt.type_string(), true, input) }}), '')) as interest,
+
+        -- timestamps
+        {{ input_column(columns, 'updated_at', 'timestamp') }} as updated_at
+
+    from numbered
+
+),
+
+flagged as (
+
+    select
+        *,
+        row_number() over (
+            partition by customer_id, interest order by updated_at desc, source_row_number asc
+        ) as copy_number
+    from typed
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when customer_id is null then 'missing_customer_id'
+            when interest is null then 'missing_interest'
+            when copy_number > 1 then 'duplicate_interest'
+        end as rejection_reason
+    from flagged
+
+)
+
+select * from final

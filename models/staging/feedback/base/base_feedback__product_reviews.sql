@@ -1,0 +1,56 @@
+{{ config(materialized='table') }}
+{#- Every raw product review, typed, with the reason it is unfit for scoring (or null):
+    stars must be a whole number from 1 to 5.
+    Without a reviews file (bring-your-own mode) this is empty. -#}
+{%- set path = raw_input_path('product_reviews') -%}
+{%- set input = 'The product reviews file ' ~ path -%}
+{%- set columns = relation_columns(source('feedback', 'product_reviews')) if path else {} -%}
+{%- set load_date = load_date_iso() -%}
+
+with
+
+numbered as (
+
+    {{ raw_source_rows('feedback', 'product_reviews') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        source_row_number,
+        nullif(trim({{ input_column(columns, 'review_id', dbt.type_string()) }}), '') as review_id,
+        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
+        nullif(trim({{ input_column(columns, 'product_id', dbt.type_string()) }}), '') as product_id,
+
+        -- numerics
+        {{ input_column(columns, 'stars', 'decimal(9, 2)', true, input) }} as stars,
+
+        -- timestamps
+        {{ input_column(columns, 'reviewed_at', 'timestamp', true, input) }} as reviewed_at,
+
+        {{ copy_number(columns) }} as copy_number
+
+    from numbered
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when customer_id is null then 'missing_customer_id'
+            when reviewed_at is null then 'invalid_reviewed_at'
+            {% if load_date -%}
+                when cast(reviewed_at as date) > cast('{{ load_date }}' as date) then 'date_in_future'
+            {% endif -%}
+            when stars is null or stars != floor(stars) or stars < 1 or stars > 5 then 'invalid_score'
+            when copy_number > 1 then 'duplicate_row'
+        end as rejection_reason
+    from typed
+
+)
+
+select * from final

@@ -1,0 +1,64 @@
+{{ config(materialized='table') }}
+{#- Every raw survey answer, typed, with the reason it is unfit for scoring (or null):
+    NPS answers must be 0-10 and CSAT answers 1-5, whole numbers.
+    Without a survey file (bring-your-own mode) this is empty. -#}
+{%- set path = raw_input_path('survey_responses') -%}
+{%- set input = 'The survey responses file ' ~ path -%}
+{%- set columns = relation_columns(source('feedback', 'survey_responses')) if path else {} -%}
+{%- set load_date = load_date_iso() -%}
+
+with
+
+numbered as (
+
+    {{ raw_source_rows('feedback', 'survey_responses') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        source_row_number,
+        nullif(trim({{ input_column(columns, 'response_id', dbt.type_string()) }}), '') as response_id,
+        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
+
+        -- strings
+        lower(nullif(trim({{ input_column(columns, 'survey_type', dbt.type_string(), true, input) }}), '')) as survey_type,
+
+        -- numerics
+        {{ input_column(columns, 'score', 'decimal(9, 2)', true, input) }} as score,
+
+        -- timestamps
+        {{ input_column(columns, 'answered_at', 'timestamp', true, input) }} as answered_at,
+
+        {{ copy_number(columns) }} as copy_number
+
+    from numbered
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when customer_id is null then 'missing_customer_id'
+            when answered_at is null then 'invalid_answered_at'
+            {% if load_date -%}
+                when cast(answered_at as date) > cast('{{ load_date }}' as date) then 'date_in_future'
+            {% endif -%}
+            when survey_type is null or survey_type not in ('nps', 'csat') then 'unknown_survey_type'
+            when
+                score is null
+                or score != floor(score)
+                or (survey_type = 'nps' and (score < 0 or score > 10))
+                or (survey_type = 'csat' and (score < 1 or score > 5))
+                then 'invalid_score'
+            when copy_number > 1 then 'duplicate_row'
+        end as rejection_reason
+    from typed
+
+)
+
+select * from final

@@ -1,0 +1,60 @@
+{{ config(materialized='table') }}
+{#- Every raw web event, typed, with the reason it is unfit for scoring (or null).
+    Without a web events file (bring-your-own mode) this is empty. -#}
+{%- set path = raw_input_path('web_events') -%}
+{%- set input = 'The web events file ' ~ path -%}
+{%- set columns = relation_columns(source('web', 'web_events')) if path else {} -%}
+{%- set load_date = load_date_iso() -%}
+
+with
+
+numbered as (
+
+    {{ raw_source_rows('web', 'web_events') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        source_row_number,
+        nullif(trim({{ input_column(columns, 'session_id', dbt.type_string(), true, input) }}), '') as session_id,
+        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
+        nullif(trim({{ input_column(columns, 'product_id', dbt.type_string()) }}), '') as product_id,
+
+        -- strings
+        coalesce(
+            lower(nullif(trim({{ input_column(columns, 'event_type', dbt.type_string()) }}), '')),
+            'page_view'
+        ) as event_type,
+        lower(nullif(trim({{ input_column(columns, 'page_type', dbt.type_string()) }}), '')) as page_type,
+
+        -- timestamps
+        {{ input_column(columns, 'event_at', 'timestamp', true, input) }} as event_at,
+
+        {{ copy_number(columns) }} as copy_number
+
+    from numbered
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when customer_id is null then 'missing_customer_id'
+            when session_id is null then 'missing_session_id'
+            when event_at is null then 'invalid_event_at'
+            {% if load_date -%}
+                when cast(event_at as date) > cast('{{ load_date }}' as date) then 'date_in_future'
+            {% endif -%}
+            when event_type not in ('page_view', 'add_to_cart') then 'unknown_event_type'
+            when copy_number > 1 then 'duplicate_row'
+        end as rejection_reason
+    from typed
+
+)
+
+select * from final
