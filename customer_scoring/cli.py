@@ -32,6 +32,9 @@ MARTS = [
     "customer_segments",
     "segment_summary",
     "rfm_quintile_boundaries",
+    "customer_scores",
+    "score_explanations",
+    "segment_profiles",
     "quarantined_rows",
     "data_quality_summary",
 ]
@@ -76,6 +79,28 @@ def mart_counts(database: str) -> dict[str, int]:
     # dbt ran in this process: a connection with other settings (read_only) is refused
     with duckdb.connect(database) as con:
         return {name: con.sql(f"select count(*) from {name}").fetchall()[0][0] for name in MARTS}
+
+
+def backtest_table(database: str) -> str:
+    """The score_backtest mart as a Markdown table."""
+    import duckdb
+
+    with duckdb.connect(database) as con:
+        rows = con.sql(
+            "select score_name, customers, customers_with_outcome, base_rate, top_decile_rate, "
+            "lift, auc, backtest_date from score_backtest order by score_name"
+        ).fetchall()
+    lines = [
+        "| score | customers | with outcome | base rate | top-decile rate | lift | AUC |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, customers, positives, base, top, lift, auc, _ in rows:
+        lines.append(
+            f"| {name} | {customers:,} | {positives:,} | {base:.1%} | "
+            f"{'-' if top is None else f'{top:.1%}'} | {lift} | {auc} |"
+        )
+    since = rows[0][-1] if rows else "-"
+    return f"back-test of the behaviour scores (scored as of {since}):\n" + "\n".join(lines)
 
 
 def _dbt_vars(args: argparse.Namespace) -> dict:
@@ -153,6 +178,7 @@ def cmd_build(args: argparse.Namespace) -> None:
     )
     for name, count in mart_counts(database).items():
         print(f"  {name:<26}{count:>12,} rows")
+    print("\n" + backtest_table(database))
 
 
 def _config(args: argparse.Namespace) -> DemoConfig:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import string
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,83 @@ from pathlib import Path
 import duckdb
 
 KNOWN_STATUSES = ["completed", "cancelled", "returned", "refunded"]
+OPTIONAL_INPUTS = [
+    "customers",
+    "exchange_rates",
+    "products",
+    "web_events",
+    "email_events",
+    "survey_responses",
+    "product_reviews",
+    "customer_interests",
+]
+
+
+@dataclass(frozen=True)
+class RowRules:
+    """The row checks of one simple input, each named by the reason code dbt gives the
+    failing rows (see the base_* staging models)."""
+
+    ids: dict[str, str]  # column -> reason when missing
+    timestamp: tuple[str, str] | None = None  # (column, reason when unparseable)
+    categories: tuple[str, list[str], str, str | None] | None = (
+        None  # column, allowed, reason, default
+    )
+    numbers: tuple[str, float, float, str] | None = None  # column, min, max, reason
+    # a row rule in SQL on the trimmed text of columns ({column}), and its reason
+    rule: tuple[str, str] | None = None
+    duplicates: tuple[str, ...] | None = None  # None: identical rows; else these key columns
+    duplicate_reason: str = "duplicate_row"
+    customers_must_be_known: bool = True
+
+
+SIMPLE_INPUTS = {
+    "products": RowRules(
+        ids={"product_id": "missing_product_id"},
+        duplicates=("product_id",),
+        duplicate_reason="duplicate_product_id",
+        customers_must_be_known=False,
+    ),
+    "web_events": RowRules(
+        ids={"customer_id": "missing_customer_id", "session_id": "missing_session_id"},
+        timestamp=("event_at", "invalid_event_at"),
+        categories=("event_type", ["page_view", "add_to_cart"], "unknown_event_type", "page_view"),
+    ),
+    "email_events": RowRules(
+        ids={"customer_id": "missing_customer_id", "campaign_id": "missing_campaign_id"},
+        timestamp=("event_at", "invalid_event_at"),
+        categories=(
+            "event_type",
+            ["sent", "delivered", "opened", "clicked", "unsubscribed", "bounced"],
+            "unknown_event_type",
+            None,
+        ),
+    ),
+    "survey_responses": RowRules(
+        ids={"customer_id": "missing_customer_id"},
+        timestamp=("answered_at", "invalid_answered_at"),
+        categories=("survey_type", ["nps", "csat"], "unknown_survey_type", None),
+        numbers=("score", 0, 10, "invalid_score"),
+        rule=(
+            "try_cast({score} as double) = floor(try_cast({score} as double)) and "
+            "try_cast({score} as double) between "
+            "case lower({survey_type}) when 'csat' then 1 else 0 end and "
+            "case lower({survey_type}) when 'csat' then 5 else 10 end",
+            "invalid_score",
+        ),
+    ),
+    "product_reviews": RowRules(
+        ids={"customer_id": "missing_customer_id"},
+        timestamp=("reviewed_at", "invalid_reviewed_at"),
+        numbers=("stars", 1, 5, "invalid_score"),
+    ),
+    "customer_interests": RowRules(
+        ids={"customer_id": "missing_customer_id", "interest": "missing_interest"},
+        duplicates=("customer_id", "interest"),
+        duplicate_reason="duplicate_interest",
+        customers_must_be_known=False,
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +110,12 @@ class Inputs:
     transactions: Path
     customers: Path | None = None
     exchange_rates: Path | None = None
+    products: Path | None = None
+    web_events: Path | None = None
+    email_events: Path | None = None
+    survey_responses: Path | None = None
+    product_reviews: Path | None = None
+    customer_interests: Path | None = None
 
     @classmethod
     def from_vars(cls, dbt_vars: dict, demo_dir: Path) -> Inputs:
@@ -46,8 +130,7 @@ class Inputs:
 
         return cls(
             transactions=Path(own) if own else demo_dir / "transactions.parquet",
-            customers=optional("customers"),
-            exchange_rates=optional("exchange_rates"),
+            **{name: optional(name) for name in OPTIONAL_INPUTS},
         )
 
 
@@ -225,7 +308,58 @@ def _frames(con, inputs: Inputs, reporting_currency: str, load_time: dt.datetime
     """).df()
     for column in ("status", "currency"):
         frames["transactions"][column] = frames["transactions"][column].astype("category")
+    for name, rules in SIMPLE_INPUTS.items():
+        path = getattr(inputs, name)
+        if path:
+            frames[name] = _simple_frame(con, path, rules, customer_ids, load_time)
     return frames
+
+
+def _simple_frame(con, path: Path, rules: RowRules, customer_ids: str, load_time: dt.datetime):
+    """One compact frame of flags for a simple input: a column per check."""
+    source = _reader(path)
+    columns = {
+        row[0].lower(): row[0] for row in con.sql(f"describe select * from {source}").fetchall()
+    }
+
+    def text(name: str) -> str:
+        return (
+            f"nullif(trim(cast(\"{columns[name]}\" as varchar)), '')" if name in columns else "null"
+        )
+
+    selects = [f"{text(column)} is not null as has_{column}" for column in rules.ids]
+    if rules.timestamp:
+        parsed = (
+            _timestamp(f'"{columns[rules.timestamp[0]]}"')
+            if rules.timestamp[0] in columns
+            else "null"
+        )
+        selects.append(f"{parsed} is not null as has_{rules.timestamp[0]}")
+        selects.append(
+            f"coalesce({parsed} > '{load_time:%Y-%m-%d %H:%M:%S}', false) as is_dated_after_load"
+        )
+    if rules.categories:
+        column, _, _, default = rules.categories
+        fallback = f"'{default}'" if default else "null"
+        selects.append(f"coalesce(lower({text(column)}), {fallback}) as {column}")
+    if rules.numbers:
+        selects.append(f"try_cast({text(rules.numbers[0])} as double) as {rules.numbers[0]}")
+    if rules.rule:
+        fields = {field for _, field, _, _ in string.Formatter().parse(rules.rule[0]) if field}
+        sql = rules.rule[0].format_map({field: text(field) for field in fields})
+        selects.append(f"coalesce({sql}, false) as passes_rule")
+    keys = (
+        ", ".join(f"lower({text(key)})" for key in rules.duplicates)
+        if rules.duplicates
+        else ", ".join(f'"{name}"' for name in columns.values())
+    )
+    selects.append(f"cast(count(*) over (partition by {keys}) as integer) as copies")
+    if rules.customers_must_be_known and "customer_id" in columns:
+        selects.append(
+            f"{text('customer_id')} is null or {text('customer_id')} in ({customer_ids}) "
+            "as is_known_customer"
+        )
+    return con.sql(f"select {', '.join(selects)} from {source}").df()
 
 
 def _suites(inputs: Inputs, as_of: dt.date, max_line_amount: float):
@@ -300,6 +434,9 @@ def _suites(inputs: Inputs, as_of: dt.date, max_line_amount: float):
                 "test_account",
             ),
         ]
+    for name, rules in SIMPLE_INPUTS.items():
+        if getattr(inputs, name):
+            suites[name] = _simple_suite(gxe, rules, known_customers=bool(inputs.customers))
     if inputs.exchange_rates:
         suites["exchange_rates"] = [
             (gxe.ExpectColumnValuesToNotBeNull(column="from_currency"), "missing_currency"),
@@ -309,6 +446,51 @@ def _suites(inputs: Inputs, as_of: dt.date, max_line_amount: float):
             (gxe.ExpectColumnValuesToBeInSet(column="copies", value_set=[1]), "duplicate_rate"),
         ]
     return suites
+
+
+def _simple_suite(gxe, rules: RowRules, known_customers: bool) -> list:
+    suite = [
+        (gxe.ExpectColumnValuesToBeInSet(column=f"has_{column}", value_set=[True]), reason)
+        for column, reason in rules.ids.items()
+    ]
+    if rules.timestamp:
+        column, reason = rules.timestamp
+        suite.append(
+            (gxe.ExpectColumnValuesToBeInSet(column=f"has_{column}", value_set=[True]), reason)
+        )
+        suite.append(
+            (
+                gxe.ExpectColumnValuesToBeInSet(column="is_dated_after_load", value_set=[False]),
+                "date_in_future",
+            )
+        )
+    if rules.categories:
+        column, allowed, reason, _ = rules.categories
+        suite.append((gxe.ExpectColumnValuesToBeInSet(column=column, value_set=allowed), reason))
+    if rules.numbers:
+        column, low, high, reason = rules.numbers
+        suite.append((gxe.ExpectColumnValuesToNotBeNull(column=column), reason))
+        suite.append(
+            (
+                gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high),
+                reason,
+            )
+        )
+    if rules.rule:
+        suite.append(
+            (gxe.ExpectColumnValuesToBeInSet(column="passes_rule", value_set=[True]), rules.rule[1])
+        )
+    suite.append(
+        (gxe.ExpectColumnValuesToBeInSet(column="copies", value_set=[1]), rules.duplicate_reason)
+    )
+    if known_customers and rules.customers_must_be_known:
+        suite.append(
+            (
+                gxe.ExpectColumnValuesToBeInSet(column="is_known_customer", value_set=[True]),
+                "unknown_customer",
+            )
+        )
+    return suite
 
 
 def validate(

@@ -12,7 +12,17 @@ from customer_scoring.demo_data import DemoConfig, generate
 
 AS_OF = dt.date(2026, 6, 30)
 CONFIG = DemoConfig(customers=3000, years=2, as_of=AS_OF, seed=11)
-TABLES = ["customers", "products", "transactions", "exchange_rates"]
+TABLES = [
+    "customers",
+    "products",
+    "transactions",
+    "exchange_rates",
+    "web_events",
+    "email_events",
+    "survey_responses",
+    "product_reviews",
+    "customer_interests",
+]
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +33,19 @@ def demo(tmp_path_factory):
 
 
 def sql(out, query: str):
-    """Run a query where {t} names the transactions file and {c} the customers file."""
-    query = query.format(t=f"'{out}/transactions.parquet'", c=f"'{out}/customers.parquet'")
+    """Run a query where {t} names the transactions file, {c} the customers file, and
+    {web}, {email}, {surveys}, {reviews}, {interests}, {products} the others."""
+    files = {
+        "t": "transactions",
+        "c": "customers",
+        "web": "web_events",
+        "email": "email_events",
+        "surveys": "survey_responses",
+        "reviews": "product_reviews",
+        "interests": "customer_interests",
+        "products": "products",
+    }
+    query = query.format(**{key: f"'{out}/{name}.parquet'" for key, name in files.items()})
     return duckdb.sql(query).fetchall()
 
 
@@ -117,6 +138,60 @@ def test_a_small_share_of_rows_is_dirty(demo):
     ):
         assert defect > 0
     assert missing_customer + missing_order + non_positive + duplicates < 0.02 * rows
+
+
+def test_behaviour_follows_purchasing(demo):
+    out, _ = demo
+    # buyers who order more browse more: sessions per customer rise with orders
+    low, high = sql(
+        out,
+        "with orders as (select customer_id, count(distinct order_id) as n from {t} "
+        "group by 1), sessions as (select customer_id, count(distinct session_id) as s "
+        "from {web} group by 1), joined as (select n, s, ntile(2) over (order by n) as half "
+        "from orders join sessions using (customer_id)) "
+        "select avg(s) filter (where half = 1), avg(s) filter (where half = 2) from joined",
+    )[0]
+    assert high > 2 * low
+    # most orders have their product in a cart the same day
+    (share,) = sql(
+        out,
+        "with carts as (select distinct customer_id, product_id, event_at::date as d "
+        "from {web} where event_type = 'add_to_cart'), firsts as (select customer_id, "
+        "product_id, ordered_at::date as d from {t} where line_number = 1 and "
+        "status = 'completed') select avg(case when carts.d is not null then 1 else 0 end) "
+        "from firsts left join carts using (customer_id, product_id, d)",
+    )[0]
+    assert share > 0.9
+    # unhappy customers leave: those with a purchase in the last 90 days answer NPS higher
+    recent, lapsed = sql(
+        out,
+        "with last as (select customer_id, max(ordered_at) >= date '2026-04-01' as recent "
+        "from {t} group by 1) select avg(score) filter (where recent), "
+        "avg(score) filter (where not recent) from {surveys} join last using (customer_id) "
+        "where survey_type = 'nps' and score <= 10",
+    )[0]
+    assert recent > lapsed + 0.5
+    # e-mails only reach opted-in customers; every event lies inside the history
+    (not_opted_in,) = sql(
+        out,
+        "select count(*) from {email} join {c} using (customer_id) where not email_opt_in",
+    )[0]
+    assert not_opted_in == 0
+    for table, column in [("web", "event_at"), ("email", "event_at"), ("reviews", "reviewed_at")]:
+        (last,) = sql(out, f"select max({column})::date from {{{table}}}")[0]
+        assert last < AS_OF
+    # interests lean to the categories a customer buys
+    (matching,) = sql(
+        out,
+        "with bought as (select distinct t.customer_id, p.category from {t} t "
+        "join {products} p using (product_id)), mapped as (select customer_id, case interest "
+        "when 'reading' then 'Books' when 'music' then 'Music' when 'cooking' then 'Kitchen' "
+        "when 'technology' then 'Electronics' when 'fashion' then 'Fashion' end as category "
+        "from {interests}) select avg(case when bought.customer_id is not null then 1 else 0 "
+        "end) from mapped left join bought using (customer_id, category) "
+        "where mapped.category is not null",
+    )[0]
+    assert matching > 0.6
 
 
 def test_rejects_nonsense_parameters(tmp_path):

@@ -253,3 +253,74 @@ def test_readable_variants_are_scored(warehouse, tmp_path, case):
     assert warehouse.query("select customer_id, frequency, monetary from customer_rfm") == [
         ("c1", 1, Decimal("10.50"))
     ]
+
+
+# --- the optional inputs (catalogue, behaviour files) are guarded the same way ----------
+
+OPTIONAL_STRUCTURAL = {
+    "web_events": (
+        b"customer_id,event_at,page_type\nc1,2024-01-01 10:00:00,home\n",
+        "The web events file {path} has no column session_id",
+    ),
+    "email_events": (
+        b"customer_id,campaign_id,event_at\nc1,n1,2024-01-01 10:00:00\n",
+        "The e-mail events file {path} has no column event_type",
+    ),
+    "survey_responses": (
+        b"customer_id,survey_type,score,answered_at\nc1,nps,ten,2024-01-01\nc1,nps,9/10,2024-01-02\n",
+        "column score is mostly not a number (2 of 2 values, e.g. '9/10')",
+    ),
+    "product_reviews": (
+        b"customer_id,stars,reviewed_at\nc1,4,31/01/2024\n",
+        "column reviewed_at is mostly not a date (1 of 1 values, e.g. '31/01/2024')",
+    ),
+    "customer_interests": (
+        b"customer_id,topic\nc1,cooking\n",
+        "The customer interests file {path} has no column interest",
+    ),
+    "products": (
+        b"product_id,product_name\np1,A pan\n",
+        "The products file {path} has no column category",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIONAL_STRUCTURAL))
+def test_optional_input_defect_stops_the_run_with_advice(module_warehouse, tmp_path, name):
+    content, message = OPTIONAL_STRUCTURAL[name]
+    orders = tmp_path / "orders.csv"
+    orders.write_bytes((HEADER + "c1,o1,2024-01-01,10.5\n").encode())
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(content)
+    run = module_warehouse.dbt(
+        "run-operation",
+        "check_settings_and_inputs",
+        vars={
+            "transactions_path": str(orders),
+            f"{name}_path": str(path),
+            "as_of_date": "2024-03-31",
+        },
+    )
+    assert not run.success
+    assert message.format(path=path) in run.messages
+    assert "Traceback" not in run.messages
+
+
+def test_a_missing_optional_file_names_its_var(module_warehouse, tmp_path):
+    orders = tmp_path / "orders.csv"
+    orders.write_bytes((HEADER + "c1,o1,2024-01-01,10.5\n").encode())
+    missing = tmp_path / "sessions.csv"
+    run = module_warehouse.dbt(
+        "run-operation",
+        "check_settings_and_inputs",
+        vars={
+            "transactions_path": str(orders),
+            "web_events_path": str(missing),
+            "as_of_date": "2024-03-31",
+        },
+    )
+    assert not run.success
+    assert (
+        f"The web events file {missing} does not exist. Check the var web_events_path."
+        in run.messages
+    )

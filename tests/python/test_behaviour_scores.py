@@ -1,0 +1,206 @@
+"""Behaviour scores on a hand-computed fixture (tests/fixtures/behaviour/README.md derives
+every figure) and settings that must be refused."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from conftest import FIXTURES
+
+FILES = FIXTURES / "behaviour"
+VARS = {
+    "as_of_date": "2026-03-31",
+    "load_date": "2026-04-05",
+    # the fixture is small and deliberately dirty (2 of 7 web rows)
+    "max_quarantined_share": 0.5,
+    **{
+        f"{name}_path": str(FILES / f"{name}.csv")
+        for name in [
+            "transactions",
+            "customers",
+            "products",
+            "web_events",
+            "email_events",
+            "survey_responses",
+            "product_reviews",
+            "customer_interests",
+        ]
+    },
+}
+
+
+def d(value: str) -> Decimal:
+    return Decimal(value)
+
+
+@pytest.fixture(scope="module")
+def built(module_warehouse):
+    run = module_warehouse.dbt("build", vars=VARS)
+    assert run.success, run.messages
+    return module_warehouse
+
+
+def test_scores_match_hand_computation(built):
+    rows = built.query(
+        "select customer_id, engagement_score, purchase_score, satisfaction_score, "
+        "best_next_category, cross_sell_score, reactivation_score, is_inactive "
+        "from customer_scores order by customer_id"
+    )
+    assert rows == [
+        ("C1", d("47.29"), d("40.31"), d("81.25"), "Kitchen", d("33.33"), None, False),
+        ("C2", d("9.15"), d("0.45"), d("55.56"), "Books", d("25.00"), d("27.56"), True),
+        ("C3", d("0.00"), d("7.69"), None, "Kitchen", d("0.00"), None, False),
+        ("C4", d("12.50"), d("11.54"), None, None, None, None, False),
+    ]
+
+
+def test_top_factors_match_hand_computation(built):
+    rows = built.query(
+        "select customer_id, engagement_top_factor, purchase_top_factor, "
+        "satisfaction_top_factor, cross_sell_top_factor, reactivation_top_factor "
+        "from customer_scores order by customer_id"
+    )
+    assert rows == [
+        ("C1", "web_sessions", "cart_adds", "nps", "category_browsing", None),
+        (
+            "C2",
+            "feedback_given",
+            "recent_purchases",
+            "nps",
+            "category_affinity",
+            "remaining_engagement",
+        ),
+        ("C3", None, "recent_purchases", None, None, None),
+        ("C4", "web_sessions", "recent_sessions", None, None, None),
+    ]
+
+
+def test_explanations_give_every_criterion_its_points(built):
+    rows = built.query(
+        "select score_name, criterion, points from score_explanations "
+        "where customer_id = 'C1' and score_name in ('engagement', 'purchase') "
+        "order by score_name, criterion"
+    )
+    assert dict(((s, c), p) for s, c, p in rows) == {
+        ("engagement", "content_views"): d("5.18"),
+        ("engagement", "email_clicks"): d("12.50"),
+        ("engagement", "email_opens"): d("4.17"),
+        ("engagement", "feedback_given"): d("9.38"),
+        ("engagement", "web_sessions"): d("16.07"),
+        ("purchase", "cart_adds"): d("11.54"),
+        ("purchase", "high_intent_views"): d("0.00"),
+        ("purchase", "product_views"): d("3.85"),
+        ("purchase", "purchase_rhythm"): d("9.08"),
+        ("purchase", "recent_purchases"): d("7.96"),
+        ("purchase", "recent_sessions"): d("7.88"),
+    }
+    reactivation = built.query(
+        "select criterion, points from score_explanations "
+        "where customer_id = 'C2' and score_name = 'reactivation' order by criterion"
+    )
+    assert reactivation == [
+        ("lapse_recency", d("8.49")),
+        ("past_orders", d("3.57")),
+        ("past_value", d("6.93")),
+        ("remaining_engagement", d("8.57")),
+    ]
+
+
+def test_cross_sell_ranks_every_category_not_bought(built):
+    rows = built.query(
+        "select customer_id, category, cross_sell_score, is_best_next_category "
+        "from cross_sell_scores where date_role = 'scoring' order by customer_id, category"
+    )
+    assert rows == [
+        ("C1", "Kitchen", d("33.33"), True),
+        ("C1", "Music", d("25.00"), False),
+        ("C2", "Books", d("25.00"), True),
+        ("C2", "Kitchen", d("0.00"), False),
+        ("C3", "Kitchen", d("0.00"), True),
+    ]
+
+
+def test_bad_behaviour_rows_are_quarantined_with_their_reason(built):
+    rows = built.query(
+        "select source_name, rejection_reason, count(*) from quarantined_rows "
+        "where source_name not in ('shop.transactions', 'crm.customers') "
+        "group by all order by all"
+    )
+    assert rows == [
+        ("crm.customer_interests", "duplicate_interest", 1),
+        ("email.email_events", "duplicate_row", 1),
+        ("feedback.survey_responses", "invalid_score", 1),
+        ("web.web_events", "missing_customer_id", 1),
+        ("web.web_events", "unknown_customer", 1),
+    ]
+
+
+def test_events_after_the_as_of_date_are_kept_but_not_counted(built):
+    (kept,) = built.query(
+        "select count(*) from stg_web__web_events where event_date > date '2026-03-31'"
+    )[0]
+    (counted,) = built.query(
+        "select count(*) from int_customer_activity_daily where activity_date > date '2026-03-31'"
+    )[0]
+    assert (kept, counted) == (1, 0)
+
+
+def test_score_criteria_publish_the_settings_in_force(built):
+    rows = built.query(
+        "select criterion, weight, weight_share, half_life_days, saturation "
+        "from score_criteria where score_name = 'engagement' order by criterion"
+    )
+    assert rows[-1] == ("web_sessions", d("3.000"), d("0.3750"), d("30.00"), d("2.00"))
+    assert len(rows) == 5
+
+
+def test_a_weight_change_moves_the_score_as_computed(module_warehouse):
+    # only web sessions count: C4's single session today is sat(1, 2) = 1/3 -> 33.33
+    run = module_warehouse.dbt(
+        "build",
+        "--select",
+        "engagement_scores",
+        vars={
+            **VARS,
+            "engagement_criteria": {
+                "web_sessions": {"weight": 1, "half_life_days": 30, "saturation": 2}
+            },
+        },
+    )
+    assert run.success, run.messages
+    rows = module_warehouse.query(
+        "select customer_id, engagement_score from engagement_scores "
+        "where date_role = 'scoring' order by customer_id"
+    )
+    assert dict(rows)["C4"] == d("33.33")
+
+
+@pytest.mark.parametrize(
+    ("criteria", "message"),
+    [
+        (
+            {"web_sessions": {"weight": -1, "half_life_days": 30, "saturation": 2}},
+            "must be a number of at least 0",
+        ),
+        ({"page_likes": {"weight": 1}}, "unknown criterion 'page_likes'"),
+        (
+            {"web_sessions": {"weight": 1, "half_life_days": 0, "saturation": 2}},
+            "must be a number above 0",
+        ),
+        ({"web_sessions": {"weight": 1, "saturation": 2}}, "needs half_life_days"),
+        (
+            {"web_sessions": {"weight": 1, "half_life": 30, "saturation": 2}},
+            "unknown setting 'half_life'",
+        ),
+        (
+            {"web_sessions": {"weight": 0, "half_life_days": 30, "saturation": 2}},
+            "at least one criterion needs a weight above 0",
+        ),
+        ("heavy", "must be a mapping"),
+    ],
+)
+def test_bad_score_settings_are_refused_before_any_model_runs(warehouse, criteria, message):
+    run = warehouse.dbt("build", vars={**VARS, "engagement_criteria": criteria})
+    assert not run.success
+    assert message in run.messages
