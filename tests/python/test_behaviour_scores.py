@@ -204,3 +204,27 @@ def test_bad_score_settings_are_refused_before_any_model_runs(warehouse, criteri
     run = warehouse.dbt("build", vars={**VARS, "engagement_criteria": criteria})
     assert not run.success
     assert message in run.messages
+
+
+def test_backtest_matches_hand_computation(built):
+    # as of 2026-03-01 purchase scores are C1 12.86 > C2 0.63 > C3 = C4 = 0; C1 and C3
+    # bought in the next 30 days: AUC = (4 + 1.5 - 3) / (2 * 2) = 0.625, base rate 1/2.
+    # With 4 customers the best lands in decile 9 by the mid-rank rule: no top decile.
+    rows = built.query(
+        "select customers, customers_with_outcome, base_rate, top_decile_customers, lift, auc "
+        "from score_backtest where score_name = 'purchase'"
+    )
+    assert rows == [(4, 2, d("0.5000"), 0, None, d("0.6250"))]
+    scores = built.query(
+        "select customer_id, purchase_score from purchase_scores "
+        "where date_role = 'backtest' order by customer_id"
+    )
+    assert scores == [("C1", d("12.86")), ("C2", d("0.63")), ("C3", d("0.00")), ("C4", d("0.00"))]
+
+
+def test_segment_profiles_count_interests(built):
+    rows = built.query(
+        "select attribute_value, sum(customers) from segment_profiles "
+        "where profile_attribute = 'interest' group by all order by all"
+    )
+    assert rows == [("cooking", 1), ("none declared", 3)]

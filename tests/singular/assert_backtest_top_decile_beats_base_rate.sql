@@ -4,7 +4,12 @@
 -- a failure is a defect (an error); on your own data it is a finding (a warning).
 {{ config(severity = 'warn' if var('transactions_path', none) else 'error') }}
 
-select *
+select
+    score_name,
+    customers,
+    customers_with_outcome,
+    base_rate,
+    top_decile_rate
 from {{ ref('score_backtest') }}
 where
     customers >= 200
