@@ -10,7 +10,8 @@ Writes the raw files that the dbt sources read (Parquet, one file per table):
                               plus product_id, line_number, quantity).
 - ``exchange_rates.parquet`` daily rates from each order currency to EUR.
 - behaviour between purchases (web events, e-mail events, surveys, reviews, preference-
-  centre interests): see ``demo_behaviour.py``.
+  centre interests): see ``demo_behaviour.py``;
+- subscriptions, invoices, payments and insolvency proceedings: see ``demo_accounts.py``.
 
 How purchases are drawn (so scores have something real to find):
 
@@ -192,11 +193,13 @@ def _choose_products(
 
 
 def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
-    """Zero-padded string ids, built in Arrow rather than a Python loop."""
+    """Zero-padded string ids, built in Arrow rather than a Python loop. Large arrays use
+    64-bit offsets: tens of millions of ids overflow a plain string array's 2 GB."""
     import pyarrow.compute as pc
 
-    digits = pc.utf8_lpad(pc.cast(pa.array(numbers, type=pa.int64()), pa.string()), width, "0")
-    return pc.binary_join_element_wise(pa.scalar(prefix), digits, "")
+    text = pa.large_string() if len(numbers) > 10_000_000 else pa.string()
+    digits = pc.utf8_lpad(pc.cast(pa.array(numbers, type=pa.int64()), text), width, "0")
+    return pc.binary_join_element_wise(pa.scalar(prefix, text), digits, pa.scalar("", text))
 
 
 def _with_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
@@ -496,6 +499,11 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
         categories=list(CATEGORIES),
     )
     behaviour = generate_behaviour(world)
+    from customer_scoring.demo_accounts import receivables, subscription_events
+
+    order_value = np.bincount(line_order, weights=price[product] * quantity, minlength=total_orders)
+    behaviour["subscription_events"] = subscription_events(world)
+    behaviour.update(receivables(world, order_value))
     progress("  " + ", ".join(f"{name} {table.num_rows:,}" for name, table in behaviour.items()))
 
     tables = {

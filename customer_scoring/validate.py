@@ -33,6 +33,10 @@ OPTIONAL_INPUTS = [
     "survey_responses",
     "product_reviews",
     "customer_interests",
+    "subscription_events",
+    "invoices",
+    "payments",
+    "legal_events",
 ]
 
 
@@ -100,6 +104,37 @@ SIMPLE_INPUTS = {
         duplicate_reason="duplicate_interest",
         customers_must_be_known=False,
     ),
+    "subscription_events": RowRules(
+        ids={
+            "subscription_id": "missing_subscription_id",
+            "customer_id": "missing_customer_id",
+            "plan": "missing_plan",
+        },
+        timestamp=("event_at", "invalid_event_at"),
+        categories=("event_type", ["start", "renewal", "cancellation"], "unknown_event_type", None),
+    ),
+    "invoices": RowRules(
+        ids={"invoice_id": "missing_invoice_id", "customer_id": "missing_customer_id"},
+        timestamp=("issued_at", "invalid_issued_at"),
+        numbers=("amount", 0.01, 1e12, "invalid_amount"),
+        duplicates=("invoice_id",),
+        duplicate_reason="duplicate_invoice_id",
+    ),
+    "payments": RowRules(
+        ids={"invoice_id": "missing_invoice_id"},
+        timestamp=("paid_at", "invalid_paid_at"),
+        numbers=("amount", 0.01, 1e12, "invalid_amount"),
+        customers_must_be_known=False,
+    ),
+    "legal_events": RowRules(
+        ids={"customer_id": "missing_customer_id"},
+        categories=(
+            "event_type",
+            ["safeguard", "receivership", "liquidation"],
+            "unknown_event_type",
+            None,
+        ),
+    ),
 }
 
 
@@ -116,6 +151,10 @@ class Inputs:
     survey_responses: Path | None = None
     product_reviews: Path | None = None
     customer_interests: Path | None = None
+    subscription_events: Path | None = None
+    invoices: Path | None = None
+    payments: Path | None = None
+    legal_events: Path | None = None
 
     @classmethod
     def from_vars(cls, dbt_vars: dict, demo_dir: Path) -> Inputs:

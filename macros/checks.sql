@@ -52,6 +52,15 @@
          'typed': {'stars': 'decimal(9, 2)', 'reviewed_at': 'timestamp'}},
         {'name': 'customer_interests', 'source': 'crm', 'label': 'customer interests file',
          'required': ['customer_id', 'interest'], 'typed': {}},
+        {'name': 'subscription_events', 'source': 'billing', 'label': 'subscription events file',
+         'required': ['subscription_id', 'customer_id', 'plan', 'event_type', 'event_at'], 'typed': {'event_at': 'timestamp'}},
+        {'name': 'invoices', 'source': 'billing', 'label': 'invoices file',
+         'required': ['invoice_id', 'customer_id', 'issued_at', 'due_date', 'amount'],
+         'typed': {'issued_at': 'timestamp', 'due_date': 'date', 'amount': 'decimal(18, 2)'}},
+        {'name': 'payments', 'source': 'billing', 'label': 'payments file',
+         'required': ['invoice_id', 'paid_at', 'amount'], 'typed': {'paid_at': 'timestamp', 'amount': 'decimal(18, 2)'}},
+        {'name': 'legal_events', 'source': 'legal', 'label': 'legal events file',
+         'required': ['customer_id', 'event_type', 'event_date'], 'typed': {'event_date': 'date'}},
     ]) }}
 {% endmacro %}
 

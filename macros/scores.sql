@@ -48,6 +48,22 @@
                 'remaining_engagement': {'needs': ['half_life_days', 'saturation'], 'description': 'Web sessions, e-mail opens and clicks since, decayed.'},
                 'lapse_recency': {'needs': [], 'description': 'reactivation_inactive_days / days since the last purchase: 1 just lapsed, towards 0 long gone.'},
             }},
+        'payment_risk': {
+            'description': 'Risk of late or missing payment, from invoices due, payments and insolvency proceedings.',
+            'criteria': {
+                'late_payments': {'needs': [], 'description': 'Share of due invoices paid late or not (yet) in full.'},
+                'days_late': {'needs': ['saturation'], 'description': 'Mean days late of due invoices (open ones: days overdue so far).'},
+                'unpaid_share': {'needs': [], 'description': 'Share of the amount due still unpaid.'},
+                'proceedings': {'needs': [], 'description': 'Most severe proceeding so far: safeguard 0.5, receivership 0.8, liquidation 1.'},
+            }},
+        'recovery': {
+            'description': 'Among risky debtors (prepayment required or money overdue), the likelihood to settle.',
+            'criteria': {
+                'partial_payments': {'needs': [], 'description': 'Share of their late or open invoices that received a payment.'},
+                'eventually_paid': {'needs': [], 'description': 'Share of their late invoices paid in full in the end.'},
+                'recent_payments': {'needs': ['half_life_days', 'saturation'], 'description': 'Payments received, decayed.'},
+                'no_proceedings': {'needs': [], 'description': '1 - the severity of their proceedings (1 without any).'},
+            }},
     }) }}
 {% endmacro %}
 
@@ -234,3 +250,18 @@
     {%- endfor -%}
     {{ columns | join(',\n        ') }}
 {%- endmacro %}
+
+
+{% macro btyd_time_unit() %}
+    {#- var btyd_time_unit, checked: day or week. -#}
+    {%- set unit = var('btyd_time_unit', 'week') | string | trim | lower -%}
+    {%- if unit not in ('day', 'week') -%}
+        {{ exceptions.raise_compiler_error("btyd_time_unit must be day or week; got '" ~ unit ~ "'.") }}
+    {%- endif -%}
+    {{ return(unit) }}
+{% endmacro %}
+
+
+{% macro btyd_unit_days() %}
+    {{ return(7.0 if customer_scoring.btyd_time_unit() == 'week' else 1.0) }}
+{% endmacro %}

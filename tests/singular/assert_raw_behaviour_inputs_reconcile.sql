@@ -1,9 +1,11 @@
--- For the catalogue and the behaviour files: raw rows = rows kept + rows quarantined.
+-- For the catalogue, the behaviour files, subscriptions and proceedings: raw rows = rows kept + rows quarantined.
 -- Behaviour events are kept when they reach int_customer_interactions without a reason.
 
 {%- set sources = {
     'shop.products': ('base_shop__products', 'stg_shop__products', none),
     'crm.customer_interests': ('base_crm__customer_interests', 'stg_crm__customer_interests', none),
+    'billing.subscription_events': ('base_billing__subscription_events', 'stg_billing__subscription_events', none),
+    'legal.legal_events': ('base_legal__legal_events', 'stg_legal__legal_events', none),
     'web.web_events': ('base_web__web_events', 'int_customer_interactions', 'web.web_events'),
     'email.email_events': ('base_email__email_events', 'int_customer_interactions', 'email.email_events'),
     'feedback.survey_responses': ('base_feedback__survey_responses', 'int_customer_interactions', 'feedback.survey_responses'),

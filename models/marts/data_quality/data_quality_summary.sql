@@ -57,6 +57,26 @@ source_rows as (
         'crm.customer_interests' as source_name,
         count(*) as source_rows
     from {{ ref('base_crm__customer_interests') }}
+    union all
+    select
+        'billing.subscription_events' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_billing__subscription_events') }}
+    union all
+    select
+        'billing.invoices' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_billing__invoices') }}
+    union all
+    select
+        'billing.payments' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_billing__payments') }}
+    union all
+    select
+        'legal.legal_events' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_legal__legal_events') }}
 
 ),
 

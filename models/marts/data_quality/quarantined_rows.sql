@@ -83,6 +83,55 @@ interactions as (
 
 ),
 
+subscription_events as (
+
+    select * from {{ ref('base_billing__subscription_events') }}
+    where rejection_reason is not null
+
+),
+
+invoices as (
+
+    select * from {{ ref('base_billing__invoices') }}
+    where rejection_reason is not null
+
+),
+
+payments as (
+
+    select * from {{ ref('base_billing__payments') }}
+    where rejection_reason is not null
+
+),
+
+legal_events as (
+
+    select * from {{ ref('base_legal__legal_events') }}
+    where rejection_reason is not null
+
+),
+
+invoices_set_aside as (
+
+    select * from {{ ref('int_invoices_settled') }}
+    where rejection_reason is not null
+
+),
+
+payments_of_unknown_invoices as (
+
+    select
+        payments.source_row_number,
+        payments.invoice_id,
+        payments.paid_date,
+        payments.amount
+    from {{ ref('stg_billing__payments') }} as payments
+    left join {{ ref('stg_billing__invoices') }} as invoices
+        on payments.invoice_id = invoices.invoice_id
+    where invoices.invoice_id is null
+
+),
+
 unioned as (
 
     select
@@ -227,6 +276,84 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as currency,
         interaction_type as status
     from interactions
+    union all
+    select
+        'billing.subscription_events' as source_name,
+        source_row_number,
+        coalesce(subscription_id, customer_id) as record_key,
+        rejection_reason,
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(event_at as {{ dbt.type_string() }}) as date_text,
+        cast(null as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        event_type as status
+    from subscription_events
+    union all
+    select
+        'billing.invoices' as source_name,
+        source_row_number,
+        coalesce(invoice_id, customer_id) as record_key,
+        rejection_reason,
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(issued_at as {{ dbt.type_string() }}) as date_text,
+        cast(amount as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        cast(null as {{ dbt.type_string() }}) as status
+    from invoices
+    union all
+    select
+        'billing.invoices' as source_name,
+        source_row_number,
+        invoice_id as record_key,
+        rejection_reason,
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(issued_date as {{ dbt.type_string() }}) as date_text,
+        cast(amount as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        payment_status as status
+    from invoices_set_aside
+    union all
+    select
+        'billing.payments' as source_name,
+        source_row_number,
+        coalesce(payment_id, invoice_id) as record_key,
+        rejection_reason,
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(paid_at as {{ dbt.type_string() }}) as date_text,
+        cast(amount as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        cast(null as {{ dbt.type_string() }}) as status
+    from payments
+    union all
+    select
+        'billing.payments' as source_name,
+        source_row_number,
+        invoice_id as record_key,
+        'unknown_invoice' as rejection_reason,
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(paid_date as {{ dbt.type_string() }}) as date_text,
+        cast(amount as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        cast(null as {{ dbt.type_string() }}) as status
+    from payments_of_unknown_invoices
+    union all
+    select
+        'legal.legal_events' as source_name,
+        source_row_number,
+        customer_id as record_key,
+        rejection_reason,
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(event_date as {{ dbt.type_string() }}) as date_text,
+        cast(null as {{ dbt.type_string() }}) as amount_text,
+        cast(null as {{ dbt.type_string() }}) as currency,
+        event_type as status
+    from legal_events
 
 ),
 

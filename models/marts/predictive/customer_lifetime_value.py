@@ -1,0 +1,99 @@
+"""Per buyer and score date: probability alive, expected purchases, expected order value
+and customer lifetime value, from the fits of btyd_fits (customer_scoring/btyd.py).
+
+- p_alive: P(still a customer | frequency, recency, T) under BG/NBD;
+- expected_purchases_horizon: expected purchase days in the next prediction_horizon_days;
+- expected_purchases_holdout / expected_spend_holdout: over the next btyd_holdout_days
+  (what the back-test compares with reality, from the calibration date);
+- expected_average_value: Gamma-Gamma expected value of a purchase (the population mean
+  for customers without a repeat purchase);
+- clv: expected spend over clv_horizon_months, month by month, discounted at
+  clv_monthly_discount_rate: sum over months k of
+  value * (E[purchases by month k] - E[purchases by month k-1]) / (1 + rate)^k.
+When a fit did not converge (or had too few customers) the predictions are null and
+prediction_status says why: no number is published from a failed fit.
+"""
+
+import numpy as np
+import pandas as pd
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    from customer_scoring import btyd
+
+    horizon_days = int(dbt.config.get("prediction_horizon_days"))
+    holdout_days = int(dbt.config.get("btyd_holdout_days"))
+    months = int(dbt.config.get("clv_horizon_months"))
+    rate = float(dbt.config.get("clv_monthly_discount_rate"))
+    summary = dbt.ref("int_customers_btyd_summary").df()
+    fits = dbt.ref("btyd_fits").df()
+    frames = []
+    for role, frame in summary.groupby("date_role"):
+        frame = frame.copy()
+        unit_days = 7.0 if frame["time_unit"].iloc[0] == "week" else 1.0
+        fit = fits[fits["date_role"] == role]
+        statuses = set(fit["fit_status"])
+        if statuses != {"converged"}:
+            frame["prediction_status"] = "fit_" + "_and_".join(sorted(statuses - {"converged"}))
+            for column in [
+                "p_alive",
+                "expected_purchases_horizon",
+                "expected_purchases_holdout",
+                "expected_average_value",
+                "expected_spend_holdout",
+                "clv",
+            ]:
+                frame[column] = np.nan
+            frames.append(frame)
+            continue
+        params = dict(zip(fit["parameter"], fit["value"], strict=True))
+        bgnbd = [params["r"], params["alpha"], params["a"], params["b"]]
+        gg = [params["p"], params["q"], params["gamma"]]
+        x = frame["btyd_frequency"].to_numpy(float)
+        t_x = frame["btyd_recency"].to_numpy(float)
+        T = frame["btyd_t"].to_numpy(float)
+        m = frame["btyd_monetary_value"].fillna(0).to_numpy(float)
+
+        def expected(days, x=x, t_x=t_x, T=T):
+            return btyd.expected_purchases(bgnbd, days / unit_days, x, t_x, T)
+
+        value = btyd.expected_average_value(gg, x, m)
+        cumulative = [np.zeros(len(frame))] + [expected(k * DAYS_PER_MONTH) for k in range(1, months + 1)]
+        clv = sum(
+            value * (cumulative[k] - cumulative[k - 1]) / (1 + rate) ** k for k in range(1, months + 1)
+        )
+        frame["prediction_status"] = "predicted"
+        frame["p_alive"] = btyd.probability_alive(bgnbd, x, t_x, T)
+        frame["expected_purchases_horizon"] = expected(horizon_days)
+        frame["expected_purchases_holdout"] = expected(holdout_days)
+        frame["expected_average_value"] = value
+        frame["expected_spend_holdout"] = frame["expected_purchases_holdout"] * value
+        frame["clv"] = clv
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True) if frames else summary.assign(prediction_status=None)
+    for column in ["p_alive", "expected_purchases_horizon", "expected_purchases_holdout"]:
+        out[column] = out[column].astype(float).round(6)
+    for column in ["expected_average_value", "expected_spend_holdout", "clv"]:
+        out[column] = out[column].astype(float).round(2)
+    return out[
+        [
+            "customer_id",
+            "date_role",
+            "reference_date",
+            "time_unit",
+            "btyd_frequency",
+            "btyd_recency",
+            "btyd_t",
+            "btyd_monetary_value",
+            "prediction_status",
+            "p_alive",
+            "expected_purchases_horizon",
+            "expected_purchases_holdout",
+            "expected_average_value",
+            "expected_spend_holdout",
+            "clv",
+        ]
+    ]

@@ -1,0 +1,66 @@
+{{ config(materialized='table') }}
+{#- Every raw invoice, typed, with the reason it is unfit (or null). Amounts are in the
+    reporting currency. Without the file this is empty and nobody has a payment risk. -#}
+{%- set path = raw_input_path('invoices') -%}
+{%- set input = 'The invoices file ' ~ path -%}
+{%- set columns = relation_columns(source('billing', 'invoices')) if path else {} -%}
+{%- set load_date = load_date_iso() -%}
+
+with
+
+numbered as (
+
+    {{ raw_source_rows('billing', 'invoices') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        source_row_number,
+        nullif(trim({{ input_column(columns, 'invoice_id', dbt.type_string(), true, input) }}), '') as invoice_id,
+        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
+
+        -- numerics
+        {{ input_column(columns, 'amount', 'decimal(18, 2)', true, input) }} as amount,
+
+        -- dates
+        {{ input_column(columns, 'due_date', 'date', true, input) }} as due_date,
+
+        -- timestamps
+        {{ input_column(columns, 'issued_at', 'timestamp', true, input) }} as issued_at
+
+    from numbered
+
+),
+
+flagged as (
+
+    select
+        *,
+        row_number() over (partition by invoice_id order by source_row_number) as copy_number
+    from typed
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when invoice_id is null then 'missing_invoice_id'
+            when customer_id is null then 'missing_customer_id'
+            when issued_at is null then 'invalid_issued_at'
+            when due_date is null then 'invalid_due_date'
+            {% if load_date -%}
+                when cast(issued_at as date) > cast('{{ load_date }}' as date) then 'date_in_future'
+            {% endif -%}
+            when amount is null or amount <= 0 then 'invalid_amount'
+            when copy_number > 1 then 'duplicate_invoice_id'
+        end as rejection_reason
+    from flagged
+
+)
+
+select * from final

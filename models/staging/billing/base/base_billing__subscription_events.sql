@@ -1,0 +1,57 @@
+{{ config(materialized='table') }}
+{#- Every raw subscription event, typed, with the reason it is unfit (or null). Without
+    the file (bring-your-own mode) this is empty and nobody is a subscriber. -#}
+{%- set path = raw_input_path('subscription_events') -%}
+{%- set input = 'The subscription events file ' ~ path -%}
+{%- set columns = relation_columns(source('billing', 'subscription_events')) if path else {} -%}
+{%- set load_date = load_date_iso() -%}
+
+with
+
+numbered as (
+
+    {{ raw_source_rows('billing', 'subscription_events') }}
+
+),
+
+typed as (
+
+    select
+        -- ids
+        source_row_number,
+        nullif(trim({{ input_column(columns, 'subscription_id', dbt.type_string(), true, input) }}), '') as subscription_id,
+        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
+
+        -- strings
+        lower(nullif(trim({{ input_column(columns, 'plan', dbt.type_string(), true, input) }}), '')) as plan,
+        lower(nullif(trim({{ input_column(columns, 'event_type', dbt.type_string(), true, input) }}), '')) as event_type,
+
+        -- timestamps
+        {{ input_column(columns, 'event_at', 'timestamp', true, input) }} as event_at,
+
+        {{ copy_number(columns) }} as copy_number
+
+    from numbered
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when subscription_id is null then 'missing_subscription_id'
+            when customer_id is null then 'missing_customer_id'
+            when plan is null then 'missing_plan'
+            when event_at is null then 'invalid_event_at'
+            {% if load_date -%}
+                when cast(event_at as date) > cast('{{ load_date }}' as date) then 'date_in_future'
+            {% endif -%}
+            when event_type is null or event_type not in ('start', 'renewal', 'cancellation') then 'unknown_event_type'
+            when copy_number > 1 then 'duplicate_row'
+        end as rejection_reason
+    from typed
+
+)
+
+select * from final
