@@ -1,0 +1,207 @@
+{#- Churn per customer and score date: the probability that the customer is lost within
+    the next btyd_holdout_days, with the method that gave it.
+    - subscription_life_table, for customers with an active subscription: from the
+      cancellation history of all subscriptions of the same plan as of the date. The
+      hazard h of the billing period the subscription is in (cancellations in that
+      period / subscriptions that finished it, cancelled or renewed; the plan's pooled
+      rate when nobody has reached that period yet), over the n billing periods the
+      horizon spans: 1 - (1 - h)^n, n = horizon days / the plan's mean period length.
+    - bg_nbd_p_alive, for other buyers: 1 - P(alive) from customer_lifetime_value.
+    - unavailable: no subscription and no prediction (never bought, or no BG/NBD fit).
+    churn_risk_band: low, medium or high at var churn_risk_bands. -#}
+{%- set horizon = positive_whole_var('btyd_holdout_days', 90) -%}
+{%- set bands = var('churn_risk_bands', {'medium': 0.3, 'high': 0.6}) -%}
+{%- if bands is not mapping or bands.get('medium') is not number or bands.get('high') is not number
+    or not (0 < bands.medium < bands.high <= 1) -%}
+    {{ exceptions.raise_compiler_error("churn_risk_bands must be {medium: m, high: h} with 0 < m < h <= 1; got '" ~ bands ~ "'.") }}
+{%- endif -%}
+
+with
+
+dates as (
+
+    select
+        'scoring' as date_role,
+        {{ as_of_date() }} as reference_date
+    union all
+    select
+        'calibration' as date_role,
+        cast({{ dbt.dateadd('day', -1 * horizon, as_of_date()) }} as date) as reference_date
+
+),
+
+subscriptions as (
+
+    -- each subscription as known on each date
+    select
+        dates.date_role,
+        dates.reference_date,
+        events.subscription_id,
+        min(events.customer_id) as customer_id,
+        min(events.plan) as plan,
+        min(case when events.event_type = 'start' then events.event_date end) as start_date,
+        max(events.event_date) as last_event_date,
+        sum(case when events.event_type = 'renewal' then 1 else 0 end) as renewals,
+        max(case when events.event_type = 'cancellation' then 1 else 0 end) as is_cancelled
+    from {{ ref('stg_billing__subscription_events') }} as events
+    inner join dates
+        on events.event_date <= dates.reference_date
+    group by dates.date_role, dates.reference_date, events.subscription_id
+
+),
+
+by_renewals as (
+
+    select
+        date_role,
+        plan,
+        renewals,
+        sum(is_cancelled) as cancelled,
+        count(*) as subscriptions
+    from subscriptions
+    where start_date is not null
+    group by date_role, plan, renewals
+
+),
+
+life_table as (
+
+    -- period renewals + 1: cancelled in it, or renewed past it (more renewals)
+    select
+        date_role,
+        plan,
+        renewals,
+        cancelled,
+        coalesce(sum(subscriptions) over (
+            partition by date_role, plan order by renewals asc
+            rows between 1 following and unbounded following
+        ), 0) as renewed_past
+    from by_renewals
+
+),
+
+plans as (
+
+    select
+        life_table.date_role,
+        life_table.plan,
+        cast(sum(life_table.cancelled) as {{ dbt.type_float() }})
+        / nullif(sum(life_table.cancelled + life_table.renewed_past), 0) as pooled_hazard
+    from life_table
+    group by life_table.date_role, life_table.plan
+
+),
+
+period_lengths as (
+
+    select
+        date_role,
+        plan,
+        avg(cast({{ dbt.datediff('start_date', 'last_event_date', 'day') }} as {{ dbt.type_float() }}) / renewals)
+            as period_days
+    from subscriptions
+    where renewals > 0 and is_cancelled = 0 and start_date is not null
+    group by date_role, plan
+
+),
+
+active as (
+
+    select
+        subscriptions.date_role,
+        subscriptions.customer_id,
+        subscriptions.plan,
+        subscriptions.renewals,
+        coalesce(
+            cast(life_table.cancelled as {{ dbt.type_float() }})
+            / nullif(life_table.cancelled + life_table.renewed_past, 0),
+            plans.pooled_hazard
+        ) as period_hazard,
+        {{ horizon }} / coalesce(period_lengths.period_days, 30.4375) as horizon_periods
+    from subscriptions
+    left join life_table
+        on
+            subscriptions.date_role = life_table.date_role
+            and subscriptions.plan = life_table.plan
+            and subscriptions.renewals = life_table.renewals
+    left join plans
+        on
+            subscriptions.date_role = plans.date_role
+            and subscriptions.plan = plans.plan
+    left join period_lengths
+        on
+            subscriptions.date_role = period_lengths.date_role
+            and subscriptions.plan = period_lengths.plan
+    where subscriptions.is_cancelled = 0 and subscriptions.start_date is not null
+
+),
+
+subscribers as (
+
+    -- a customer with several active subscriptions churns when all of them end: the
+    -- most loyal one counts
+    select
+        date_role,
+        customer_id,
+        min(1 - power(1 - coalesce(period_hazard, 0), horizon_periods)) as churn_probability
+    from active
+    group by date_role, customer_id
+
+),
+
+population as (
+
+    select
+        dates.date_role,
+        dates.reference_date,
+        customers.customer_id
+    from {{ ref('dim_customers') }} as customers
+    inner join dates
+        on customers.customer_since_date <= dates.reference_date
+
+),
+
+buyers as (
+
+    select * from {{ ref('customer_lifetime_value') }}
+    where prediction_status = 'predicted'
+
+),
+
+scored as (
+
+    select
+        population.date_role,
+        population.reference_date,
+        population.customer_id,
+        case
+            when subscribers.customer_id is not null then 'subscription_life_table'
+            when buyers.customer_id is not null then 'bg_nbd_p_alive'
+            else 'unavailable'
+        end as churn_method,
+        coalesce(subscribers.churn_probability, 1 - buyers.p_alive) as churn_probability
+    from population
+    left join subscribers
+        on
+            population.date_role = subscribers.date_role
+            and population.customer_id = subscribers.customer_id
+    left join buyers
+        on
+            population.date_role = buyers.date_role
+            and population.customer_id = buyers.customer_id
+
+)
+
+select
+    date_role,
+    reference_date,
+    customer_id,
+    churn_method,
+    cast(round(cast(churn_probability as {{ dbt.type_numeric() }}), 4) as decimal(6, 4)) as churn_probability,
+    case
+        when churn_probability is null then null
+        when churn_probability >= {{ bands.high }} then 'high'
+        when churn_probability >= {{ bands.medium }} then 'medium'
+        else 'low'
+    end as churn_risk_band
+from scored
