@@ -137,3 +137,20 @@
     {%- endif -%}
     {{ return(checked) }}
 {% endmacro %}
+
+
+{% macro mid_rank(value, partition_by) %}
+    {#- Rank of `value` (ascending) within partition_by, ties sharing their mean rank: the
+        input of rank_auc. -#}
+    rank() over (partition by {{ partition_by }} order by {{ value }})
+    + (count(*) over (partition by {{ partition_by }}, {{ value }}) - 1) / 2.0
+{%- endmacro %}
+
+
+{% macro rank_auc(positive_rank_sum, positives, total) %}
+    {#- AUC from ranks (Mann-Whitney): the chance that a row with the outcome outscores
+        one without, ties counting half: (sum of the mid-ranks of the P rows with the
+        outcome - P (P + 1) / 2) / (P * N). Null when P or N is 0. -#}
+    ({{ positive_rank_sum }} - {{ positives }} * ({{ positives }} + 1) / 2.0)
+    / nullif({{ positives }} * ({{ total }} - {{ positives }}), 0)
+{%- endmacro %}

@@ -86,8 +86,7 @@ ranked as (
         predicted_spend,
         actual_spend,
         {{ tie_safe_ntile('score', 10, partition_by='model_name') }} as score_decile,
-        rank() over (partition by model_name order by score)
-        + (count(*) over (partition by model_name, score) - 1) / 2.0 as mid_rank
+        {{ mid_rank('score', 'model_name') }} as mid_rank
     from predictions
 
 ),
@@ -118,11 +117,10 @@ select
     cast(round(cast(base_rate as {{ dbt.type_numeric() }}), 4) as decimal(9, 4)) as base_rate,
     cast(round(cast(top_decile_rate as {{ dbt.type_numeric() }}), 4) as decimal(9, 4)) as top_decile_rate,
     cast(round(cast(top_decile_rate / nullif(base_rate, 0) as {{ dbt.type_numeric() }}), 2) as decimal(9, 2)) as lift,
-    cast(round(cast(
-        (positive_rank_sum - customers_with_outcome * (customers_with_outcome + 1) / 2.0)
-        / nullif(customers_with_outcome * (customers - customers_with_outcome), 0)
-        as {{ dbt.type_numeric() }}
-    ), 4) as decimal(9, 4)) as auc,
+    cast(
+        round(cast({{ rank_auc('positive_rank_sum', 'customers_with_outcome', 'customers') }} as {{ dbt.type_numeric() }}), 4)
+        as decimal(9, 4)
+    ) as auc,
     cast(predicted_spend as decimal(18, 2)) as predicted_spend,
     cast(actual_spend as decimal(18, 2)) as actual_spend,
     cast(

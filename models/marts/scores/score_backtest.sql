@@ -118,9 +118,7 @@ ranked as (
         outcome,
         had_outcome,
         {{ tie_safe_ntile('score', 10, partition_by='score_name') }} as score_decile,
-        -- mid-rank of the score among the score's customers (ties share the mean rank)
-        rank() over (partition by score_name order by score)
-        + (count(*) over (partition by score_name, score) - 1) / 2.0 as mid_rank
+        {{ mid_rank('score', 'score_name') }} as mid_rank
     from predictions
 
 ),
@@ -141,14 +139,11 @@ summary as (
 
 ),
 
--- AUC from ranks (Mann-Whitney): (sum of the ranks of customers with the outcome
--- - P (P + 1) / 2) / (P * N), P with the outcome, N without
 scored_summary as (
 
     select
         *,
-        (positive_rank_sum - customers_with_outcome * (customers_with_outcome + 1) / 2.0)
-        / nullif(customers_with_outcome * (customers - customers_with_outcome), 0) as auc
+        {{ rank_auc('positive_rank_sum', 'customers_with_outcome', 'customers') }} as auc
     from summary
 
 ),
