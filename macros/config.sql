@@ -123,3 +123,12 @@
     {%- endif -%}
     {{ return(text) }}
 {% endmacro %}
+
+
+{% macro python_models_enabled() %}
+    {#- Whether the target runs dbt Python models, as the +enabled of
+        models/marts/predictive/lifetime in dbt_project.yml says (YAML cannot call a
+        macro, so the list is written in both). Elsewhere (PostgreSQL, a Spark session)
+        customer_scores leaves the lifetime columns null and everything else builds. -#}
+    {{ return(target.type in ['duckdb', 'snowflake', 'databricks', 'bigquery']) }}
+{% endmacro %}

@@ -7,3 +7,9 @@
         quarantined with a reason. -#}
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}
+
+
+{% macro rounded_text(expression, digits) %}
+    {#- A number as text with a fixed number of decimals, e.g. 12.5, for readable reasons. -#}
+    cast(cast({{ expression }} as decimal(18, {{ digits }})) as {{ dbt.type_string() }})
+{%- endmacro %}

@@ -58,6 +58,59 @@ reactivation as (
 
 ),
 
+payment_risk as (
+
+    select * from {{ ref('payment_risk_scores') }}
+
+),
+
+recovery as (
+
+    select * from {{ ref('recovery_scores') }}
+
+),
+
+{% if python_models_enabled() -%}
+    churn as (
+
+        select * from {{ ref('churn_scores') }}
+        where date_role = 'scoring'
+
+    ),
+
+    lifetime as (
+
+        select * from {{ ref('customer_lifetime_value') }}
+        where date_role = 'scoring'
+
+    ),
+{%- else -%}
+    churn as (
+
+        select
+            customer_id,
+            'unavailable' as churn_method,
+            cast(null as {{ dbt.type_string() }}) as churn_risk_band,
+            'engine without Python models' as churn_reason,
+            cast(null as decimal(6, 4)) as churn_probability
+        from customers
+
+    ),
+
+    lifetime as (
+
+        select
+            customer_id,
+            'engine_without_python_models' as prediction_status,
+            cast(null as {{ dbt.type_float() }}) as p_alive,
+            cast(null as {{ dbt.type_float() }}) as expected_purchases_horizon,
+            cast(null as {{ dbt.type_float() }}) as expected_average_value,
+            cast(null as {{ dbt.type_float() }}) as clv
+        from customers
+
+    ),
+{%- endif %}
+
 final as (
 
     select
@@ -76,6 +129,12 @@ final as (
         cross_sell.category as best_next_category,
         cross_sell.cross_sell_top_factor,
         reactivation.reactivation_top_factor,
+        churn.churn_method,
+        churn.churn_risk_band,
+        churn.churn_reason,
+        coalesce(lifetime.prediction_status, 'no_purchase_yet') as clv_status,
+        payment_risk.payment_risk_top_factor,
+        recovery.recovery_top_factor,
 
         -- numerics
         rfm_all.recency_days,
@@ -91,9 +150,18 @@ final as (
         satisfaction.satisfaction_score,
         cross_sell.cross_sell_score,
         reactivation.reactivation_score,
+        churn.churn_probability,
+        cast(lifetime.p_alive as decimal(9, 6)) as p_alive,
+        cast(lifetime.expected_purchases_horizon as decimal(12, 4)) as expected_purchases,
+        cast(lifetime.expected_average_value as decimal(18, 2)) as expected_order_value,
+        cast(lifetime.clv as decimal(18, 2)) as clv,
+        payment_risk.payment_risk_score,
+        payment_risk.overdue_amount,
+        recovery.recovery_score,
 
         -- booleans
         coalesce(reactivation.is_inactive, false) as is_inactive,
+        coalesce(payment_risk.requires_prepayment, false) as requires_prepayment,
         customers.has_email_opt_in,
         customers.has_profiling_consent,
 
@@ -115,6 +183,14 @@ final as (
         on customers.customer_id = cross_sell.customer_id
     left join reactivation
         on customers.customer_id = reactivation.customer_id
+    left join churn
+        on customers.customer_id = churn.customer_id
+    left join lifetime
+        on customers.customer_id = lifetime.customer_id
+    left join payment_risk
+        on customers.customer_id = payment_risk.customer_id
+    left join recovery
+        on customers.customer_id = recovery.customer_id
 
 )
 

@@ -1,15 +1,19 @@
-{#- Why a customer has their score: one row per customer, behaviour score and criterion
-    on the as-of date, with the criterion's level (0..1, before weighting), its weight and
-    the points it adds. The points of a customer's score add up to the score (to within
+{#- Why a customer has their score: one row per customer, weighted score (behaviour,
+    payment risk, recovery) and criterion on the as-of date, with the criterion's level
+    (0..1, before weighting), its weight and the points it adds. The points of a customer's score add up to the score (to within
     rounding of a few hundredths). For cross-sell, the rows explain the best next
     category. Customers without a score (e.g. no feedback for satisfaction) have no rows
-    for it. -#}
+    for it. Churn and lifetime value are model outputs, not sums of points: their
+    explanation is churn_reason and the model inputs in churn_scores and
+    customer_lifetime_value. -#}
 {%- set models = {
     'engagement': 'engagement_scores',
     'purchase': 'purchase_scores',
     'satisfaction': 'satisfaction_scores',
     'cross_sell': 'cross_sell_scores',
     'reactivation': 'reactivation_scores',
+    'payment_risk': 'payment_risk_scores',
+    'recovery': 'recovery_scores',
 } -%}
 
 with

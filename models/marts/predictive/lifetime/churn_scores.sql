@@ -143,9 +143,16 @@ subscribers as (
     select
         date_role,
         customer_id,
-        min(1 - power(1 - coalesce(period_hazard, 0), horizon_periods)) as churn_probability
+        plan,
+        renewals + 1 as billing_period,
+        period_hazard,
+        horizon_periods,
+        1 - power(1 - coalesce(period_hazard, 0), horizon_periods) as churn_probability,
+        row_number() over (
+            partition by date_role, customer_id
+            order by 1 - power(1 - coalesce(period_hazard, 0), horizon_periods) asc, plan asc, renewals desc
+        ) as loyalty_rank
     from active
-    group by date_role, customer_id
 
 ),
 
@@ -179,29 +186,76 @@ scored as (
             when buyers.customer_id is not null then 'bg_nbd_p_alive'
             else 'unavailable'
         end as churn_method,
-        coalesce(subscribers.churn_probability, 1 - buyers.p_alive) as churn_probability
+        coalesce(subscribers.churn_probability, 1 - buyers.p_alive) as churn_probability,
+        subscribers.plan,
+        subscribers.billing_period,
+        subscribers.period_hazard,
+        subscribers.horizon_periods,
+        buyers.p_alive,
+        buyers.time_unit,
+        buyers.btyd_frequency,
+        buyers.btyd_t - buyers.btyd_recency as btyd_time_since_last
     from population
     left join subscribers
         on
             population.date_role = subscribers.date_role
             and population.customer_id = subscribers.customer_id
+            and subscribers.loyalty_rank = 1
     left join buyers
         on
             population.date_role = buyers.date_role
             and population.customer_id = buyers.customer_id
 
+),
+
+explained as (
+
+    select
+        *,
+        {#- why, in words: the life-table cell, or the purchase history P(alive) reads -#}
+        case churn_method
+            when 'subscription_life_table' then {{ dbt.concat([
+                "'plan '", "plan", "', billing period '", "cast(billing_period as " ~ dbt.type_string() ~ ")",
+                "': '", rounded_text('100 * period_hazard', 1), "'% of subscriptions cancel in it; '",
+                rounded_text('horizon_periods', 1), "' periods ahead'",
+            ]) }}
+            when 'bg_nbd_p_alive' then {{ dbt.concat([
+                "'P(alive) '", rounded_text('p_alive', 2), "': '",
+                "cast(btyd_frequency as " ~ dbt.type_string() ~ ")", "' repeat purchases, the last '",
+                rounded_text('btyd_time_since_last', 1), "' '", "time_unit", "'s ago'",
+            ]) }}
+            else 'no subscription and no purchase prediction'
+        end as churn_reason
+    from scored
+
 )
 
 select
-    date_role,
-    reference_date,
+    -- ids
     customer_id,
+
+    -- strings
+    date_role,
     churn_method,
-    cast(round(cast(churn_probability as {{ dbt.type_numeric() }}), 4) as decimal(6, 4)) as churn_probability,
     case
         when churn_probability is null then null
         when churn_probability >= {{ bands.high }} then 'high'
         when churn_probability >= {{ bands.medium }} then 'medium'
         else 'low'
-    end as churn_risk_band
-from scored
+    end as churn_risk_band,
+    churn_reason,
+    plan,
+
+    -- numerics
+    cast(churn_probability as decimal(6, 4)) as churn_probability,
+    billing_period,
+    cast(period_hazard as decimal(6, 4)) as period_hazard,
+    cast(horizon_periods as decimal(9, 2)) as horizon_periods,
+    cast(p_alive as decimal(9, 6)) as p_alive,
+    btyd_frequency,
+    cast(btyd_time_since_last as decimal(9, 2)) as btyd_time_since_last,
+
+    -- dates
+    reference_date
+
+from explained
