@@ -94,15 +94,19 @@
 
 {% macro top_factor(criteria, weights, skip_nulls=false) %}
     {#- Name of the criterion adding the most points to weighted_score(criteria, weights);
-        the first in criteria order on a tie; null when no criterion adds any. -#}
+        the first in criteria order on a tie; null when no criterion adds any. Terms are
+        compared at 6 decimals, so that a tie in exact arithmetic is a tie on every engine
+        whatever the last bits of its floating point. -#}
     {%- set parts = customer_scoring.weighted_terms(criteria, weights, skip_nulls) -%}
-    {%- set values = [] -%}
-    {%- for name, term in parts.by_name.items() %}{% do values.append('coalesce(' ~ term ~ ', 0)') %}{% endfor -%}
-    {%- set best = 'greatest(' ~ (values | join(', ')) ~ ')' if values | length > 1 else values[0] -%}
+    {%- set values = {} -%}
+    {%- for name, term in parts.by_name.items() -%}
+        {%- do values.update({name: 'cast(coalesce(' ~ term ~ ', 0) as decimal(18, 6))'}) -%}
+    {%- endfor -%}
+    {%- set best = 'greatest(' ~ (values.values() | join(', ')) ~ ')' if values | length > 1 else (values.values() | first) -%}
     case
         when {{ best }} <= 0 then null
-        {%- for name, term in parts.by_name.items() %}
-        when coalesce({{ term }}, 0) = {{ best }} then '{{ name }}'
+        {%- for name, value in values.items() %}
+        when {{ value }} = {{ best }} then '{{ name }}'
         {%- endfor %}
     end
 {%- endmacro %}
