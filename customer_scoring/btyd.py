@@ -17,7 +17,7 @@ caller decides what to publish when it did not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import optimize, special
@@ -52,19 +52,38 @@ def bgnbd_log_likelihood(params, x, t_x, T) -> np.ndarray:
     return common + np.logaddexp(still_alive, dropped)
 
 
+# Every parameter is searched in [1e-6, 1e6]. A maximum on that edge means the data do not
+# pin the parameter down (it runs off to 0 or infinity, as with a handful of customers):
+# such a fit is reported as not converged rather than published.
+LOG_BOUND = float(np.log(1e6))
+
+
 def _fit(negative_ll, start, names, model: str, customers: int) -> Fit:
     """Minimise over log-parameters (keeps every parameter positive)."""
     result = optimize.minimize(
-        negative_ll, np.log(start), method="L-BFGS-B", options={"maxiter": 2000, "gtol": 1e-7}
+        negative_ll,
+        np.clip(np.log(start), -LOG_BOUND, LOG_BOUND),
+        method="L-BFGS-B",
+        bounds=[(-LOG_BOUND, LOG_BOUND)] * len(names),
+        options={"maxiter": 2000, "gtol": 1e-7},
     )
     params = np.exp(result.x)
     finite = bool(np.all(np.isfinite(params)) and np.isfinite(result.fun))
+    at_edge = [
+        name for name, value in zip(names, result.x, strict=True) if abs(value) > LOG_BOUND - 1e-3
+    ]
+    message = str(result.message)
+    if at_edge:
+        message = (
+            f"{', '.join(at_edge)} ran to the edge of the search range (1e-6 to 1e6): "
+            "the data do not determine it"
+        )
     return Fit(
         model=model,
         params=dict(zip(names, map(float, params), strict=True)),
         log_likelihood=float(-result.fun),
-        converged=bool(result.success) and finite,
-        message=str(result.message),
+        converged=bool(result.success) and finite and not at_edge,
+        message=message,
         customers=customers,
     )
 
@@ -132,7 +151,13 @@ def fit_gamma_gamma(x, m, start=(1.0, 1.0, 1.0)) -> Fit:
         value = -np.sum(gamma_gamma_log_likelihood(np.exp(log_params), x, m))
         return value if np.isfinite(value) else 1e300
 
-    return _fit(negative_ll, start, ["p", "q", "gamma"], "gamma_gamma", len(x))
+    fit = _fit(negative_ll, start, ["p", "q", "gamma"], "gamma_gamma", len(x))
+    if fit.converged and fit.params["q"] <= 1:
+        # the population mean value p * gamma / (q - 1) does not exist
+        return replace(
+            fit, converged=False, message=f"q = {fit.params['q']:.4g} <= 1: no finite mean value"
+        )
+    return fit
 
 
 def expected_average_value(params, x, m) -> np.ndarray:

@@ -69,6 +69,12 @@ def test_expected_value_shrinks_towards_the_population_mean():
     assert btyd.expected_average_value(params, [0], [0.0])[0] == pytest.approx(population)
 
 
-def test_a_fit_on_degenerate_data_says_it_did_not_converge_or_stays_finite():
+def test_a_fit_whose_parameter_runs_off_is_not_published():
+    # nobody ever came back: the purchase rate shape r runs to 0
     fit = btyd.fit_bgnbd(np.zeros(5), np.zeros(5), np.ones(5))
-    assert not fit.converged or all(np.isfinite(list(fit.params.values())))
+    assert not fit.converged
+    assert fit.message.startswith("r ran to the edge")
+    # one repeat customer cannot tell spend heterogeneity apart: p and q run to infinity
+    fit = btyd.fit_gamma_gamma([1], [60.0])
+    assert not fit.converged
+    assert fit.message.startswith("p, q ran to the edge")

@@ -21,7 +21,8 @@ def model(dbt, session):
     rows = []
     for role in ["scoring", "calibration"]:
         frame = summary[summary["date_role"] == role]
-        reference_date = frame["reference_date"].max() if len(frame) else None
+        # a date, not the timestamp pandas makes of it
+        reference_date = pd.Timestamp(frame["reference_date"].max()).date() if len(frame) else None
         repeaters = frame[(frame["btyd_frequency"] > 0) & (frame["btyd_monetary_value"] > 0)]
         fits = []
         if len(repeaters) >= min_repeat:
@@ -71,6 +72,7 @@ def model(dbt, session):
                         "time_unit": str(frame["time_unit"].iloc[0]) if len(frame) else None,
                     }
                 )
+    # typed even when every fit failed (all values null)
     return pd.DataFrame(
         rows,
         columns=[
@@ -85,4 +87,4 @@ def model(dbt, session):
             "customers",
             "time_unit",
         ],
-    )
+    ).astype({"value": "float64", "log_likelihood": "float64", "customers": "int64"})

@@ -74,6 +74,8 @@ def model(dbt, session):
         frame["clv"] = clv
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True) if frames else summary.assign(prediction_status=None)
+    # a date, not the timestamp pandas makes of it
+    out["reference_date"] = pd.to_datetime(out["reference_date"]).dt.date
     for column in ["p_alive", "expected_purchases_horizon", "expected_purchases_holdout"]:
         out[column] = out[column].astype(float).round(6)
     for column in ["expected_average_value", "expected_spend_holdout", "clv"]:
