@@ -126,9 +126,14 @@
 
 
 {% macro python_models_enabled() %}
-    {#- Whether the target runs dbt Python models, as the +enabled of
-        models/marts/predictive/lifetime in dbt_project.yml says (YAML cannot call a
-        macro, so the list is written in both). Elsewhere (PostgreSQL, a Spark session)
-        customer_scores leaves the lifetime columns null and everything else builds. -#}
-    {{ return(target.type in ['duckdb', 'snowflake', 'databricks', 'bigquery']) }}
+    {#- Whether the lifetime models (dbt Python models, and what reads them) run: var
+        python_models, by default true on the engines that run Python models. The same
+        expression enables models/marts/predictive/lifetime in dbt_project.yml (YAML cannot
+        call a macro). When false, customer_scores leaves the lifetime columns null and
+        everything else builds. -#}
+    {%- set enabled = var('python_models', target.type in ['duckdb', 'snowflake', 'databricks', 'bigquery']) -%}
+    {%- if enabled is not boolean -%}
+        {{ exceptions.raise_compiler_error("python_models must be true or false; got '" ~ enabled ~ "'.") }}
+    {%- endif -%}
+    {{ return(enabled) }}
 {% endmacro %}

@@ -91,7 +91,7 @@ recovery as (
             customer_id,
             'unavailable' as churn_method,
             cast(null as {{ dbt.type_string() }}) as churn_risk_band,
-            'engine without Python models' as churn_reason,
+            'lifetime models off (var python_models is false: the default on engines without Python models)' as churn_reason,
             cast(null as decimal(6, 4)) as churn_probability
         from customers
 
@@ -101,7 +101,7 @@ recovery as (
 
         select
             customer_id,
-            'engine_without_python_models' as prediction_status,
+            'python_models_off' as prediction_status,
             cast(null as {{ dbt.type_float() }}) as p_alive,
             cast(null as {{ dbt.type_float() }}) as expected_purchases_horizon,
             cast(null as {{ dbt.type_float() }}) as expected_average_value,

@@ -117,6 +117,7 @@ active as (
             / nullif(life_table.cancelled + life_table.renewed_past, 0),
             plans.pooled_hazard
         ) as period_hazard,
+        coalesce(life_table.cancelled + life_table.renewed_past, 0) = 0 as is_plan_hazard,
         {{ horizon }} / coalesce(period_lengths.period_days, 30.4375) as horizon_periods
     from subscriptions
     left join life_table
@@ -146,6 +147,7 @@ subscribers as (
         plan,
         renewals + 1 as billing_period,
         period_hazard,
+        is_plan_hazard,
         horizon_periods,
         1 - power(1 - coalesce(period_hazard, 0), horizon_periods) as churn_probability,
         row_number() over (
@@ -171,7 +173,6 @@ population as (
 buyers as (
 
     select * from {{ ref('customer_lifetime_value') }}
-    where prediction_status = 'predicted'
 
 ),
 
@@ -183,14 +184,16 @@ scored as (
         population.customer_id,
         case
             when subscribers.customer_id is not null then 'subscription_life_table'
-            when buyers.customer_id is not null then 'bg_nbd_p_alive'
+            when buyers.p_alive is not null then 'bg_nbd_p_alive'
             else 'unavailable'
         end as churn_method,
         coalesce(subscribers.churn_probability, 1 - buyers.p_alive) as churn_probability,
         subscribers.plan,
         subscribers.billing_period,
         subscribers.period_hazard,
+        subscribers.is_plan_hazard,
         subscribers.horizon_periods,
+        buyers.prediction_status,
         buyers.p_alive,
         buyers.time_unit,
         buyers.btyd_frequency,
@@ -213,18 +216,24 @@ explained as (
     select
         *,
         {#- why, in words: the life-table cell, or the purchase history P(alive) reads -#}
-        case churn_method
-            when 'subscription_life_table' then {{ dbt.concat([
+        case
+            when churn_method = 'subscription_life_table' and is_plan_hazard then {{ dbt.concat([
+                "'plan '", "plan", "', billing period '", "cast(billing_period as " ~ dbt.type_string() ~ ")",
+                "': nobody has reached it yet, so the plan rate: '", rounded_text('100 * period_hazard', 1),
+                "'% of subscriptions cancel per period; '", rounded_text('horizon_periods', 1), "' periods ahead'",
+            ]) }}
+            when churn_method = 'subscription_life_table' then {{ dbt.concat([
                 "'plan '", "plan", "', billing period '", "cast(billing_period as " ~ dbt.type_string() ~ ")",
                 "': '", rounded_text('100 * period_hazard', 1), "'% of subscriptions cancel in it; '",
                 rounded_text('horizon_periods', 1), "' periods ahead'",
             ]) }}
-            when 'bg_nbd_p_alive' then {{ dbt.concat([
+            when churn_method = 'bg_nbd_p_alive' then {{ dbt.concat([
                 "'P(alive) '", rounded_text('p_alive', 2), "': '",
                 "cast(btyd_frequency as " ~ dbt.type_string() ~ ")", "' repeat purchases, the last '",
                 rounded_text('btyd_time_since_last', 1), "' '", "time_unit", "'s ago'",
             ]) }}
-            else 'no subscription and no purchase prediction'
+            when prediction_status is not null then {{ dbt.concat(["'no purchase prediction: '", "prediction_status"]) }}
+            else 'no subscription and no purchase yet'
         end as churn_reason
     from scored
 
