@@ -103,6 +103,51 @@ def backtest_table(database: str) -> str:
     return f"back-test of the behaviour scores (scored as of {since}):\n" + "\n".join(lines)
 
 
+def predictive_table(database: str) -> str:
+    """The BTYD fit status and the predictive_backtest mart, or why there are none."""
+    import duckdb
+
+    with duckdb.connect(database) as con:
+        built = {
+            name
+            for (name,) in con.sql("select table_name from information_schema.tables").fetchall()
+        }
+        if not {"btyd_fits", "predictive_backtest"} <= built:
+            return "predictive back-test: not built (python_models is false)"
+        fits = con.sql(
+            "select date_role, model, fit_status, any_value(message) from btyd_fits "
+            "group by all order by date_role, model"
+        ).fetchall()
+        rows = con.sql(
+            "select model_name, customers, customers_with_outcome, base_rate, top_decile_rate, "
+            "lift, auc, predicted_spend, actual_spend, total_error_share, mean_absolute_error, "
+            "top_decile_spend_share from predictive_backtest order by model_name"
+        ).fetchall()
+    lines = ["BG/NBD and Gamma-Gamma fits:"]
+    for role, model, status, message in fits:
+        lines.append(
+            f"  {role:<12}{model:<12}{status}{'' if status == 'converged' else ': ' + message}"
+        )
+    lines += [
+        "",
+        "predictive back-test (calibrated btyd_holdout_days before the as-of date):",
+        "| model | customers | with outcome | base rate | top-decile rate | lift | AUC |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, customers, positives, base, top, lift, auc, *clv in rows:
+        lines.append(
+            f"| {name} | {customers:,} | {positives:,} | {base:.1%} | "
+            f"{'-' if top is None else f'{top:.1%}'} | {lift} | {auc} |"
+        )
+        predicted, actual, error, mae, share = clv
+        if predicted is not None:
+            lines.append(
+                f"  CLV: predicted {predicted:,.0f} against {actual:,.0f} actual ({error:+.1%}), "
+                f"mean absolute error {mae}, top decile holds {share:.1%} of actual spend"
+            )
+    return "\n".join(lines)
+
+
 def _dbt_vars(args: argparse.Namespace) -> dict:
     return {
         **args.vars,
@@ -179,6 +224,18 @@ def cmd_build(args: argparse.Namespace) -> None:
     for name, count in mart_counts(database).items():
         print(f"  {name:<26}{count:>12,} rows")
     print("\n" + backtest_table(database))
+    print("\n" + predictive_table(database))
+
+
+def cmd_load_postgres(args: argparse.Namespace) -> None:
+    from customer_scoring import postgres
+
+    paths = {name: args.vars.get(f"{name}_path") for name in postgres.SOURCES}
+    print(f"loading raw inputs into PostgreSQL ({_demo_dir()} or the paths given) ...")
+    started = time.perf_counter()
+    loaded = postgres.load(_demo_dir(), paths)
+    seconds = time.perf_counter() - started
+    print(f"{sum(loaded.values()):,} rows in {len(loaded)} tables, {seconds:.1f} s")
 
 
 def _config(args: argparse.Namespace) -> DemoConfig:
@@ -246,6 +303,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     build.add_argument("--validation-dir", default="data/validation")
     build.set_defaults(func=cmd_build)
+
+    load = commands.add_parser(
+        "load-postgres",
+        help="load the raw input files into PostgreSQL (one schema per source), for "
+        "`dbt build --target postgres`",
+    )
+    with_vars(load)
+    load.set_defaults(func=cmd_load_postgres)
 
     args = parser.parse_args(argv)
     try:
