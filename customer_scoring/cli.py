@@ -24,6 +24,15 @@ from pathlib import Path
 import yaml
 
 from customer_scoring.demo_data import DemoConfig, generate
+from customer_scoring.nightly import (
+    NightlyOptions,
+    RunLog,
+    backfill,
+    backfill_dates,
+    nightly,
+    run_folder,
+    run_guarded,
+)
 
 MARTS = [
     "dim_customers",
@@ -37,6 +46,8 @@ MARTS = [
     "segment_profiles",
     "quarantined_rows",
     "data_quality_summary",
+    "customer_history",
+    "segment_transitions",
 ]
 
 
@@ -152,7 +163,8 @@ def _dbt_vars(args: argparse.Namespace) -> dict:
     return {
         **args.vars,
         "as_of_date": args.as_of.isoformat(),
-        "load_date": dt.date.today().isoformat(),
+        # the day the files were received: today, unless given (replays, simulations)
+        "load_date": str(args.vars.get("load_date") or dt.date.today().isoformat()),
     }
 
 
@@ -160,11 +172,18 @@ def _demo_dir() -> Path:
     return Path(os.environ.setdefault("WAREHOUSE_DEMO_DIR", "data/demo"))
 
 
-def check_and_validate(dbt_vars: dict, as_of: dt.date, out_dir: Path) -> None:
+def check_and_validate(dbt_vars: dict, as_of: dt.date, out_dir: Path) -> dict[str, int]:
     """Structural checks (dbt macro: the same ones dbt build runs), then the GE suites."""
+    run_dbt(["run-operation", "check_settings_and_inputs", "--vars", json.dumps(dbt_vars)])
+    return validate_inputs(dbt_vars, as_of, out_dir)
+
+
+def validate_inputs(
+    dbt_vars: dict, as_of: dt.date, out_dir: Path, progress=print
+) -> dict[str, int]:
+    """The Great Expectations suites; returns the rows checked per input."""
     from customer_scoring.validate import Inputs, validate
 
-    run_dbt(["run-operation", "check_settings_and_inputs", "--vars", json.dumps(dbt_vars)])
     inputs = Inputs.from_vars(dbt_vars, _demo_dir())
     report = validate(
         inputs,
@@ -172,15 +191,19 @@ def check_and_validate(dbt_vars: dict, as_of: dt.date, out_dir: Path) -> None:
         out_dir,
         reporting_currency=str(dbt_vars.get("reporting_currency", "EUR")).upper(),
         max_line_amount=float(dbt_vars.get("max_line_amount", 1_000_000)),
+        progress=progress,
     )
     failed = [check for check in report.checks if not check.success]
-    print(
+    progress(
         f"  {sum(report.rows_checked.values()):,} rows checked in {report.seconds:.1f} s; "
         f"{len(failed)} of {len(report.checks)} expectations found rows that dbt will "
         f"quarantine; report in {out_dir}"
     )
     for check in failed:
-        print(f"    {check.input}.{check.column}: {check.unexpected:,} rows -> {check.handled_as}")
+        progress(
+            f"    {check.input}.{check.column}: {check.unexpected:,} rows -> {check.handled_as}"
+        )
+    return dict(report.rows_checked)
 
 
 def cmd_generate(args: argparse.Namespace) -> None:
@@ -193,38 +216,61 @@ def cmd_validate(args: argparse.Namespace) -> None:
     check_and_validate(_dbt_vars(args), args.as_of, args.out)
 
 
-def cmd_build(args: argparse.Namespace) -> None:
+def _nightly_options(args: argparse.Namespace, validation_dir: Path) -> NightlyOptions:
+    dbt_vars = _dbt_vars(args)
+    return NightlyOptions(
+        as_of=args.as_of,
+        dbt_vars=dbt_vars,
+        validate=lambda log: validate_inputs(dbt_vars, args.as_of, validation_dir, progress=print),
+        full_refresh=getattr(args, "full_refresh", False),
+    )
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Demo data (unless you bring your own), then the nightly run, then the figures."""
     database = os.environ.setdefault("WAREHOUSE_PATH", "data/warehouse.duckdb")
     os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
-    dbt_vars = _dbt_vars(args)
-    started = time.perf_counter()
     own_files = bool(args.vars.get("transactions_path"))
     if own_files or args.skip_generate:
-        print("[1/4] demo data: skipped (using the files given)", flush=True)
+        print("demo data: skipped (using the files given)", flush=True)
     else:
-        print(f"[1/4] demo data into {_demo_dir()} ...", flush=True)
+        print(f"demo data into {_demo_dir()} ...", flush=True)
         print(generate(_config(args), _demo_dir()))
-    print("[2/4] validating raw inputs ...", flush=True)
-    validate_started = time.perf_counter()
-    check_and_validate(dbt_vars, args.as_of, Path(args.validation_dir))
-    validate_seconds = time.perf_counter() - validate_started
-    print(f"[3/4] dbt build as of {args.as_of} into {database} ...", flush=True)
-    dbt_started = time.perf_counter()
-    run_dbt(["build", "--vars", json.dumps(dbt_vars)])
-    dbt_seconds = time.perf_counter() - dbt_started
-    if args.as_of == dt.date.today():
-        print("[4/4] source freshness ...", flush=True)
-        run_dbt(["source", "freshness", "--vars", json.dumps(dbt_vars)])
-    else:
-        print(f"[4/4] source freshness: skipped (as of {args.as_of}, not today)", flush=True)
-    print(
-        f"\nwarehouse {database} as of {args.as_of}: validation {validate_seconds:.1f} s, "
-        f"dbt build {dbt_seconds:.1f} s, total {time.perf_counter() - started:.1f} s"
-    )
+    log = RunLog(run_folder(args.as_of, "build"), json_output=args.log_format == "json")
+    options = _nightly_options(args, Path(args.validation_dir))
+    code = run_guarded("build", args.as_of, log, lambda: nightly(options, log))
+    if code != 0:
+        return code
+    print(f"\nwarehouse {database} as of {args.as_of}; run log in {log.run_dir}")
     for name, count in mart_counts(database).items():
         print(f"  {name:<26}{count:>12,} rows")
     print("\n" + backtest_table(database))
     print("\n" + predictive_table(database))
+    return 0
+
+
+def cmd_nightly(args: argparse.Namespace) -> int:
+    os.environ.setdefault("WAREHOUSE_PATH", "data/warehouse.duckdb")
+    os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
+    log = RunLog(run_folder(args.as_of, "nightly"), json_output=args.log_format == "json")
+    options = _nightly_options(args, log.run_dir / "validation")
+    code = run_guarded("nightly", args.as_of, log, lambda: nightly(options, log))
+    if code == 0 and args.log_format != "json":
+        print(json.dumps(json.loads((log.run_dir / "summary.json").read_text()), indent=2))
+    return code
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    os.environ.setdefault("WAREHOUSE_PATH", "data/warehouse.duckdb")
+    os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
+    log = RunLog(run_folder(args.end, "backfill"), json_output=args.log_format == "json")
+
+    def work():
+        dates = backfill_dates(args.start, args.end, args.every)
+        args.as_of = args.end  # each date sets its own as_of_date
+        return backfill(dates, _dbt_vars(args), log)
+
+    return run_guarded("backfill", args.end, log, work)
 
 
 def cmd_load_postgres(args: argparse.Namespace) -> None:
@@ -280,6 +326,14 @@ def main(argv: list[str] | None = None) -> None:
             help="dbt vars as YAML, e.g. '{transactions_path: orders.csv}'",
         )
 
+    def logs(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--log-format",
+            choices=["text", "json"],
+            default="text",
+            help="json: one JSON event per line on stdout, for orchestrators",
+        )
+
     gen = commands.add_parser("generate", help="write demo raw files")
     common(gen, demo=True)
     gen.add_argument(
@@ -302,7 +356,27 @@ def main(argv: list[str] | None = None) -> None:
         help="reuse the demo files already in WAREHOUSE_DEMO_DIR",
     )
     build.add_argument("--validation-dir", default="data/validation")
+    logs(build)
     build.set_defaults(func=cmd_build)
+
+    night = commands.add_parser(
+        "nightly",
+        help="validate, freshness, incremental build, history, summary; exit codes for "
+        "orchestrators",
+    )
+    common(night, demo=False)
+    with_vars(night)
+    night.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    logs(night)
+    night.set_defaults(func=cmd_nightly)
+
+    back = commands.add_parser("backfill", help="recompute the history of a range of as-of dates")
+    back.add_argument("--from", dest="start", type=_date, required=True)
+    back.add_argument("--to", dest="end", type=_date, required=True)
+    back.add_argument("--every", type=int, default=1, help="days between as-of dates (default 1)")
+    with_vars(back)
+    logs(back)
+    back.set_defaults(func=cmd_backfill)
 
     load = commands.add_parser(
         "load-postgres",
@@ -314,9 +388,10 @@ def main(argv: list[str] | None = None) -> None:
 
     args = parser.parse_args(argv)
     try:
-        args.func(args)
+        code = args.func(args)
     except DbtFailed as failure:
         sys.exit(str(failure.code))
+    sys.exit(code or 0)
 
 
 if __name__ == "__main__":

@@ -15,13 +15,22 @@
     {#- Every setting and every raw input file; also run on its own by the validate command
         (dbt run-operation check_settings_and_inputs). -#}
     {%- if execute -%}
+        {%- do customer_scoring.check_settings() -%}
+        {%- do customer_scoring.check_raw_inputs() -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro check_settings() %}
+    {#- The run settings alone (the nightly command tells a configuration error apart from
+        an unusable input this way). Score settings are checked when dbt parses. -#}
+    {%- if execute -%}
         {%- do customer_scoring.as_of_date_iso() -%}
         {%- do customer_scoring.load_date_iso() -%}
         {%- do customer_scoring.scoring_window_start() -%}
         {%- do customer_scoring.reporting_currency() -%}
         {%- do customer_scoring.max_line_amount() -%}
         {%- do customer_scoring.validated_weights(customer_scoring.rfm_criteria(), var('rfm_weights')) -%}
-        {%- do customer_scoring.check_raw_inputs() -%}
     {%- endif -%}
 {% endmacro %}
 

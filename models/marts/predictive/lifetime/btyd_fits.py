@@ -17,7 +17,14 @@ def model(dbt, session):
     from customer_scoring import btyd
 
     min_repeat = int(dbt.config.get("btyd_min_repeat_customers"))
-    summary = dbt.ref("int_customers_btyd_summary").df()
+    # in a fixed order: the engine returns rows in any order, and a different order of the
+    # same rows moves the optimum in its last digits (a rerun must give the same numbers)
+    summary = (
+        dbt.ref("int_customers_btyd_summary")
+        .df()
+        .sort_values(["date_role", "customer_id"], kind="stable")
+        .reset_index(drop=True)
+    )
     rows = []
     for role in ["scoring", "calibration"]:
         frame = summary[summary["date_role"] == role]

@@ -28,7 +28,14 @@ def model(dbt, session):
     holdout_days = int(dbt.config.get("btyd_holdout_days"))
     months = int(dbt.config.get("clv_horizon_months"))
     rate = float(dbt.config.get("clv_monthly_discount_rate"))
-    summary = dbt.ref("int_customers_btyd_summary").df()
+    # in a fixed order: the engine returns rows in any order, and a different order of the
+    # same rows moves the optimum in its last digits (a rerun must give the same numbers)
+    summary = (
+        dbt.ref("int_customers_btyd_summary")
+        .df()
+        .sort_values(["date_role", "customer_id"], kind="stable")
+        .reset_index(drop=True)
+    )
     fits = dbt.ref("btyd_fits").df()
     frames = []
     for role, frame in summary.groupby("date_role"):

@@ -1,0 +1,46 @@
+{#- One row per customer and as-of date: the segment and the scores of each run, kept.
+    Partitioned by as_of_date: a run replaces the rows of its own as-of date and leaves
+    every other date alone, so rerunning a date gives the same rows and a backfill can
+    fill past dates in any order. (Why not dbt snapshots: they stamp rows with the time
+    of the run, not the as-of date, so a past date can neither be backfilled nor rerun.) -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='as_of_date',
+    on_schema_change='append_new_columns',
+) }}
+
+select
+    -- ids
+    customer_id,
+
+    -- strings
+    customer_type,
+    rfm_status,
+    segment,
+    rfm_code,
+    value_tier,
+    churn_risk_band,
+
+    -- numerics
+    recency_days,
+    frequency,
+    monetary,
+    rfm_score,
+    engagement_score,
+    purchase_score,
+    purchase_probability,
+    satisfaction_score,
+    reactivation_score,
+    churn_probability,
+    clv,
+    payment_risk_score,
+
+    -- booleans
+    is_inactive,
+    requires_prepayment,
+
+    -- dates
+    as_of_date
+
+from {{ ref('customer_scores') }}

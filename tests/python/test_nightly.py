@@ -1,0 +1,216 @@
+"""The nightly command as an orchestrator sees it: exit codes, the lock, a run killed
+midway, backfills that can be rerun, and the history they leave.
+
+Each test drives `python -m customer_scoring` in a subprocess, as a scheduler would, on a
+small demo warehouse of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import PROJECT_DIR
+
+from customer_scoring.demo_data import DemoConfig, generate
+
+AS_OF = dt.date(2026, 6, 30)
+LOAD = {"load_date": AS_OF.isoformat()}
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("nightly-demo")
+    generate(
+        DemoConfig(customers=300, years=1.0, seed=5, as_of=AS_OF), out, progress=lambda *_: None
+    )
+    return out
+
+
+class Warehouse:
+    def __init__(self, root: Path, demo_dir: Path):
+        self.path = root / "warehouse.duckdb"
+        self.runs = root / "runs"
+        self.env = {
+            **os.environ,
+            "WAREHOUSE_PATH": str(self.path),
+            "WAREHOUSE_DEMO_DIR": str(demo_dir),
+            "WAREHOUSE_RUNS_DIR": str(self.runs),
+            "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        }
+        self.env.pop("WAREHOUSE_AS_OF_DATE", None)
+
+    def command(self, *args: str, extra_vars: dict | None = None) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "customer_scoring",
+            *args,
+            "--vars",
+            json.dumps({**LOAD, **(extra_vars or {})}),
+        ]
+
+    def run(self, *args: str, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            self.command(*args, extra_vars=extra_vars),
+            cwd=PROJECT_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    def start(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            self.command(*args),
+            cwd=PROJECT_DIR,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.path), read_only=True) as con:
+            return con.sql(sql).fetchall()
+
+    def events(self) -> list[dict]:
+        found = []
+        for log in sorted(self.runs.glob("*/events.jsonl")):
+            found += [json.loads(line) for line in log.read_text().splitlines()]
+        return found
+
+
+@pytest.fixture
+def warehouse(tmp_path, demo_dir) -> Warehouse:
+    return Warehouse(tmp_path, demo_dir)
+
+
+def nightly(as_of: dt.date) -> tuple[str, ...]:
+    return ("nightly", "--as-of", as_of.isoformat(), "--log-format", "json")
+
+
+def test_a_second_run_is_told_the_warehouse_is_held(warehouse):
+    first = warehouse.start(*nightly(AS_OF))
+    try:
+        deadline = time.monotonic() + 120
+        while not any(e["step"] == "lock" and e["status"] == "ok" for e in warehouse.events()):
+            assert time.monotonic() < deadline and first.poll() is None, "first run did not start"
+            time.sleep(0.2)
+        second = warehouse.run(*nightly(AS_OF))
+        assert second.returncode == 75
+        assert "already running" in second.stderr
+        assert f'"pid": {first.pid}' in second.stderr
+    finally:
+        output, _ = first.communicate(timeout=600)
+    assert first.returncode == 0, output
+
+
+def test_a_run_killed_midway_leaves_a_warehouse_the_next_run_completes(warehouse):
+    first_night = AS_OF - dt.timedelta(days=7)
+    assert warehouse.run(*nightly(first_night)).returncode == 0
+    victim = warehouse.start(*nightly(AS_OF))
+    # kill it hard while dbt is writing models
+    deadline = time.monotonic() + 300
+    while not any(
+        e["step"] == "dbt build" and e["status"] == "started" for e in warehouse.events()[-3:]
+    ):
+        assert time.monotonic() < deadline and victim.poll() is None, "never reached dbt build"
+        time.sleep(0.2)
+    time.sleep(6)
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.wait(timeout=60)
+    assert victim.returncode == -signal.SIGKILL
+
+    # the warehouse still opens and still holds the first night; the next run completes it
+    assert warehouse.query("select distinct as_of_date from customer_history") == [(first_night,)]
+    rerun = warehouse.run(*nightly(AS_OF))
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+
+    # one entry per customer and night
+    assert warehouse.query(
+        "select as_of_date, count(*) = count(distinct customer_id) from customer_history "
+        "group by 1 order by 1"
+    ) == [(first_night, True), (AS_OF, True)]
+    assert warehouse.query(
+        f"select count(*) from customer_history where as_of_date = date '{AS_OF}'"
+    ) == warehouse.query("select count(*) from customer_scores")
+
+    # the moves the summary reports are the customers whose segment changed, counted here
+    # straight from the history
+    (moved,) = warehouse.query(
+        "select count(*) from customer_history as before "
+        "join customer_history as after using (customer_id) "
+        f"where before.as_of_date = date '{first_night}' and after.as_of_date = date '{AS_OF}' "
+        "and coalesce(before.segment, '-') != coalesce(after.segment, '-')"
+    )[0]
+    summary = json.loads(sorted(warehouse.runs.glob("*/summary.json"))[-1].read_text())
+    assert summary["segment_moves"] == moved > 0
+    assert summary["previous_as_of_date"] == first_night.isoformat()
+    assert summary["history_dates"] == 2
+    assert (
+        sum(summary["customers_per_segment"].values())
+        == warehouse.query("select count(*) from customer_segments")[0][0]
+    )
+    assert summary["rows_in"]["transactions"] > 0
+    # every step logged as JSON, with the run's artifacts beside it
+    steps = [(event["step"], event["status"]) for event in warehouse.events()]
+    for step in ["settings", "input files", "validation", "dbt build"]:
+        assert (step, "ok") in steps
+    assert ("nightly", "succeeded") in steps
+    assert len(list(warehouse.runs.glob("*/run_results.json"))) >= 2
+
+
+def test_backfill_fills_past_dates_and_a_rerun_gives_the_same_rows(warehouse):
+    assert warehouse.run(*nightly(AS_OF)).returncode == 0
+    start, end = AS_OF - dt.timedelta(days=14), AS_OF - dt.timedelta(days=7)
+    backfill = ("backfill", "--from", start.isoformat(), "--to", end.isoformat(), "--every", "7")
+    done = warehouse.run(*backfill)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [
+        row[0]
+        for row in warehouse.query("select distinct as_of_date from customer_history order by 1")
+    ] == [
+        start,
+        end,
+        AS_OF,
+    ]
+    rows = "select * from customer_history where as_of_date = date '{}' order by customer_id"
+    before = warehouse.query(rows.format(start))
+    again = warehouse.run("backfill", "--from", start.isoformat(), "--to", start.isoformat())
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert warehouse.query(rows.format(start)) == before
+    # and the current marts are back as of the latest date
+    assert warehouse.query("select distinct as_of_date from customer_scores") == [(AS_OF,)]
+    # transitions exist for each consecutive pair
+    assert warehouse.query(
+        "select distinct from_date, to_date from segment_transitions order by 1"
+    ) == [
+        (start, end),
+        (end, AS_OF),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extra_vars", "code", "step"),
+    [
+        ({"reporting_currency": "EURO"}, 78, "settings"),
+        ({"transactions_path": "/nowhere/orders.csv"}, 65, "input files"),
+        ({"max_quarantined_share": 0.0001}, 65, "dbt build"),
+    ],
+)
+def test_exit_codes_say_what_failed(warehouse, extra_vars, code, step):
+    result = warehouse.run(*nightly(AS_OF), extra_vars=extra_vars)
+    assert result.returncode == code, result.stdout + result.stderr
+    failed = [event for event in warehouse.events() if event["status"] == "failed"]
+    assert failed[-1]["step"] == step
+    assert failed[-1]["exit_code"] == code
