@@ -2,7 +2,6 @@
     the product it concerns. Events of test accounts, and of customers nobody knows (not in
     the customer file, or without one, never seen in the transactions), are set aside with
     a reason, as order lines are. -#}
-{%- set has_customer_file = raw_input_path('customers') is not none -%}
 
 with
 
@@ -32,20 +31,13 @@ reviews as (
 
 known_customers as (
 
-    {% if has_customer_file -%}
-        select customer_id from {{ ref('stg_crm__customers') }}
-        where not is_test_account
-    {%- else -%}
-        select distinct customer_id from {{ ref('int_order_lines_converted') }}
-        where rejection_reason is null
-    {%- endif %}
+    {{ known_customer_ids() }}
 
 ),
 
 test_accounts as (
 
-    select customer_id from {{ ref('base_crm__customers') }}
-    where is_test_account and rejection_reason is null
+    {{ test_account_ids() }}
 
 ),
 

@@ -3,7 +3,6 @@
     or not_due. days_late: for a settled invoice, days from the due date to the payment
     that completed it; for an open overdue one, days from the due date to the as-of date.
     Invoices of test accounts and of customers nobody knows are set aside with a reason. -#}
-{%- set has_customer_file = raw_input_path('customers') is not none -%}
 
 with
 
@@ -23,20 +22,13 @@ payments as (
 
 known_customers as (
 
-    {% if has_customer_file -%}
-        select customer_id from {{ ref('stg_crm__customers') }}
-        where not is_test_account
-    {%- else -%}
-        select distinct customer_id from {{ ref('int_order_lines_converted') }}
-        where rejection_reason is null
-    {%- endif %}
+    {{ known_customer_ids() }}
 
 ),
 
 test_accounts as (
 
-    select customer_id from {{ ref('base_crm__customers') }}
-    where is_test_account and rejection_reason is null
+    {{ test_account_ids() }}
 
 ),
 
