@@ -1,14 +1,18 @@
-"""Commands: generate demo data, validate raw inputs, build the warehouse.
+"""Commands: demo data, validation, builds, nightly runs, backfills, PostgreSQL loading.
 
     python -m customer_scoring generate --customers 50000 --years 3 --as-of 2026-11-24
     python -m customer_scoring validate --as-of 2026-11-24
     python -m customer_scoring build    --customers 50000 --as-of 2026-11-24
     python -m customer_scoring build    --vars '{transactions_path: orders.csv}' --as-of 1998-07-01
+    python -m customer_scoring nightly  --as-of 2026-11-24 --log-format json
+    python -m customer_scoring backfill --from 2026-10-01 --to 2026-11-23 --every 7
+    python -m customer_scoring load-postgres
 
-``build`` is what ``./run build`` calls: demo data (unless you bring your own files),
-validation, ``dbt build``, source freshness, and a summary. The wall clock is read here,
-in the glue, never inside a model: the as-of date (today by default) and the load date
-(today) are passed to dbt as vars.
+``build`` is what ``./run build`` calls: demo data (unless you bring your own files), then
+the nightly run (customer_scoring/nightly.py: settings, input files, validation, source
+freshness, ``dbt build``, summary), then the mart sizes and back-tests. The wall clock is
+read here, in the glue, never inside a model: the as-of date (today by default) and the
+load date (today unless given) are passed to dbt as vars.
 """
 
 from __future__ import annotations
