@@ -277,6 +277,13 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return run_guarded("backfill", args.end, log, work)
 
 
+def cmd_benchmark(args: argparse.Namespace) -> int:
+    from customer_scoring import benchmark
+
+    benchmark.run(args.customers, args.years, args.as_of, args.out, seed=args.seed)
+    return 0
+
+
 def cmd_load_postgres(args: argparse.Namespace) -> None:
     from customer_scoring import postgres
 
@@ -381,6 +388,13 @@ def main(argv: list[str] | None = None) -> None:
     with_vars(back)
     logs(back)
     back.set_defaults(func=cmd_backfill)
+
+    bench = commands.add_parser(
+        "benchmark", help="time the full build and the RFM path at a given scale (JSON and table)"
+    )
+    common(bench, demo=True)
+    bench.add_argument("--out", type=Path, default=Path("data/bench"))
+    bench.set_defaults(func=cmd_benchmark)
 
     load = commands.add_parser(
         "load-postgres",
