@@ -38,6 +38,18 @@
 {% endmacro %}
 
 
+{% macro in_scoring_window(date_column) %}
+    {#- Predicate: the day counts for RFM, i.e. on or before the as-of date and inside
+        scoring_window_days when that is set. -#}
+    {%- set start = customer_scoring.scoring_window_start() -%}
+    {%- set predicate = date_column ~ ' <= ' ~ customer_scoring.as_of_date() -%}
+    {%- if start -%}
+        {%- set predicate = predicate ~ ' and ' ~ date_column ~ ' >= ' ~ start -%}
+    {%- endif -%}
+    {{ return('(' ~ predicate ~ ')') }}
+{% endmacro %}
+
+
 {% macro sql_string(value) %}
     {#- A SQL string literal holding value, single quotes doubled. -#}
     {{ return("'" ~ (value | string | replace("'", "''")) ~ "'") }}

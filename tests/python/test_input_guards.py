@@ -145,7 +145,17 @@ def test_kept_row_is_read_the_right_way(corpus, case):
 
 
 def test_rows_after_the_as_of_date_are_kept_but_not_scored(corpus):
-    assert corpus.query("select count(*) from fct_orders where order_id = 'o13'") == [(0,)]
+    # o13 (c1, 2024-04-01) is after the as-of date: the order fact keeps it, RFM does not
+    # count it (c1's frequency is that of its orders up to 2024-03-31)
+    assert corpus.query("select ordered_date from fct_orders where order_id = 'o13'") == [
+        (dt.date(2024, 4, 1),)
+    ]
+    (counted,) = corpus.query("select frequency from customer_rfm where customer_id = 'c1'")[0]
+    (up_to_as_of,) = corpus.query(
+        "select count(*) from fct_orders where customer_id = 'c1' and is_qualifying "
+        "and ordered_date <= date '2024-03-31'"
+    )[0]
+    assert counted == up_to_as_of > 0
 
 
 def test_test_account_customer_is_quarantined_and_absent_from_marts(corpus):

@@ -8,7 +8,7 @@ orders as (
 
     select coalesce(sum(net_amount), 0) as revenue
     from {{ ref('fct_orders') }}
-    where is_qualifying and is_in_scoring_window
+    where is_qualifying and {{ in_scoring_window('ordered_date') }}
 
 ),
 

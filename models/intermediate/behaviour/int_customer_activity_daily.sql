@@ -9,7 +9,19 @@
       sum of scores or stars);
     - purchases: purchase (qualifying orders, value_sum = net amount) and
       category_purchase (orders with a completed line in the category).
-    category is set for product views, cart adds, reviews and category purchases. -#}
+    category is set for product views, cart adds, reviews and category purchases.
+
+    Like the order fact it does not depend on the as-of date (every reader keeps
+    activity_date <= its reference date) and is kept incrementally: each run recomputes
+    the days of its look-back window (macros/incremental.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_window',
+    incremental_predicates=[in_incremental_window('activity_date')],
+    on_schema_change='fail',
+) }}
+{#- the first day this run recomputes (none: all of them) -#}
+{%- set window_start = incremental_window_start('activity_date') if is_incremental() else none -%}
 
 with
 
@@ -18,7 +30,9 @@ interactions as (
     select * from {{ ref('int_customer_interactions') }}
     where
         rejection_reason is null
-        and interaction_date <= {{ as_of_date() }}
+        {% if window_start -%}
+            and interaction_date >= {{ window_start }}
+        {%- endif %}
 
 ),
 
@@ -31,7 +45,11 @@ products as (
 orders as (
 
     select * from {{ ref('int_orders_netted') }}
-    where is_qualifying
+    where
+        is_qualifying
+        {% if window_start -%}
+            and ordered_date >= {{ window_start }}
+        {%- endif %}
 
 ),
 
@@ -41,7 +59,9 @@ order_lines as (
     where
         rejection_reason is null
         and line_status = 'completed'
-        and ordered_date <= {{ as_of_date() }}
+        {% if window_start -%}
+            and ordered_date >= {{ window_start }}
+        {%- endif %}
 
 ),
 

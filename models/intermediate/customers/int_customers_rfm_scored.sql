@@ -6,7 +6,7 @@ with
 orders as (
 
     select * from {{ ref('int_orders_netted') }}
-    where is_qualifying and is_in_scoring_window
+    where is_qualifying and {{ in_scoring_window('ordered_date') }}
 
 ),
 

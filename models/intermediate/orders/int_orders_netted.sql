@@ -1,8 +1,20 @@
-{#- One row per order known on the as-of date, amounts in the reporting currency:
-    gross = completed lines, deducted = returned and refunded rows, net = gross - deducted.
-    Cancelled lines count for nothing. A qualifying order has a completed line and a
-    positive net amount. -#}
-{%- set window_start = scoring_window_start() -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_window',
+    unique_key='order_id',
+    incremental_predicates=[in_incremental_window('ordered_date')],
+    on_schema_change='fail',
+) }}
+{#- The order fact: one row per order in the loaded files, amounts in the reporting
+    currency: gross = completed lines, deducted = returned and refunded rows,
+    net = gross - deducted. Cancelled lines count for nothing. A qualifying order has a
+    completed line and a positive net amount.
+
+    Independent of the as-of date (readers keep ordered_date <= as-of), so it is kept
+    incrementally: each run recomputes the orders of its look-back window
+    (macros/incremental.sql). All lines of an order share its day (else they are set
+    aside as conflicting_order_lines), so a return booked today against an order of
+    last week lands in that order's window. -#}
 
 with
 
@@ -11,7 +23,9 @@ lines as (
     select * from {{ ref('int_order_lines_converted') }}
     where
         rejection_reason is null
-        and ordered_date <= {{ as_of_date() }}
+        {% if is_incremental() -%}
+            and {{ in_incremental_window('ordered_date') }}
+        {%- endif %}
 
 ),
 
@@ -60,11 +74,6 @@ final as (
 
         -- booleans
         sale_line_count > 0 and gross_amount - deducted_amount > 0 as is_qualifying,
-        {% if window_start -%}
-        cast(ordered_at as date) >= {{ window_start }}
-        {%- else -%}
-            true
-        {%- endif %} as is_in_scoring_window,
 
         -- dates
         cast(ordered_at as date) as ordered_date,

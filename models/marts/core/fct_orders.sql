@@ -1,8 +1,19 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_window',
+    unique_key='order_id',
+    incremental_predicates=[in_incremental_window('ordered_date')],
+    on_schema_change='fail',
+) }}
+
 with
 
 orders as (
 
     select * from {{ ref('int_orders_netted') }}
+    {% if is_incremental() -%}
+        where {{ in_incremental_window('ordered_date') }}
+    {%- endif %}
 
 ),
 
@@ -26,11 +37,9 @@ final as (
 
         -- booleans
         is_qualifying,
-        is_in_scoring_window,
 
         -- dates
         ordered_date,
-        {{ as_of_date() }} as as_of_date,
 
         -- timestamps
         ordered_at

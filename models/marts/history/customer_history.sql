@@ -2,11 +2,14 @@
     Partitioned by as_of_date: a run replaces the rows of its own as-of date and leaves
     every other date alone, so rerunning a date gives the same rows and a backfill can
     fill past dates in any order. (Why not dbt snapshots: they stamp rows with the time
-    of the run, not the as-of date, so a past date can neither be backfilled nor rerun.) -#}
+    of the run, not the as-of date, so a past date can neither be backfilled nor rerun.)
+    A --full-refresh rebuilds the facts but leaves the history alone (full_refresh=false):
+    to start it again, drop the table. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='as_of_date',
+    full_refresh=false,
     on_schema_change='append_new_columns',
 ) }}
 

@@ -19,7 +19,7 @@ buyers as (
 
     select distinct customer_id
     from {{ ref('int_orders_netted') }}
-    where is_qualifying
+    where is_qualifying and ordered_date <= {{ as_of_date() }}
 
 ),
 
