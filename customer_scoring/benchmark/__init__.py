@@ -2,14 +2,24 @@
 
     python -m customer_scoring benchmark --customers 100000 [--out data/bench]
 
-Generates demo data (not timed), then times each step in a process of its own, so each
-has its own peak memory (maximum resident set size, from wait4):
+Generates demo data as of --as-of, and replays it as the files stood the day before and
+on the day (customer_scoring/arrivals.py; none of this is timed). Then it times each step
+in a process of its own, so each has its own peak memory (maximum resident set size,
+from wait4):
 - full_build: `dbt build` of the whole project (models, seeds and tests) into an empty
-  warehouse, with the time of every model from dbt's run_results.json;
+  warehouse, as of the day before, with the time of every model from run_results.json;
 - rfm_path: `dbt build --select +customer_segments` (staging, facts, RFM, segments) into
-  another empty warehouse.
-It prints a table (seconds, input rows per second, peak memory) and writes
-<out>/benchmark-<customers>.json, so runs can be compared.
+  another empty warehouse;
+- engine_floor: one hand-written DuckDB query (benchmark/floor.sql) computing the same
+  RFM values, scores and segments from the same raw files;
+- pandas_baseline: the same in pandas (benchmark/pandas_baseline.py);
+- nightly_incremental: `dbt build` of the full_build warehouse with the next day's files
+  (new, late and returned orders), as of that day: the incremental run.
+The floor and the baseline must give the marts' answer for every customer, or the run
+fails. It prints a table (seconds, ratio to the floor, input rows per second, peak
+memory) and writes <out>/benchmark-<customers>.json, so runs can be compared.
+DuckDB's threads and memory limit come from the profile (WAREHOUSE_THREADS,
+WAREHOUSE_MEMORY_LIMIT, WAREHOUSE_TEMP_DIR); the floor uses the same settings.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ import sys
 import time
 from pathlib import Path
 
+from customer_scoring.arrivals import files_on_day
 from customer_scoring.demo_data import DemoConfig, generate
 
 
@@ -52,52 +63,143 @@ def model_times(target: Path) -> dict[str, float]:
     }
 
 
+def check_same_answer(name: str, result: Path, warehouse: Path) -> int:
+    """The customers of `result` (a baseline's parquet) and of the marts, compared column
+    by column; raises on any difference. Returns the customers compared."""
+    import duckdb
+
+    marts = (
+        "select rfm.customer_id, rfm.recency_days, rfm.frequency, "
+        "cast(rfm.monetary * 100 as bigint) as monetary, rfm.r_score, rfm.f_score, "
+        "rfm.m_score, segments.segment "
+        "from warehouse.customer_rfm as rfm "
+        "inner join warehouse.customer_segments as segments using (customer_id) "
+        "where rfm.is_scored"
+    )
+    baseline = (
+        "select customer_id, cast(recency_days as integer) as recency_days, "
+        "cast(frequency as bigint) as frequency, cast(monetary as bigint) as monetary, "
+        "cast(r_score as integer) as r_score, cast(f_score as integer) as f_score, "
+        "cast(m_score as integer) as m_score, segment "
+        f"from read_parquet('{result}')"
+    )
+    with duckdb.connect() as con:
+        con.execute(f"attach '{warehouse}' as warehouse (read_only)")
+        only_marts = con.sql(f"select count(*) from ({marts} except all {baseline})").fetchall()
+        only_baseline = con.sql(f"select count(*) from ({baseline} except all {marts})").fetchall()
+        customers = con.sql(f"select count(*) from ({marts})").fetchall()[0][0]
+    if only_marts[0][0] or only_baseline[0][0]:
+        raise RuntimeError(
+            f"{name} disagrees with the marts: {only_marts[0][0]} mart rows and "
+            f"{only_baseline[0][0]} {name} rows differ (of {customers:,} customers)"
+        )
+    return customers
+
+
 def run(customers: int, years: float, as_of: dt.date, out: Path, seed: int = 42) -> dict:
+    """Generate, replay the day before and the day, then time every step (module doc)."""
     out.mkdir(parents=True, exist_ok=True)
     demo = out / f"demo-{customers}"
     print(f"generating {customers:,} customers into {demo} (not timed) ...", flush=True)
-    summary = generate(DemoConfig(customers=customers, years=years, seed=seed, as_of=as_of), demo)
-    rows_in = sum(summary.rows.values())
+    generate(DemoConfig(customers=customers, years=years, seed=seed, as_of=as_of), demo)
+    day_before = as_of - dt.timedelta(days=1)
+    files = {day: out / f"files-{customers}-{day}" for day in (day_before, as_of)}
+    for day, folder in files.items():
+        print(f"files as they stood on {day} (not timed) ...", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        rows = files_on_day(demo, folder, day=day, end=as_of)
     import duckdb
 
+    rows_in = sum(
+        duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall()[0][0]
+        for path in files[day_before].glob("*.parquet")
+    )
     orders = duckdb.sql(
-        f"select count(distinct order_id) from read_parquet('{demo / 'transactions.parquet'}')"
+        "select count(distinct order_id) from "
+        f"read_parquet('{files[day_before] / 'transactions.parquet'}')"
     ).fetchall()[0][0]
+    new_lines = (
+        rows["transactions"]
+        - duckdb.sql(
+            f"select count(*) from read_parquet('{files[day_before] / 'transactions.parquet'}')"
+        ).fetchall()[0][0]
+    )
     dbt = str(Path(sys.executable).with_name("dbt"))
-    dbt_vars = json.dumps({"as_of_date": as_of.isoformat(), "load_date": as_of.isoformat()})
+
+    def dbt_vars(day: dt.date) -> str:
+        return json.dumps({"as_of_date": day.isoformat(), "load_date": day.isoformat()})
+
+    build = out / f"warehouse-{customers}.duckdb"
+    rfm_only = out / f"rfm-path-{customers}.duckdb"
+    for stale in (build, rfm_only):
+        for path in (stale, Path(str(stale) + ".wal")):
+            path.unlink(missing_ok=True)
+    baseline = [sys.executable, "-m", "customer_scoring.benchmark.baselines"]
+    dates = [day_before.isoformat(), day_before.isoformat()]
     steps = {
-        "full_build": ["build"],
+        "full_build": (build, files[day_before], [dbt, "build", "--vars", dbt_vars(day_before)]),
         # the tests of these models only (cautious: not those that also read other marts)
-        "rfm_path": ["build", "--select", "+customer_segments", "--indirect-selection", "cautious"],
+        "rfm_path": (
+            rfm_only,
+            files[day_before],
+            [dbt, "build", "--select", "+customer_segments", "--indirect-selection", "cautious"]
+            + ["--vars", dbt_vars(day_before)],
+        ),
+        "engine_floor": (None, files[day_before], baseline + ["floor", str(files[day_before])]),
+        "pandas_baseline": (None, files[day_before], baseline + ["pandas", str(files[day_before])]),
+        "nightly_incremental": (build, files[as_of], [dbt, "build", "--vars", dbt_vars(as_of)]),
     }
     report = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+            "platform": platform.platform(),
+        },
         "customers": customers,
         "years": years,
+        "as_of": day_before.isoformat(),
         "input_rows": rows_in,
         "orders": orders,
+        "new_transaction_rows_next_day": new_lines,
         "steps": {},
     }
-    for name, args in steps.items():
-        warehouse = out / f"{name}-{customers}.duckdb"
+    for name, (warehouse, folder, command) in steps.items():
         target = out / f"target-{name}"
-        for stale in (warehouse, Path(str(warehouse) + ".wal")):
-            stale.unlink(missing_ok=True)
         shutil.rmtree(target, ignore_errors=True)
         env = {
             **os.environ,
-            "WAREHOUSE_PATH": str(warehouse),
-            "WAREHOUSE_DEMO_DIR": str(demo),
+            "WAREHOUSE_DEMO_DIR": str(folder),
             "DBT_PROFILES_DIR": str(Path.cwd()),
         }
-        print(f"{name}: dbt {' '.join(args)} ...", flush=True)
-        command = [dbt, *args, "--vars", dbt_vars, "--target-path", str(target)]
+        if warehouse is not None:
+            env["WAREHOUSE_PATH"] = str(warehouse)
+            command = command + ["--target-path", str(target)]
+        else:
+            result = out / f"{name}-{customers}.parquet"
+            command = command + dates + [str(result)]
+        print(f"{name}: {Path(command[0]).name} {command[1]} ...", flush=True)
         step = timed(command, env, out / f"{name}-{customers}.log")
         step["rows_per_second"] = round(rows_in / step["seconds"])
-        step["models"] = model_times(target)
+        if warehouse is not None:
+            step["models"] = model_times(target)
+        else:
+            step["customers_checked"] = check_same_answer(name, result, build)
         report["steps"][name] = step
-        warehouse.unlink(missing_ok=True)
+    floor = report["steps"]["engine_floor"]["seconds"]
+    for step in report["steps"].values():
+        step["ratio_to_floor"] = round(step["seconds"] / floor, 2)
+    report["ratios"] = {
+        "rfm_path_to_floor": report["steps"]["rfm_path"]["ratio_to_floor"],
+        "full_build_to_floor": report["steps"]["full_build"]["ratio_to_floor"],
+        "incremental_to_full_build": round(
+            report["steps"]["nightly_incremental"]["seconds"]
+            / report["steps"]["full_build"]["seconds"],
+            3,
+        ),
+    }
+    for stale in (build, rfm_only):
+        stale.unlink(missing_ok=True)
     path = out / f"benchmark-{customers}.json"
     path.write_text(json.dumps(report, indent=2))
     print(table(report))
@@ -109,15 +211,19 @@ def table(report: dict) -> str:
     lines = [
         f"{report['customers']:,} customers, {report['orders']:,} orders, "
         f"{report['input_rows']:,} input rows, "
-        f"{report['machine']['cpus']} CPUs, {report['date']}",
-        "| step | seconds | input rows/s | peak memory |",
-        "|---|---:|---:|---:|",
+        f"{report['machine']['cpus']} CPUs, {report['machine']['memory_gb']} GB, {report['date']}",
+        "| step | seconds | × floor | input rows/s | peak memory |",
+        "|---|---:|---:|---:|---:|",
     ]
     for name, step in report["steps"].items():
         lines.append(
-            f"| {name} | {step['seconds']:.1f} | {step['rows_per_second']:,} | "
-            f"{step['peak_rss_mb']:,.0f} MB |"
+            f"| {name} | {step['seconds']:.1f} | {step['ratio_to_floor']:.1f} | "
+            f"{step['rows_per_second']:,} | {step['peak_rss_mb']:,.0f} MB |"
         )
+    lines.append(
+        f"incremental / full build: {report['ratios']['incremental_to_full_build']:.1%} "
+        f"({report['new_transaction_rows_next_day']:,} new transaction rows)"
+    )
     slowest = sorted(report["steps"]["full_build"]["models"].items(), key=lambda item: -item[1])[:5]
     lines.append(
         "slowest models: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest)

@@ -1,5 +1,6 @@
 """A tiny run of the benchmark command: it times each step, reports per-model times and
-peak memory, and writes JSON that another run can be compared with."""
+peak memory, checks that the engine floor and the pandas baseline give the marts' answer,
+and writes JSON that another run can be compared with."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ import json
 import subprocess
 import sys
 
+import duckdb
+import pytest
 from conftest import PROJECT_DIR
+
+from customer_scoring.benchmark import check_same_answer
 
 
 def test_the_benchmark_runs_and_writes_its_figures(tmp_path):
@@ -33,14 +38,58 @@ def test_the_benchmark_runs_and_writes_its_figures(tmp_path):
         timeout=900,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "| full_build |" in result.stdout and "| rfm_path |" in result.stdout
+    for name in [
+        "full_build",
+        "rfm_path",
+        "engine_floor",
+        "pandas_baseline",
+        "nightly_incremental",
+    ]:
+        assert f"| {name} |" in result.stdout
     report = json.loads((tmp_path / "benchmark-200.json").read_text())
     assert report["customers"] == 200 and report["orders"] > 0
+    assert report["new_transaction_rows_next_day"] > 0
     assert dt.datetime.fromisoformat(report["date"])
+    for name, step in report["steps"].items():
+        assert step["seconds"] > 0 and step["peak_rss_mb"] > 0, name
     for name in ["full_build", "rfm_path"]:
-        step = report["steps"][name]
-        assert step["seconds"] > 0 and step["peak_rss_mb"] > 0
-        assert "customer_segments" in step["models"]
+        assert "customer_segments" in report["steps"][name]["models"]
     # the RFM path builds the RFM marts and not the behaviour scores
     assert "engagement_scores" in report["steps"]["full_build"]["models"]
     assert "engagement_scores" not in report["steps"]["rfm_path"]["models"]
+    # both baselines were checked against the marts, customer by customer
+    scored = report["steps"]["engine_floor"]["customers_checked"]
+    assert scored > 100 and report["steps"]["pandas_baseline"]["customers_checked"] == scored
+    assert report["steps"]["engine_floor"]["ratio_to_floor"] == 1.0
+    # the incremental run builds the incremental facts again, on the next day's files
+    assert "fct_orders" in report["steps"]["nightly_incremental"]["models"]
+
+
+def test_a_baseline_that_disagrees_with_the_marts_fails_the_run(tmp_path):
+    warehouse = tmp_path / "marts.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "create table customer_rfm as select * from (values "
+            "('a', 3, 2, 150.25, 5, 4, 4, true), ('b', 40, 1, 20.00, 1, 2, 1, true), "
+            "('c', null, 0, 0.00, null, null, null, false)) "
+            "as t(customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, "
+            "is_scored)"
+        )
+        con.execute(
+            "create table customer_segments as select * from (values "
+            "('a', 'Loyal'), ('b', 'Lost')) as t(customer_id, segment)"
+        )
+        for name, rows in {
+            "same": "('a', 3, 2, 15025, 5, 4, 4, 'Loyal'), ('b', 40, 1, 2000, 1, 2, 1, 'Lost')",
+            "cent": "('a', 3, 2, 15024, 5, 4, 4, 'Loyal'), ('b', 40, 1, 2000, 1, 2, 1, 'Lost')",
+            "missing": "('a', 3, 2, 15025, 5, 4, 4, 'Loyal')",
+        }.items():
+            con.execute(
+                f"copy (select * from (values {rows}) as t(customer_id, recency_days, "
+                "frequency, monetary, r_score, f_score, m_score, segment)) "
+                f"to '{tmp_path / name}.parquet'"
+            )
+    assert check_same_answer("same", tmp_path / "same.parquet", warehouse) == 2
+    for name in ["cent", "missing"]:
+        with pytest.raises(RuntimeError, match=f"{name} disagrees with the marts"):
+            check_same_answer(name, tmp_path / f"{name}.parquet", warehouse)

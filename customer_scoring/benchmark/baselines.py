@@ -1,0 +1,76 @@
+"""Run one baseline in a process of its own, so the benchmark can time it and read its
+peak memory: the engine floor (floor.sql in DuckDB) or the pandas baseline.
+
+    python -m customer_scoring.benchmark.baselines floor|pandas DEMO_DIR AS_OF LOAD OUT.parquet
+
+Both write the same columns: customer_id, recency_days, frequency, monetary (in cents),
+r_score, f_score, m_score, segment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SEGMENT_MAP = PROJECT_DIR / "seeds" / "rfm_segment_map.csv"
+
+
+def literal(value) -> str:
+    if isinstance(value, dt.date):
+        return f"date '{value.isoformat()}'"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(literal(item) for item in value) + ")"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def floor_query(demo_dir: Path, as_of: dt.date, load_date: dt.date) -> str:
+    template = (Path(__file__).with_name("floor.sql")).read_text()
+    values = {
+        "transactions": demo_dir / "transactions.parquet",
+        "customers": demo_dir / "customers.parquet",
+        "exchange_rates": demo_dir / "exchange_rates.parquet",
+        "segment_map": SEGMENT_MAP,
+        "segment_map_name": "standard",
+        "reporting": "EUR",
+        "max_line_amount": 1_000_000,
+        "test_domains": ("example.com", "test.local"),
+        "as_of": as_of,
+        "load_date": load_date,
+    }
+    return template.format(
+        **{name: literal(str(v) if isinstance(v, Path) else v) for name, v in values.items()}
+    )
+
+
+def run_floor(demo_dir: Path, as_of: dt.date, load_date: dt.date, out: Path) -> None:
+    import duckdb
+
+    query = floor_query(demo_dir, as_of, load_date)
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select * replace (cast(monetary * 100 as bigint) as monetary) from ({query})) "
+            f"to {literal(str(out))} (format parquet)"
+        )
+
+
+def run_pandas(demo_dir: Path, as_of: dt.date, load_date: dt.date, out: Path) -> None:
+    from customer_scoring.benchmark.pandas_baseline import rfm
+
+    rfm(demo_dir, as_of, load_date, SEGMENT_MAP).rename(
+        columns={"monetary_cents": "monetary"}
+    ).to_parquet(out, index=False)
+
+
+def main(argv: list[str]) -> int:
+    kind, demo_dir, as_of, load_date, out = argv
+    run = {"floor": run_floor, "pandas": run_pandas}[kind]
+    run(Path(demo_dir), dt.date.fromisoformat(as_of), dt.date.fromisoformat(load_date), Path(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
