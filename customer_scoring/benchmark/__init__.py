@@ -18,8 +18,7 @@ maximum resident set):
 The floor and the baseline must give the marts' answer for every customer, or the run
 fails. It prints a table (seconds, ratio to the floor, input rows per second, peak
 memory) and writes <out>/benchmark-<customers>.json, so runs can be compared.
-DuckDB's threads and memory limit come from the profile (WAREHOUSE_THREADS,
-WAREHOUSE_MEMORY_LIMIT, WAREHOUSE_TEMP_DIR); the floor uses the same settings.
+DuckDB's memory limit comes from the profile (WAREHOUSE_MEMORY_LIMIT).
 """
 
 from __future__ import annotations
