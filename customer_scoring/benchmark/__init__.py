@@ -112,33 +112,49 @@ def check_same_answer(name: str, result: Path, warehouse: Path) -> int:
     return customers
 
 
-def run(customers: int, years: float, as_of: dt.date, out: Path, seed: int = 42) -> dict:
-    """Generate, replay the day before and the day, then time every step (module doc)."""
-    out.mkdir(parents=True, exist_ok=True)
+def prepare(customers: int, years: float, seed: int, as_of: dt.date, out: Path) -> dict:
+    """Generate the demo and replay the day before and the day (not timed). Runs in a
+    process of its own (see run), so the generator's arrays do not stay in memory beside
+    the steps it measures."""
+    import duckdb
+
     demo = out / f"demo-{customers}"
     print(f"generating {customers:,} customers into {demo} (not timed) ...", flush=True)
     generate(DemoConfig(customers=customers, years=years, seed=seed, as_of=as_of), demo)
     day_before = as_of - dt.timedelta(days=1)
     files = {day: out / f"files-{customers}-{day}" for day in (day_before, as_of)}
+    rows = {}
     for day, folder in files.items():
         print(f"files as they stood on {day} (not timed) ...", flush=True)
         shutil.rmtree(folder, ignore_errors=True)
-        rows = files_on_day(demo, folder, day=day, end=as_of)
-    import duckdb
-
-    rows_in = sum(
-        duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall()[0][0]
-        for path in files[day_before].glob("*.parquet")
-    )
+        rows[day] = files_on_day(demo, folder, day=day, end=as_of)
     orders = duckdb.sql(
         "select count(distinct order_id) from "
         f"read_parquet('{files[day_before] / 'transactions.parquet'}')"
     ).fetchall()[0][0]
-    new_lines = (
-        rows["transactions"]
-        - duckdb.sql(
-            f"select count(*) from read_parquet('{files[day_before] / 'transactions.parquet'}')"
-        ).fetchall()[0][0]
+    return {
+        "files": files,
+        "input_rows": sum(rows[day_before].values()),
+        "orders": orders,
+        "new_lines": rows[as_of]["transactions"] - rows[day_before]["transactions"],
+    }
+
+
+def run(customers: int, years: float, as_of: dt.date, out: Path, seed: int = 42) -> dict:
+    """Generate, replay the day before and the day, then time every step (module doc)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    out.mkdir(parents=True, exist_ok=True)
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        prepared = pool.submit(prepare, customers, years, seed, as_of, out).result()
+    day_before = as_of - dt.timedelta(days=1)
+    files = prepared["files"]
+    rows_in, orders, new_lines = (
+        prepared["input_rows"],
+        prepared["orders"],
+        prepared["new_lines"],
     )
     dbt = str(Path(sys.executable).with_name("dbt"))
 
