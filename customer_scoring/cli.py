@@ -23,6 +23,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -241,7 +242,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"demo data into {_demo_dir()} ...", flush=True)
         print(generate(_config(args), _demo_dir()))
     log = RunLog(run_folder(args.as_of, "build"), json_output=args.log_format == "json")
-    options = _nightly_options(args, Path(args.validation_dir))
+    # the files may be new demo data, not the next day of the old ones: rebuild the
+    # incremental facts whole (the history is kept; it is never full-refreshed)
+    options = replace(_nightly_options(args, Path(args.validation_dir)), full_refresh=True)
     code = run_guarded("build", args.as_of, log, lambda: nightly(options, log))
     if code != 0:
         return code
