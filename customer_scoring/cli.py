@@ -283,7 +283,12 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 def cmd_benchmark(args: argparse.Namespace) -> int:
     from customer_scoring import benchmark
 
-    benchmark.run(args.customers, args.years, args.as_of, args.out, seed=args.seed)
+    steps = tuple(step.strip() for step in args.steps.split(",") if step.strip())
+    try:
+        benchmark.run(args.customers, args.years, args.as_of, args.out, args.seed, steps)
+    except (ValueError, RuntimeError) as error:
+        print(f"benchmark: {error}", file=sys.stderr)
+        return 1 if isinstance(error, RuntimeError) else 2
     return 0
 
 
@@ -397,6 +402,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     common(bench, demo=True)
     bench.add_argument("--out", type=Path, default=Path("data/bench"))
+    bench.add_argument(
+        "--steps",
+        default="full_build,rfm_path,engine_floor,pandas_baseline,nightly_incremental",
+        help="comma-separated steps to time (default: all); without full_build and "
+        "nightly_incremental only the order files are generated",
+    )
     bench.set_defaults(func=cmd_benchmark)
 
     load = commands.add_parser(

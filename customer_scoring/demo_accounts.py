@@ -34,10 +34,10 @@ DAYS_PER_MONTH = 365.25 / 12
 PAYMENT_TERMS_DAYS = 30
 
 
-def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
+def _ids(prefix: str, numbers: np.ndarray, width: int, block: int = 0) -> pa.Array:
     from customer_scoring.demo_data import _ids as ids
 
-    return ids(prefix, numbers, width)
+    return ids(prefix, numbers, width, block)
 
 
 def _timestamps(w, day: np.ndarray, seconds: np.ndarray) -> pa.Array:
@@ -97,7 +97,7 @@ def subscription_events(w) -> pa.Table:
     index, kind, day = index[order], kind[order], day[order]
     return pa.table(
         {
-            "subscription_id": _ids("SUB", index + 1, 7),
+            "subscription_id": _ids("SUB", index + 1, 7, w.block),
             "customer_id": w.customer_ids.take(pa.array(customer[index])),
             "plan": _labels(plan[index].astype(np.int8), PLANS),
             "event_type": _labels(kind, SUBSCRIPTION_EVENTS),
@@ -166,7 +166,7 @@ def receivables(w, order_amount: np.ndarray) -> dict[str, pa.Table]:
     pay_index, pay_day, pay_amount = pay_index[ok], pay_day[ok], pay_amount[ok]
     order = np.lexsort((pay_index, pay_day))
     pay_index, pay_day, pay_amount = pay_index[order], pay_day[order], pay_amount[order]
-    invoice_ids = _ids("INV", np.arange(1, len(invoiced) + 1), 8)
+    invoice_ids = _ids("INV", np.arange(1, len(invoiced) + 1), 8, w.block)
     legal_order = np.lexsort((stage, legal_day))
     return {
         "invoices": pa.table(
@@ -180,7 +180,7 @@ def receivables(w, order_amount: np.ndarray) -> dict[str, pa.Table]:
         ),
         "payments": pa.table(
             {
-                "payment_id": _ids("PAY", np.arange(1, len(pay_index) + 1), 8),
+                "payment_id": _ids("PAY", np.arange(1, len(pay_index) + 1), 8, w.block),
                 "invoice_id": invoice_ids.take(pa.array(pay_index)),
                 "paid_at": _timestamps(w, pay_day, np.full(len(pay_day), 11 * 3600)),
                 "amount": pa.array(pay_amount),

@@ -84,6 +84,7 @@ class World:
     customer_ids: pa.Array
     product_ids: pa.Array
     categories: list
+    block: int = 0  # block of customers (demo_data.BLOCK_CUSTOMERS): ids carry it
 
 
 def _group_offsets(counts: np.ndarray) -> np.ndarray:
@@ -217,7 +218,7 @@ def web_events(w: World) -> pa.Table:
     final = _time_ordered_with_duplicates(rng, (offset, session, seconds, day), w.dirty_share * 0.3)
     return pa.table(
         {
-            "session_id": _ids("S", session[final] + 1, 9),
+            "session_id": _ids("S", session[final] + 1, 9, w.block),
             "customer_id": _take(w.customer_ids, customer[final], anonymous[final]),
             "event_at": _timestamps(w, day[final], seconds[final]),
             "event_type": _labels(event_type[final], [*EVENT_TYPES, "scroll"]),
@@ -236,10 +237,10 @@ def _time_ordered_with_duplicates(rng, sort_keys: tuple, duplicate_share: float)
     return np.concatenate([order, order[twins]])[np.argsort(position, kind="stable")]
 
 
-def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
+def _ids(prefix: str, numbers: np.ndarray, width: int, block: int = 0) -> pa.Array:
     from customer_scoring.demo_data import _ids as ids
 
-    return ids(prefix, numbers, width)
+    return ids(prefix, numbers, width, block)
 
 
 def email_events(w: World) -> pa.Table:
@@ -339,7 +340,7 @@ def survey_responses(w: World) -> pa.Table:
     final = np.lexsort((seconds, day))
     return pa.table(
         {
-            "response_id": _ids("R", np.arange(1, len(order) + 1), 8),
+            "response_id": _ids("R", np.arange(1, len(order) + 1), 8, w.block),
             "customer_id": _take(w.customer_ids, w.order_customer[order][final]),
             "survey_type": _labels(kind[final], SURVEY_TYPES),
             "score": pa.array(score[final]),
@@ -359,7 +360,7 @@ def product_reviews(w: World) -> pa.Table:
     final = np.lexsort((seconds, day))
     return pa.table(
         {
-            "review_id": _ids("V", np.arange(1, len(order) + 1), 8),
+            "review_id": _ids("V", np.arange(1, len(order) + 1), 8, w.block),
             "customer_id": _take(w.customer_ids, w.order_customer[order][final]),
             "product_id": _take(w.product_ids, w.order_product[order][final]),
             "stars": pa.array(stars[final]),

@@ -192,11 +192,15 @@ def _choose_products(
     return np.clip(product, 0, len(popularity) - 1)
 
 
-def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
+def _ids(prefix: str, numbers: np.ndarray, width: int, block: int = 0) -> pa.Array:
     """Zero-padded string ids, built in Arrow rather than a Python loop. Large arrays use
-    64-bit offsets: tens of millions of ids overflow a plain string array's 2 GB."""
+    64-bit offsets: tens of millions of ids overflow a plain string array's 2 GB. Ids
+    numbered inside a block of customers (sessions, invoices, ...) carry the block number
+    after the prefix from the second block on (S2-000000001), so blocks never share one."""
     import pyarrow.compute as pc
 
+    if block:
+        prefix = f"{prefix}{block}-"
     text = pa.large_string() if len(numbers) > 10_000_000 else pa.string()
     digits = pc.utf8_lpad(pc.cast(pa.array(numbers, type=pa.int64()), text), width, "0")
     return pc.binary_join_element_wise(pa.scalar(prefix, text), digits, pa.scalar("", text))
@@ -214,8 +218,8 @@ def _labels(codes: np.ndarray, labels: list[str]) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int8()), pa.array(labels))
 
 
-def _customers(rng: np.random.Generator, cfg: DemoConfig, history_days: int):
-    n = cfg.customers
+def _customers(rng: np.random.Generator, cfg: DemoConfig, history_days: int, n: int, first: int):
+    """Customers first+1 .. first+n."""
     # signups accelerate over time (density grows like t^0.6)
     signup_day = np.floor(history_days * rng.random(n) ** (1 / 1.6)).astype(np.int64)
     signup_day = np.minimum(signup_day, history_days - 1)
@@ -236,7 +240,7 @@ def _customers(rng: np.random.Generator, cfg: DemoConfig, history_days: int):
     company_size = np.asarray(COMPANY_SIZES, dtype=object)[size_idx]
     low, high = np.array([1, 10, 50, 250]), np.array([9, 49, 249, 5000])
     headcount = (low[size_idx] + rng.random(n) * (high[size_idx] - low[size_idx])).astype(np.int64)
-    numbers = np.arange(1, n + 1)
+    numbers = np.arange(first + 1, first + n + 1)
     emails = _ids("customer", numbers, 7).to_numpy(zero_copy_only=False).astype(object)
     domains = _pick(rng, ["mail.example.org", "post.example.net", "inbox.example.fr"], n)
     is_test = rng.random(n) < 0.002
@@ -318,24 +322,93 @@ def _exchange_rates(rng: np.random.Generator, start: np.datetime64, days: int):
     return pa.concat_tables(frames), walks
 
 
-def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummary:
-    """Generate the demo files into ``out_dir``; same config and seed, same bytes of data."""
+ORDER_TABLES = ("customers", "products", "transactions", "exchange_rates")
+BLOCK_CUSTOMERS = 1_000_000  # customers drawn at a time: memory stays flat at any scale
+
+
+def generate(
+    cfg: DemoConfig, out_dir: Path | str, progress=print, orders_only: bool = False
+) -> DemoSummary:
+    """Generate the demo files into ``out_dir``; same config and seed, same bytes of data.
+
+    Customers are drawn in blocks of BLOCK_CUSTOMERS, each block with its own random
+    streams and its rows appended to the files, so memory does not grow with the scale.
+    (Up to one block the data are those of a single draw.) orders_only writes the files
+    the RFM path reads (ORDER_TABLES) and no behaviour or billing files."""
     started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if cfg.customers < 1 or cfg.years <= 0:
         raise ValueError("customers must be at least 1 and years above 0")
-    rng = np.random.default_rng(cfg.seed)
     history_days = max(int(round(cfg.years * 365.25)), 2)
     start = np.datetime64(cfg.as_of) - history_days  # last day of history: as_of - 1
+    writers: dict[str, pq.ParquetWriter] = {}
+    rows: dict[str, int] = {}
+    shared = None  # products and exchange rates, drawn once
+    first_order = 0
+    try:
+        for block, first in enumerate(range(0, cfg.customers, BLOCK_CUSTOMERS)):
+            size = min(BLOCK_CUSTOMERS, cfg.customers - first)
+            if cfg.customers > BLOCK_CUSTOMERS:
+                progress(f"  block {block + 1}: customers {first + 1:,} .. {first + size:,}")
+            tables, shared, orders = _block(
+                cfg,
+                history_days,
+                start,
+                block,
+                first,
+                size,
+                first_order,
+                shared,
+                orders_only,
+                progress,
+            )
+            first_order += orders
+            for name, table in tables.items():
+                if name not in writers:
+                    writers[name] = pq.ParquetWriter(
+                        out / f"{name}.parquet", table.schema, compression="zstd"
+                    )
+                # (a block with more rows than another may hold its ids as large strings)
+                writers[name].write_table(table.cast(writers[name].schema))
+                rows[name] = rows.get(name, 0) + table.num_rows
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return DemoSummary(
+        out_dir=out,
+        rows=rows,
+        history_start=start.astype(dt.date),
+        history_end=(start + history_days - 1).astype(dt.date),
+        seconds=time.perf_counter() - started,
+    )
 
-    customers, signup_day, is_b2b, currency = _customers(rng, cfg, history_days)
-    products, price, popularity, product_category = _products(rng)
-    rates, walks = _exchange_rates(rng, start, history_days)
-    progress(f"  customers {customers.num_rows:,}, products {products.num_rows:,}")
+
+def _block(
+    cfg: DemoConfig,
+    history_days: int,
+    start: np.datetime64,
+    block: int,
+    first: int,
+    n: int,
+    first_order: int,
+    shared,
+    orders_only: bool,
+    progress,
+):
+    """The rows of customers first+1 .. first+n: ({table: rows}, shared, orders).
+    Products and exchange rates come with the first block only."""
+    rng = np.random.default_rng(cfg.seed if block == 0 else [cfg.seed, 2, block])
+    customers, signup_day, is_b2b, currency = _customers(rng, cfg, history_days, n, first)
+    fresh = shared is None
+    if fresh:
+        products, price, popularity, product_category = _products(rng)
+        rates, walks = _exchange_rates(rng, start, history_days)
+        shared = (products, price, popularity, product_category, rates, walks)
+        progress(f"  customers {customers.num_rows:,}, products {products.num_rows:,}")
+    products, price, popularity, product_category, rates, walks = shared
 
     # --- purchase process -------------------------------------------------------------
-    n = cfg.customers
     buys = rng.random(n) >= cfg.never_bought_share
     rate = rng.gamma(shape=0.8, scale=1.0, size=n) * np.where(is_b2b, 1.6, 1.0)
     lifetime = rng.exponential(scale=1.6 * 365.25, size=n)
@@ -352,7 +425,7 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
     # latent traits the behaviour files show (a second stream keeps the first one stable):
     # engagement follows the purchase rate loosely; satisfaction follows how long a
     # customer stays, so unhappy customers are the ones who leave
-    brng = np.random.default_rng([cfg.seed, 1])
+    brng = np.random.default_rng([cfg.seed, 1] if block == 0 else [cfg.seed, 1, block])
     engagement = np.sqrt(rate / rate.mean()) * brng.lognormal(0.0, 0.5, n)
     stay_rank = np.argsort(np.argsort(lifetime)) / max(n - 1, 1)
     rate_rank = np.argsort(np.argsort(rate)) / max(n - 1, 1)
@@ -454,8 +527,8 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
     final = final[np.argsort(final, kind="stable")]  # duplicates sit beside their twin
 
     ordered_at = ((start + row_day).astype("datetime64[s]") + seconds[row_order])[final]
-    order_ids = _ids("O", row_order[final] + 1, 9)
-    customer_ids = _ids("C", line_customer[idx][final] + 1, 7)
+    order_ids = _ids("O", first_order + row_order[final] + 1, 9)
+    customer_ids = _ids("C", first + line_customer[idx][final] + 1, 7)
     transactions = pa.table(
         {
             "order_id": _with_nulls(order_ids, row_order_missing[final]),
@@ -470,6 +543,14 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
         }
     )
     progress(f"  transaction rows {transactions.num_rows:,}")
+    tables = {
+        "customers": customers,
+        **({"products": products} if fresh else {}),
+        "transactions": transactions,
+        **({"exchange_rates": rates} if fresh else {}),
+    }
+    if orders_only:
+        return tables, shared, total_orders
 
     from customer_scoring.demo_behaviour import World, generate_behaviour
 
@@ -497,6 +578,7 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
         customer_ids=customers.column("customer_id").combine_chunks(),
         product_ids=products.column("product_id").combine_chunks(),
         categories=list(CATEGORIES),
+        block=block,
     )
     behaviour = generate_behaviour(world)
     from customer_scoring.demo_accounts import receivables, subscription_events
@@ -505,20 +587,4 @@ def generate(cfg: DemoConfig, out_dir: Path | str, progress=print) -> DemoSummar
     behaviour["subscription_events"] = subscription_events(world)
     behaviour.update(receivables(world, order_value))
     progress("  " + ", ".join(f"{name} {table.num_rows:,}" for name, table in behaviour.items()))
-
-    tables = {
-        "customers": customers,
-        "products": products,
-        "transactions": transactions,
-        "exchange_rates": rates,
-        **behaviour,
-    }
-    for name, table in tables.items():
-        pq.write_table(table, out / f"{name}.parquet", compression="zstd")
-    return DemoSummary(
-        out_dir=out,
-        rows={k: v.num_rows for k, v in tables.items()},
-        history_start=start.astype(dt.date),
-        history_end=(start + history_days - 1).astype(dt.date),
-        seconds=time.perf_counter() - started,
-    )
+    return {**tables, **behaviour}, shared, total_orders

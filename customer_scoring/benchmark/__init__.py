@@ -19,6 +19,12 @@ The floor and the baseline must give the marts' answer for every customer, or th
 fails. It prints a table (seconds, ratio to the floor, input rows per second, peak
 memory) and writes <out>/benchmark-<customers>.json, so runs can be compared.
 DuckDB's memory limit comes from the profile (WAREHOUSE_MEMORY_LIMIT).
+
+--steps runs some of the steps. Without full_build and nightly_incremental only the
+files the RFM path reads are generated (demo_data.ORDER_TABLES), and the steps read them
+as generated, as of --as-of: this is how the largest scales run on a small disk. A step
+that fails (a baseline out of memory, say) is reported as failed, the others still run,
+and the command exits non-zero.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import time
 from pathlib import Path
 
 from customer_scoring.arrivals import files_on_day
-from customer_scoring.demo_data import DemoConfig, generate
+from customer_scoring.demo_data import ORDER_TABLES, DemoConfig, generate
 
 
 def high_water_mark_kb(pid: int) -> int:
@@ -62,12 +68,15 @@ def timed(command: list[str], env: dict, log: Path) -> dict:
             peak_kb = max(peak_kb, high_water_mark_kb(child.pid))
             time.sleep(0.05)
     seconds = time.perf_counter() - started
+    step = {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_kb / 1024, 1)}
     if child.returncode != 0:
-        tail = "".join(log.read_text().splitlines(keepends=True)[-15:])
-        raise RuntimeError(
-            f"{' '.join(command[:4])} … failed with exit {child.returncode}; end of {log}:\n{tail}"
+        tail = log.read_text().splitlines()[-15:]
+        killed = " (killed: SIGKILL, as the kernel does when memory runs out)"
+        step["error"] = (
+            f"exit {child.returncode}{killed if child.returncode == -9 else ''}; "
+            f"end of {log}: " + " | ".join(line.strip() for line in tail if line.strip())[-600:]
         )
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_kb / 1024, 1)}
+    return step
 
 
 def model_times(target: Path) -> dict[str, float]:
@@ -112,75 +121,130 @@ def check_same_answer(name: str, result: Path, warehouse: Path) -> int:
     return customers
 
 
-def prepare(customers: int, years: float, seed: int, as_of: dt.date, out: Path) -> dict:
-    """Generate the demo and replay the day before and the day (not timed). Runs in a
-    process of its own (see run), so the generator's arrays do not stay in memory beside
-    the steps it measures."""
+STEPS = ("full_build", "rfm_path", "engine_floor", "pandas_baseline", "nightly_incremental")
+WHOLE_DEMO_STEPS = {"full_build", "nightly_incremental"}  # read every file
+
+
+def prepare(
+    customers: int, years: float, seed: int, as_of: dt.date, out: Path, steps: tuple
+) -> dict:
+    """Generate the demo and, for the incremental night, replay the day before and the
+    day (not timed). Runs in a process of its own (see run), so the generator's arrays do
+    not stay in memory beside the steps it measures. Returns the folder each day's files
+    are in (without a replay: the generated files, as of the as-of date)."""
     import duckdb
 
     demo = out / f"demo-{customers}"
-    print(f"generating {customers:,} customers into {demo} (not timed) ...", flush=True)
-    generate(DemoConfig(customers=customers, years=years, seed=seed, as_of=as_of), demo)
+    whole = bool(WHOLE_DEMO_STEPS & set(steps))
+    # a rerun at the same scale reuses the files (generation is not timed, but slow at scale)
+    wanted = {
+        "customers": customers,
+        "years": years,
+        "seed": seed,
+        "as_of": as_of.isoformat(),
+        "orders_only": not whole,
+    }
+    manifest = demo / "generated.json"
+    done = json.loads(manifest.read_text()) if manifest.exists() else {}
+    if done.get("config") in (wanted, {**wanted, "orders_only": False}):
+        print(f"reusing the files in {demo}, generated with these settings", flush=True)
+        rows = done["rows"]
+    else:
+        shutil.rmtree(demo, ignore_errors=True)
+        print(f"generating {customers:,} customers into {demo} (not timed) ...", flush=True)
+        summary = generate(
+            DemoConfig(customers=customers, years=years, seed=seed, as_of=as_of),
+            demo,
+            orders_only=not whole,
+        )
+        rows = summary.rows
+        manifest.write_text(json.dumps({"config": wanted, "rows": rows}, indent=2))
     day_before = as_of - dt.timedelta(days=1)
-    files = {day: out / f"files-{customers}-{day}" for day in (day_before, as_of)}
-    rows = {}
-    for day, folder in files.items():
-        print(f"files as they stood on {day} (not timed) ...", flush=True)
-        shutil.rmtree(folder, ignore_errors=True)
-        rows[day] = files_on_day(demo, folder, day=day, end=as_of)
+    if "nightly_incremental" in steps:
+        files = {day: out / f"files-{customers}-{day}" for day in (day_before, as_of)}
+        rows = {}
+        for day, folder in files.items():
+            print(f"files as they stood on {day} (not timed) ...", flush=True)
+            shutil.rmtree(folder, ignore_errors=True)
+            rows[day] = files_on_day(demo, folder, day=day, end=as_of)
+        first_day = day_before
+        new_lines = rows[as_of]["transactions"] - rows[day_before]["transactions"]
+        input_rows = sum(rows[day_before].values())
+    else:
+        files, first_day, new_lines = {as_of: demo}, as_of, None
+        input_rows = sum(rows[name] for name in ORDER_TABLES)
     orders = duckdb.sql(
         "select count(distinct order_id) from "
-        f"read_parquet('{files[day_before] / 'transactions.parquet'}')"
+        f"read_parquet('{files[first_day] / 'transactions.parquet'}')"
     ).fetchall()[0][0]
     return {
         "files": files,
-        "input_rows": sum(rows[day_before].values()),
+        "first_day": first_day,
+        "input_rows": input_rows,
         "orders": orders,
-        "new_lines": rows[as_of]["transactions"] - rows[day_before]["transactions"],
+        "new_lines": new_lines,
     }
 
 
-def run(customers: int, years: float, as_of: dt.date, out: Path, seed: int = 42) -> dict:
+def run(
+    customers: int,
+    years: float,
+    as_of: dt.date,
+    out: Path,
+    seed: int = 42,
+    steps: tuple = STEPS,
+) -> dict:
     """Generate, replay the day before and the day, then time every step (module doc)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    unknown = set(steps) - set(STEPS)
+    if unknown:
+        raise ValueError(f"unknown steps {sorted(unknown)}; the steps are {', '.join(STEPS)}")
+    steps = tuple(name for name in STEPS if name in steps)
+    if "nightly_incremental" in steps and "full_build" not in steps:
+        raise ValueError("nightly_incremental runs on the full_build warehouse: add full_build")
+    baselines = {"engine_floor", "pandas_baseline"} & set(steps)
+    if baselines and not {"rfm_path", "full_build"} & set(steps):
+        names = ", ".join(sorted(baselines))
+        raise ValueError(f"{names} are checked against the marts: add rfm_path")
     out.mkdir(parents=True, exist_ok=True)
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        prepared = pool.submit(prepare, customers, years, seed, as_of, out).result()
-    day_before = as_of - dt.timedelta(days=1)
-    files = prepared["files"]
-    rows_in, orders, new_lines = (
-        prepared["input_rows"],
-        prepared["orders"],
-        prepared["new_lines"],
-    )
+        prepared = pool.submit(prepare, customers, years, seed, as_of, out, steps).result()
+    files, first_day = prepared["files"], prepared["first_day"]
     dbt = str(Path(sys.executable).with_name("dbt"))
 
     def dbt_vars(day: dt.date) -> str:
-        return json.dumps({"as_of_date": day.isoformat(), "load_date": day.isoformat()})
+        settings = {"as_of_date": day.isoformat(), "load_date": day.isoformat()}
+        if not WHOLE_DEMO_STEPS & set(steps):
+            # only the order files exist: read them as the user's own (bring-your-own mode)
+            folder = files[first_day]
+            settings |= {f"{name}_path": str(folder / f"{name}.parquet") for name in ORDER_TABLES}
+        return json.dumps(settings)
 
     build = out / f"warehouse-{customers}.duckdb"
     rfm_only = out / f"rfm-path-{customers}.duckdb"
+    marts = rfm_only if "rfm_path" in steps else build  # what the baselines are checked on
     for stale in (build, rfm_only):
         for path in (stale, Path(str(stale) + ".wal")):
             path.unlink(missing_ok=True)
     baseline = [sys.executable, "-m", "customer_scoring.benchmark.baselines"]
-    dates = [day_before.isoformat(), day_before.isoformat()]
-    steps = {
-        "full_build": (build, files[day_before], [dbt, "build", "--vars", dbt_vars(day_before)]),
+    dates = [first_day.isoformat(), first_day.isoformat()]
+    commands = {
+        "full_build": (build, files[first_day], [dbt, "build", "--vars", dbt_vars(first_day)]),
         # the tests of these models only (cautious: not those that also read other marts)
         "rfm_path": (
             rfm_only,
-            files[day_before],
+            files[first_day],
             [dbt, "build", "--select", "+customer_segments", "--indirect-selection", "cautious"]
-            + ["--vars", dbt_vars(day_before)],
+            + ["--vars", dbt_vars(first_day)],
         ),
-        "engine_floor": (None, files[day_before], baseline + ["floor", str(files[day_before])]),
-        "pandas_baseline": (None, files[day_before], baseline + ["pandas", str(files[day_before])]),
-        "nightly_incremental": (build, files[as_of], [dbt, "build", "--vars", dbt_vars(as_of)]),
+        "engine_floor": (None, files[first_day], baseline + ["floor", str(files[first_day])]),
+        "pandas_baseline": (None, files[first_day], baseline + ["pandas", str(files[first_day])]),
+        "nightly_incremental": (build, files.get(as_of), [dbt, "build", "--vars", dbt_vars(as_of)]),
     }
+    rows_in = prepared["input_rows"]
     report = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -188,15 +252,20 @@ def run(customers: int, years: float, as_of: dt.date, out: Path, seed: int = 42)
             "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
             "platform": platform.platform(),
         },
+        "settings": {
+            name: os.environ.get(name, "profile default")
+            for name in ("WAREHOUSE_DBT_THREADS", "WAREHOUSE_MEMORY_LIMIT")
+        },
         "customers": customers,
         "years": years,
-        "as_of": day_before.isoformat(),
+        "as_of": first_day.isoformat(),
         "input_rows": rows_in,
-        "orders": orders,
-        "new_transaction_rows_next_day": new_lines,
+        "orders": prepared["orders"],
+        "new_transaction_rows_next_day": prepared["new_lines"],
         "steps": {},
     }
-    for name, (warehouse, folder, command) in steps.items():
+    for name in steps:
+        warehouse, folder, command = commands[name]
         target = out / f"target-{name}"
         shutil.rmtree(target, ignore_errors=True)
         env = {
@@ -213,51 +282,66 @@ def run(customers: int, years: float, as_of: dt.date, out: Path, seed: int = 42)
         print(f"{name}: {Path(command[0]).name} {command[1]} ...", flush=True)
         step = timed(command, env, out / f"{name}-{customers}.log")
         step["rows_per_second"] = round(rows_in / step["seconds"])
-        if warehouse is not None:
+        if "error" in step:
+            print(f"  failed after {step['seconds']:.0f} s: {step['error']}", flush=True)
+        elif warehouse is not None:
             step["models"] = model_times(target)
+        elif "error" in report["steps"].get("rfm_path" if marts == rfm_only else "full_build"):
+            step["error"] = "not checked: the marts it is checked against failed to build"
         else:
-            step["customers_checked"] = check_same_answer(name, result, build)
+            step["customers_checked"] = check_same_answer(name, result, marts)
         report["steps"][name] = step
-    floor = report["steps"]["engine_floor"]["seconds"]
+    done = {name: step for name, step in report["steps"].items() if "error" not in step}
+    floor = done.get("engine_floor", {}).get("seconds")
     for step in report["steps"].values():
-        step["ratio_to_floor"] = round(step["seconds"] / floor, 2)
+        step["ratio_to_floor"] = round(step["seconds"] / floor, 2) if floor else None
     report["ratios"] = {
-        "rfm_path_to_floor": report["steps"]["rfm_path"]["ratio_to_floor"],
-        "full_build_to_floor": report["steps"]["full_build"]["ratio_to_floor"],
-        "incremental_to_full_build": round(
-            report["steps"]["nightly_incremental"]["seconds"]
-            / report["steps"]["full_build"]["seconds"],
-            3,
-        ),
+        f"{name}_to_floor": done[name]["ratio_to_floor"]
+        for name in ("rfm_path", "full_build")
+        if name in done and floor
     }
+    if "full_build" in done and "nightly_incremental" in done:
+        report["ratios"]["incremental_to_full_build"] = round(
+            done["nightly_incremental"]["seconds"] / done["full_build"]["seconds"], 3
+        )
     for stale in (build, rfm_only):
         stale.unlink(missing_ok=True)
     path = out / f"benchmark-{customers}.json"
     path.write_text(json.dumps(report, indent=2))
     print(table(report))
     print(f"written to {path}")
+    failed = [name for name, step in report["steps"].items() if "error" in step]
+    if failed:
+        raise RuntimeError(f"steps failed: {', '.join(failed)} (see {path})")
     return report
 
 
 def table(report: dict) -> str:
+    settings = report.get("settings", {})
     lines = [
         f"{report['customers']:,} customers, {report['orders']:,} orders, "
         f"{report['input_rows']:,} input rows, "
-        f"{report['machine']['cpus']} CPUs, {report['machine']['memory_gb']} GB, {report['date']}",
+        f"{report['machine']['cpus']} CPUs, {report['machine']['memory_gb']} GB, {report['date']}"
+        + "".join(f", {name}={value}" for name, value in settings.items()),
         "| step | seconds | × floor | input rows/s | peak memory |",
         "|---|---:|---:|---:|---:|",
     ]
     for name, step in report["steps"].items():
+        ratio = f"{step['ratio_to_floor']:.1f}" if step.get("ratio_to_floor") else "–"
+        seconds = f"{step['seconds']:.1f}" + (" (failed)" if "error" in step else "")
         lines.append(
-            f"| {name} | {step['seconds']:.1f} | {step['ratio_to_floor']:.1f} | "
+            f"| {name} | {seconds} | {ratio} | "
             f"{step['rows_per_second']:,} | {step['peak_rss_mb']:,.0f} MB |"
         )
-    lines.append(
-        f"incremental / full build: {report['ratios']['incremental_to_full_build']:.1%} "
-        f"({report['new_transaction_rows_next_day']:,} new transaction rows)"
-    )
-    slowest = sorted(report["steps"]["full_build"]["models"].items(), key=lambda item: -item[1])[:5]
-    lines.append(
-        "slowest models: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest)
-    )
+    if "incremental_to_full_build" in report["ratios"]:
+        lines.append(
+            f"incremental / full build: {report['ratios']['incremental_to_full_build']:.1%} "
+            f"({report['new_transaction_rows_next_day']:,} new transaction rows)"
+        )
+    built = [step for step in report["steps"].values() if "models" in step]
+    if built:
+        slowest = sorted(built[0]["models"].items(), key=lambda item: -item[1])[:5]
+        lines.append(
+            "slowest models: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest)
+        )
     return "\n".join(lines)

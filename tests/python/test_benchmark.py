@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 
@@ -93,3 +94,57 @@ def test_a_baseline_that_disagrees_with_the_marts_fails_the_run(tmp_path):
     for name in ["cent", "missing"]:
         with pytest.raises(RuntimeError, match=f"{name} disagrees with the marts"):
             check_same_answer(name, tmp_path / f"{name}.parquet", warehouse)
+
+
+def test_some_steps_on_the_order_files_only(tmp_path):
+    """--steps without the full build generates only the files the RFM path reads (how the
+    largest scale runs on a small disk) and still checks the floor against the marts."""
+    command = [sys.executable, "-m", "customer_scoring", "benchmark", "--customers", "200"]
+    command += ["--years", "0.5", "--as-of", "2026-06-30", "--out", str(tmp_path)]
+    result = subprocess.run(
+        command + ["--steps", "rfm_path,engine_floor"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads((tmp_path / "benchmark-200.json").read_text())
+    assert list(report["steps"]) == ["rfm_path", "engine_floor"]
+    assert report["as_of"] == "2026-06-30"  # the generated files, as of the as-of date
+    assert report["steps"]["engine_floor"]["customers_checked"] > 100
+    assert report["ratios"]["rfm_path_to_floor"] > 0
+    generated = sorted(path.stem for path in (tmp_path / "demo-200").glob("*.parquet"))
+    assert generated == ["customers", "exchange_rates", "products", "transactions"]
+
+    refused = subprocess.run(
+        command + ["--steps", "engine_floor"], cwd=PROJECT_DIR, capture_output=True, text=True
+    )
+    assert refused.returncode == 2 and "add rfm_path" in refused.stderr
+
+
+def test_a_failing_step_is_reported_not_raised(tmp_path):
+    from customer_scoring.benchmark import timed
+
+    step = timed(
+        [sys.executable, "-c", "print('working'); raise SystemExit(3)"],
+        dict(os.environ),
+        tmp_path / "step.log",
+    )
+    assert step["seconds"] > 0
+    assert step["error"].startswith("exit 3;") and "working" in step["error"]
+
+
+def test_a_rerun_at_the_same_scale_reuses_the_generated_files(tmp_path, capsys):
+    from customer_scoring.benchmark import prepare
+
+    as_of = dt.date(2026, 6, 30)
+    first = prepare(50, 0.5, 7, as_of, tmp_path, ("rfm_path",))
+    stamp = (tmp_path / "demo-50" / "transactions.parquet").stat().st_mtime_ns
+    again = prepare(50, 0.5, 7, as_of, tmp_path, ("rfm_path",))
+    assert "reusing the files" in capsys.readouterr().out
+    assert again["input_rows"] == first["input_rows"] and again["orders"] == first["orders"]
+    assert (tmp_path / "demo-50" / "transactions.parquet").stat().st_mtime_ns == stamp
+    # another seed is other data: generated again
+    prepare(50, 0.5, 8, as_of, tmp_path, ("rfm_path",))
+    assert "generating 50 customers" in capsys.readouterr().out

@@ -78,3 +78,25 @@ def test_a_fit_whose_parameter_runs_off_is_not_published():
     fit = btyd.fit_gamma_gamma([1], [60.0])
     assert not fit.converged
     assert fit.message.startswith("p, q ran to the edge")
+
+
+def test_customers_with_the_same_history_are_weighted_not_repeated():
+    """The fit computes each distinct history once, weighted by how many share it: the
+    same log-likelihood as summing customer by customer, on data full of repeats."""
+    x, t_x, t = np.tile(X, 3), np.tile(T_X, 3), np.tile(T, 3)
+    fit = btyd.fit_bgnbd(x, t_x, t)
+    assert fit.converged and fit.customers == 3 * len(X)
+    params = list(fit.params.values())
+    assert fit.log_likelihood == pytest.approx(
+        btyd.bgnbd_log_likelihood(params, x, t_x, t).sum(), rel=1e-12
+    )
+    # three copies of the sample: the same optimum, three times the log-likelihood
+    assert fit.log_likelihood == pytest.approx(3 * btyd.fit_bgnbd(X, T_X, T).log_likelihood)
+    repeaters = X > 0
+    gg = btyd.fit_gamma_gamma(np.tile(X[repeaters], 2), np.tile(ZBAR[repeaters], 2))
+    assert gg.log_likelihood == pytest.approx(
+        btyd.gamma_gamma_log_likelihood(
+            list(gg.params.values()), np.tile(X[repeaters], 2), np.tile(ZBAR[repeaters], 2)
+        ).sum(),
+        rel=1e-12,
+    )

@@ -197,3 +197,49 @@ def test_behaviour_follows_purchasing(demo):
 def test_rejects_nonsense_parameters(tmp_path):
     with pytest.raises(ValueError):
         generate(DemoConfig(customers=0, as_of=AS_OF), tmp_path, progress=lambda _: None)
+
+
+def test_customers_are_drawn_in_blocks_with_ids_unique_across_blocks(tmp_path, monkeypatch):
+    """At scale the generator draws BLOCK_CUSTOMERS at a time (flat memory); blocks must
+    not share order, session, invoice or other ids, and a session or an order stays with
+    one customer."""
+    from customer_scoring import demo_data
+
+    monkeypatch.setattr(demo_data, "BLOCK_CUSTOMERS", 700)
+    config = DemoConfig(customers=2000, years=2, as_of=AS_OF, seed=11)
+    summary = generate(config, tmp_path / "blocks", progress=lambda _: None)
+    out = tmp_path / "blocks"
+    assert summary.rows["customers"] == 2000
+    assert summary.rows["products"] == pq.read_table(out / "products.parquet").num_rows == 400
+    assert sql(out, "select count(distinct customer_id), max(customer_id) from {c}") == [
+        (2000, "C0002000")
+    ]
+    # every block buys: customers of the last block (1401..2000) have orders
+    assert (
+        sql(out, "select count(distinct customer_id) from {t} where customer_id > 'C0001400'")[0][0]
+        > 400
+    )
+    for column, table in [("order_id", "{t}"), ("session_id", "{web}")]:
+        shared = sql(
+            out,
+            f"select count(*) from (select {column} from {table} where customer_id is not null "
+            f"and {column} is not null "
+            f"group by {column} having count(distinct customer_id) > 1)",
+        )
+        assert shared == [(0,)], column
+    for name, key in [
+        ("invoices", "invoice_id"),
+        ("payments", "payment_id"),
+        ("survey_responses", "response_id"),
+        ("product_reviews", "review_id"),
+    ]:
+        ids = pq.read_table(out / f"{name}.parquet", columns=[key]).column(key)
+        assert len(ids) == len(set(ids.to_pylist())), name
+    assert sql(out, "select count(*) from {web} where session_id like 'S2-%'")[0][0] > 0
+
+    generate(config, tmp_path / "orders", progress=lambda _: None, orders_only=True)
+    written = sorted(path.stem for path in (tmp_path / "orders").iterdir())
+    assert written == sorted(demo_data.ORDER_TABLES)
+    assert pq.read_table(tmp_path / "orders" / "transactions.parquet").equals(
+        pq.read_table(out / "transactions.parquet")
+    )

@@ -334,3 +334,34 @@ def test_a_missing_optional_file_names_its_var(module_warehouse, tmp_path):
         f"The web events file {missing} does not exist. Check the var web_events_path."
         in run.messages
     )
+
+
+def test_a_parquet_file_is_numbered_and_judged_as_the_same_csv(corpus, warehouse, tmp_path):
+    """On DuckDB a Parquet input is numbered by the reader (file_row_number), a CSV by a
+    window: the same rows must get the same source_row_number, copy and reason."""
+    import duckdb
+
+    parquet = tmp_path / "transactions.parquet"
+    duckdb.sql(
+        f"copy (select * from read_csv('{CORPUS / 'transactions.csv'}', header = true, "
+        f"all_varchar = true)) to '{parquet}' (format parquet)"
+    )
+    run = warehouse.dbt(
+        "run",
+        "--select",
+        "+quarantined_rows",
+        "+int_order_lines_converted",
+        vars={**CORPUS_VARS, "transactions_path": str(parquet)},
+    )
+    assert run.success, run.messages
+    judged = (
+        "select source_row_number, rejection_reason, customer_id, amount_reporting "
+        "from int_order_lines_converted order by source_row_number"
+    )
+    assert warehouse.query(judged) == corpus.query(judged)
+    quarantined = (
+        "select source_row_number, rejection_reason from quarantined_rows "
+        "where source_name = 'shop.transactions' order by source_row_number"
+    )
+    assert len(corpus.query(quarantined)) > 15
+    assert warehouse.query(quarantined) == corpus.query(quarantined)

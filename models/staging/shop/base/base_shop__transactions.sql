@@ -12,18 +12,9 @@
 
 with
 
-source as (
-
-    select * from {{ source('shop', 'transactions') }}
-
-),
-
 numbered as (
 
-    select
-        *,
-        row_number() over () as source_row_number
-    from source
+    {{ raw_source_rows('shop', 'transactions') }}
 
 ),
 
