@@ -10,6 +10,7 @@ r_score, f_score, m_score, segment.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -50,7 +51,11 @@ def run_floor(demo_dir: Path, as_of: dt.date, load_date: dt.date, out: Path) -> 
     import duckdb
 
     query = floor_query(demo_dir, as_of, load_date)
-    with duckdb.connect() as con:
+    # the settings the warehouse runs with (profiles.yml): same memory, same threads
+    config = {"temp_directory": f"{out}.tmp"}
+    if os.environ.get("WAREHOUSE_MEMORY_LIMIT"):
+        config["memory_limit"] = os.environ["WAREHOUSE_MEMORY_LIMIT"]
+    with duckdb.connect(config=config) as con:
         con.execute(
             f"copy (select * replace (cast(monetary * 100 as bigint) as monetary) from ({query})) "
             f"to {literal(str(out))} (format parquet)"
