@@ -1,7 +1,8 @@
 {#- Incremental facts with a look-back window.
 
-    A fact built this way (fct-like models: int_orders_netted, int_customer_activity_daily)
-    recomputes, on each incremental run, every row dated on or after its window start:
+    A fact built this way (int_orders_netted, its published copy fct_orders, and
+    int_customer_activity_daily) recomputes, on each incremental run, every row dated on
+    or after its window start:
 
         window start = (latest date already in the table, up to the reference date)
                        - incremental_lookback_days

@@ -90,14 +90,31 @@
 {% endmacro %}
 
 
-{% macro raw_source_rows(source_name, table_name) %}
+{% macro raw_source_rows(source_name, table_name, copies=false) %}
     {#- The rows of an optional raw input, numbered in file order (source_row_number), or
-        no rows when the run has no such input (bring-your-own mode without its *_path). -#}
-    {%- if customer_scoring.raw_input_path(table_name) -%}
-        {{ return(adapter.dispatch('numbered_rows', 'customer_scoring')(source(source_name, table_name))) }}
-    {%- else -%}
-        {{ return('select cast(null as integer) as source_row_number where 1 = 0') }}
+        no rows when the run has no such input (bring-your-own mode without its *_path).
+        copies=true adds copy_number: 1 for the first occurrence of a row, 2, 3... for
+        exact copies of it (every column equal), in file order. -#}
+    {%- set none_copied = ', cast(null as integer) as copy_number' if copies else '' -%}
+    {%- if not customer_scoring.raw_input_path(table_name) -%}
+        {{ return('select cast(null as integer) as source_row_number' ~ none_copied ~ ' where 1 = 0') }}
     {%- endif -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- set numbered = customer_scoring.numbered_rows(relation) -%}
+    {%- if not copies -%}
+        {{ return(numbered) }}
+    {%- endif -%}
+    {%- set quoted = [] -%}
+    {%- for column in customer_scoring.relation_columns(relation).values() -%}
+        {%- do quoted.append(adapter.quote(column['name'])) -%}
+    {%- endfor -%}
+    {{ return(customer_scoring.with_copy_number(numbered, quoted or ['source_row_number'])) }}
+{% endmacro %}
+
+
+{% macro numbered_rows(relation) %}
+    {#- The query of the relation's rows numbered in file order (source_row_number). -#}
+    {{ return(adapter.dispatch('numbered_rows', 'customer_scoring')(relation)) }}
 {% endmacro %}
 
 {% macro default__numbered_rows(relation) %}
@@ -117,13 +134,53 @@
 {% endmacro %}
 
 
-{% macro copy_number(columns) %}
-    {#- 1 for the first occurrence of a raw row, 2, 3... for exact copies of it (every
-        column equal), in file order. -#}
-    {%- set quoted = [] -%}
-    {%- for column in columns.values() %}{% do quoted.append(adapter.quote(column['name'])) %}{% endfor -%}
-    row_number() over (
-        partition by {{ quoted | join(', ') if quoted else 'source_row_number' }}
-        order by source_row_number
-    )
-{%- endmacro %}
+{% macro with_copy_number(numbered, columns) %}
+    {#- The query `numbered` (rows with source_row_number) with copy_number: 1 for the
+        first row of each set of equal `columns`, 2, 3... for the later ones. -#}
+    {{ return(adapter.dispatch('with_copy_number', 'customer_scoring')(numbered, columns)) }}
+{% endmacro %}
+
+{% macro default__with_copy_number(numbered, columns) %}
+    {#- copy_number by a window partitioned by every column. -#}
+    {{ return('select *, row_number() over (partition by ' ~ (columns | join(', '))
+        ~ ' order by source_row_number) as copy_number from (' ~ numbered ~ ') as numbered') }}
+{% endmacro %}
+
+{% macro duckdb__with_copy_number(numbered, columns) %}
+    {#- The same numbers, but the window sees only the rows whose hash of every column
+        repeats (exact copies, and the rare rows whose hash collides): the others are
+        first occurrences. Copies are a fraction of a percent, so the window no longer
+        sorts every column of every row. -#}
+    {%- set row_hash = 'hash(' ~ (columns | join(', ')) ~ ')' -%}
+    {%- set query -%}
+        with
+
+        numbered as (
+            {{ numbered }}
+        ),
+
+        repeated as (
+            select {{ row_hash }} as row_hash
+            from numbered
+            group by 1
+            having count(*) > 1
+        ),
+
+        copies as (
+            select
+                source_row_number,
+                row_number() over (
+                    partition by {{ columns | join(', ') }} order by source_row_number
+                ) as copy_number
+            from numbered
+            where {{ row_hash }} in (select repeated.row_hash from repeated)
+        )
+
+        select
+            numbered.*,
+            coalesce(copies.copy_number, 1) as copy_number
+        from numbered
+        left join copies on numbered.source_row_number = copies.source_row_number
+    {%- endset -%}
+    {{ return(query) }}
+{% endmacro %}

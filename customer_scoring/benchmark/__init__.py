@@ -294,7 +294,10 @@ def run(
     done = {name: step for name, step in report["steps"].items() if "error" not in step}
     floor = done.get("engine_floor", {}).get("seconds")
     for step in report["steps"].values():
-        step["ratio_to_floor"] = round(step["seconds"] / floor, 2) if floor else None
+        finished = floor and "error" not in step
+        step["ratio_to_floor"] = round(step["seconds"] / floor, 2) if finished else None
+        if "error" in step:
+            step["rows_per_second"] = None
     report["ratios"] = {
         f"{name}_to_floor": done[name]["ratio_to_floor"]
         for name in ("rfm_path", "full_build")
@@ -329,10 +332,8 @@ def table(report: dict) -> str:
     for name, step in report["steps"].items():
         ratio = f"{step['ratio_to_floor']:.1f}" if step.get("ratio_to_floor") else "–"
         seconds = f"{step['seconds']:.1f}" + (" (failed)" if "error" in step else "")
-        lines.append(
-            f"| {name} | {seconds} | {ratio} | "
-            f"{step['rows_per_second']:,} | {step['peak_rss_mb']:,.0f} MB |"
-        )
+        rows = f"{step['rows_per_second']:,}" if step.get("rows_per_second") else "–"
+        lines.append(f"| {name} | {seconds} | {ratio} | {rows} | {step['peak_rss_mb']:,.0f} MB |")
     if "incremental_to_full_build" in report["ratios"]:
         lines.append(
             f"incremental / full build: {report['ratios']['incremental_to_full_build']:.1%} "

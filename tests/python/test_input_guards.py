@@ -365,3 +365,32 @@ def test_a_parquet_file_is_numbered_and_judged_as_the_same_csv(corpus, warehouse
     )
     assert len(corpus.query(quarantined)) > 15
     assert warehouse.query(quarantined) == corpus.query(quarantined)
+
+
+ROWS_WITH_COPIES = (
+    "select * from (values (1, 'a', 'x'), (2, 'b', null), (3, 'a', 'x'), (4, 'b', null), "
+    "(5, 'a', 'x'), (6, 'a', 'y'), (7, null, null), (8, null, null), (9, 'ab', '')) "
+    "as rows(source_row_number, first, second)"
+)
+
+
+@pytest.mark.parametrize("variant", ["with_copy_number", "default__with_copy_number"])
+def test_exact_copies_are_numbered_in_file_order(warehouse, variant, monkeypatch):
+    """copy_number counts exact copies (nulls equal to nulls) in file order, with DuckDB's
+    hash pre-filter as with the portable window."""
+    import duckdb
+    from conftest import PROJECT_DIR
+    from dbt.cli.main import dbtRunner
+
+    monkeypatch.setenv("WAREHOUSE_PATH", str(warehouse.path))
+    inline = f'{{{{ customer_scoring.{variant}("{ROWS_WITH_COPIES}", ["first", "second"]) }}}}'
+    result = dbtRunner().invoke(
+        ["compile", "--quiet", "--inline", inline, "--project-dir", str(PROJECT_DIR)]
+        + ["--profiles-dir", str(PROJECT_DIR), "--target-path", str(warehouse.work_dir / "t")]
+    )
+    assert result.success, result.exception
+    compiled = result.result.results[0].node.compiled_code
+    numbered = duckdb.sql(
+        f"select source_row_number, copy_number from ({compiled}) order by 1"
+    ).fetchall()
+    assert [copy for _, copy in numbered] == [1, 1, 2, 2, 3, 1, 1, 2, 1]

@@ -10,7 +10,7 @@ with
 
 numbered as (
 
-    {{ raw_source_rows('billing', 'payments') }}
+    {{ raw_source_rows('billing', 'payments', copies=true) }}
 
 ),
 
@@ -28,7 +28,7 @@ typed as (
         -- timestamps
         {{ input_column(columns, 'paid_at', 'timestamp', true, input) }} as paid_at,
 
-        {{ copy_number(columns) }} as copy_number
+        copy_number
 
     from numbered
 

@@ -10,7 +10,7 @@ with
 
 numbered as (
 
-    {{ raw_source_rows('email', 'email_events') }}
+    {{ raw_source_rows('email', 'email_events', copies=true) }}
 
 ),
 
@@ -28,7 +28,7 @@ typed as (
         -- timestamps
         {{ input_column(columns, 'event_at', 'timestamp', true, input) }} as event_at,
 
-        {{ copy_number(columns) }} as copy_number
+        copy_number
 
     from numbered
 

@@ -11,7 +11,7 @@ with
 
 numbered as (
 
-    {{ raw_source_rows('feedback', 'product_reviews') }}
+    {{ raw_source_rows('feedback', 'product_reviews', copies=true) }}
 
 ),
 
@@ -30,7 +30,7 @@ typed as (
         -- timestamps
         {{ input_column(columns, 'reviewed_at', 'timestamp', true, input) }} as reviewed_at,
 
-        {{ copy_number(columns) }} as copy_number
+        copy_number
 
     from numbered
 

@@ -11,7 +11,7 @@ with
 
 numbered as (
 
-    {{ raw_source_rows('feedback', 'survey_responses') }}
+    {{ raw_source_rows('feedback', 'survey_responses', copies=true) }}
 
 ),
 
@@ -32,7 +32,7 @@ typed as (
         -- timestamps
         {{ input_column(columns, 'answered_at', 'timestamp', true, input) }} as answered_at,
 
-        {{ copy_number(columns) }} as copy_number
+        copy_number
 
     from numbered
 

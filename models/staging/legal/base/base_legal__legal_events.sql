@@ -9,7 +9,7 @@ with
 
 numbered as (
 
-    {{ raw_source_rows('legal', 'legal_events') }}
+    {{ raw_source_rows('legal', 'legal_events', copies=true) }}
 
 ),
 
@@ -26,7 +26,7 @@ typed as (
         -- dates
         {{ input_column(columns, 'event_date', 'date', true, input) }} as event_date,
 
-        {{ copy_number(columns) }} as copy_number
+        copy_number
 
     from numbered
 

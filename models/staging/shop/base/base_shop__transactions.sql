@@ -7,14 +7,12 @@
 {%- set input = 'The transactions file ' ~ raw_input_path('transactions') -%}
 {%- set load_date = load_date_iso() -%}
 {%- set columns = relation_columns(source('shop', 'transactions')) -%}
-{%- set raw_columns = [] -%}
-{%- for column in columns.values() %}{% do raw_columns.append(adapter.quote(column['name'])) %}{% endfor -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('shop', 'transactions') }}
+    {{ raw_source_rows('shop', 'transactions', copies=true) }}
 
 ),
 
@@ -48,10 +46,7 @@ typed as (
         {{ input_column(columns, 'ordered_at', 'timestamp', true, input) }} as ordered_at,
 
         -- exact copies of an earlier row get a number above 1
-        row_number() over (
-            partition by {{ raw_columns | join(', ') if raw_columns else 'source_row_number' }}
-            order by source_row_number
-        ) as copy_number
+        copy_number
 
     from numbered
 
