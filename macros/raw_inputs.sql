@@ -46,12 +46,15 @@
 
 {% macro input_column(columns, name, data_type, required=false, input='input') %}
     {#- The column `name` cast to data_type (unparseable values become null, to be
-        quarantined), or a typed null when the input lacks an optional column. Timestamps go
+        quarantined; 'raw': as read, not cast), or a typed null when the input lacks an
+        optional column. Timestamps go
         through parse_timestamp, so a UTC offset is honoured. A missing required column
         stops the run with the columns that were found. -#}
     {%- if name in columns -%}
         {%- set column = columns[name] -%}
-        {%- if data_type == 'timestamp' -%}
+        {%- if data_type == 'raw' -%}
+            {{ return(adapter.quote(column['name'])) }}
+        {%- elif data_type == 'timestamp' -%}
             {{ return(customer_scoring.parse_timestamp(adapter.quote(column['name']), column['type'])) }}
         {%- endif -%}
         {{ return(dbt.safe_cast(adapter.quote(column['name']), data_type)) }}
@@ -62,7 +65,7 @@
             input ~ " has no column '" ~ name ~ "'. Columns found: " ~ (names | join(', '))
             ~ ". Rename the column in the file, or see README 'Bring your own transactions'.") }}
     {%- endif -%}
-    {{ return('cast(null as ' ~ data_type ~ ')') }}
+    {{ return('cast(null as ' ~ (dbt.type_string() if data_type == 'raw' else data_type) ~ ')') }}
 {% endmacro %}
 
 

@@ -394,3 +394,22 @@ def test_exact_copies_are_numbered_in_file_order(warehouse, variant, monkeypatch
         f"select source_row_number, copy_number from ({compiled}) order by 1"
     ).fetchall()
     assert [copy for _, copy in numbered] == [1, 1, 2, 2, 3, 1, 1, 2, 1]
+
+
+def test_quarantined_rows_show_the_values_as_read(corpus):
+    """The raw text of amount and date is kept for quarantined lines (to show what was
+    wrong) and not for kept ones."""
+    shown = {
+        CASES[number - 1]: (date_text, amount_text)
+        for number, date_text, amount_text in corpus.query(
+            "select source_row_number, date_text, amount_text from quarantined_rows "
+            "where source_name = 'shop.transactions'"
+        )
+    }
+    assert shown["non-numeric amount"] == ("2024-01-10", "abc")
+    assert shown["comma-decimal amount"] == ("2024-01-10", "12,50")
+    assert shown["unparseable date"] == ("not a date", "10.00")
+    assert corpus.query(
+        "select count(*), count(amount_raw), count(ordered_at_raw) "
+        "from base_shop__transactions where rejection_reason is null"
+    )[0][1:] == (0, 0)

@@ -3,7 +3,8 @@
     Reason codes: README, Data quality.
     stg_shop__transactions keeps the fit rows; marts/data_quality shows the others.
     A table, not a view: the checks run once per build however many models and tests
-    read it. -#}
+    read it. amount_raw and ordered_at_raw (the values as read, as text) are filled on
+    quarantined rows only, where quarantined_rows shows them. -#}
 {%- set input = 'The transactions file ' ~ raw_input_path('transactions') -%}
 {%- set load_date = load_date_iso() -%}
 {%- set columns = relation_columns(source('shop', 'transactions')) -%}
@@ -34,8 +35,9 @@ typed as (
             lower(nullif(trim({{ input_column(columns, 'status', dbt.type_string()) }}), '')),
             'completed'
         ) as line_status,
-        {{ input_column(columns, 'amount', dbt.type_string(), true, input) }} as amount_raw,
-        {{ input_column(columns, 'ordered_at', dbt.type_string(), true, input) }} as ordered_at_raw,
+        -- the values as read, shown for quarantined rows (texted in final, for those only)
+        {{ input_column(columns, 'amount', 'raw', true, input) }} as amount_read,
+        {{ input_column(columns, 'ordered_at', 'raw', true, input) }} as ordered_at_read,
 
         -- numerics
         {{ input_column(columns, 'line_number', 'integer') }} as line_number,
@@ -52,7 +54,7 @@ typed as (
 
 ),
 
-final as (
+judged as (
 
     select
         *,
@@ -71,6 +73,37 @@ final as (
             when copy_number > 1 then 'duplicate_row'
         end as rejection_reason
     from typed
+
+),
+
+final as (
+
+    select
+        -- ids
+        source_row_number,
+        order_id,
+        customer_id,
+        product_id,
+
+        -- strings
+        currency,
+        line_status,
+        -- as text on quarantined rows only: texting all 19 million rows of the 10M-order
+        -- demo took 3 s of the 9 s its typing takes
+        case when rejection_reason is not null then {{ dbt.safe_cast('amount_read', dbt.type_string()) }} end as amount_raw,
+        case when rejection_reason is not null then {{ dbt.safe_cast('ordered_at_read', dbt.type_string()) }} end as ordered_at_raw,
+        rejection_reason,
+
+        -- numerics
+        line_number,
+        quantity,
+        amount,
+        copy_number,
+
+        -- timestamps
+        ordered_at
+
+    from judged
 
 )
 
