@@ -53,6 +53,10 @@ def test_the_benchmark_runs_and_writes_its_figures(tmp_path):
     assert dt.datetime.fromisoformat(report["date"])
     for name, step in report["steps"].items():
         assert step["seconds"] > 0 and step["peak_rss_mb"] > 0, name
+    # rows per second count the files each step reads: the RFM path reads the order files
+    assert report["steps"]["full_build"]["input_rows"] == report["input_rows"]
+    assert report["steps"]["rfm_path"]["input_rows"] == report["order_file_rows"]
+    assert 0 < report["order_file_rows"] < report["input_rows"]
     for name in ["full_build", "rfm_path"]:
         assert "customer_segments" in report["steps"][name]["models"]
     # the RFM path builds the RFM marts and not the behaviour scores
