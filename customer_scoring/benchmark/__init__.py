@@ -55,7 +55,8 @@ def high_water_mark_kb(pid: int) -> int:
 
 
 def timed(command: list[str], env: dict, log: Path) -> dict:
-    """Run command in a child process (output to log); its wall time and peak memory.
+    """Run command in a child process (output to log); its wall time and peak memory, and
+    an "error" (exit code, the end of the log) when it fails: the caller reports it.
 
     The peak is the child's VmHWM, read every 50 ms while it runs. (wait4's ru_maxrss
     would not do: Linux carries the RSS of the forked copy of this process, generator
