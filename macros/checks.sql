@@ -36,41 +36,10 @@
 
 
 {% macro raw_inputs() %}
-    {#- Every raw input: source table, label, required columns, and for CSV text columns
-        that must mostly parse, the type they must parse as. -#}
-    {{ return([
-        {'name': 'transactions', 'source': 'shop', 'label': 'transactions file',
-         'required': ['customer_id', 'order_id', 'ordered_at', 'amount'],
-         'typed': {'ordered_at': 'timestamp', 'amount': 'decimal(18, 2)'}},
-        {'name': 'customers', 'source': 'crm', 'label': 'customers file',
-         'required': ['customer_id'], 'typed': {}},
-        {'name': 'exchange_rates', 'source': 'finance', 'label': 'exchange rates file',
-         'required': ['rate_date', 'from_currency', 'to_currency', 'rate'],
-         'typed': {'rate_date': 'date', 'rate': 'decimal(18, 8)'}},
-        {'name': 'products', 'source': 'shop', 'label': 'products file',
-         'required': ['product_id', 'category'], 'typed': {}},
-        {'name': 'web_events', 'source': 'web', 'label': 'web events file',
-         'required': ['session_id', 'customer_id', 'event_at'], 'typed': {'event_at': 'timestamp'}},
-        {'name': 'email_events', 'source': 'email', 'label': 'e-mail events file',
-         'required': ['customer_id', 'campaign_id', 'event_type', 'event_at'], 'typed': {'event_at': 'timestamp'}},
-        {'name': 'survey_responses', 'source': 'feedback', 'label': 'survey responses file',
-         'required': ['customer_id', 'survey_type', 'score', 'answered_at'],
-         'typed': {'score': 'decimal(9, 2)', 'answered_at': 'timestamp'}},
-        {'name': 'product_reviews', 'source': 'feedback', 'label': 'product reviews file',
-         'required': ['customer_id', 'stars', 'reviewed_at'],
-         'typed': {'stars': 'decimal(9, 2)', 'reviewed_at': 'timestamp'}},
-        {'name': 'customer_interests', 'source': 'crm', 'label': 'customer interests file',
-         'required': ['customer_id', 'interest'], 'typed': {}},
-        {'name': 'subscription_events', 'source': 'billing', 'label': 'subscription events file',
-         'required': ['subscription_id', 'customer_id', 'plan', 'event_type', 'event_at'], 'typed': {'event_at': 'timestamp'}},
-        {'name': 'invoices', 'source': 'billing', 'label': 'invoices file',
-         'required': ['invoice_id', 'customer_id', 'issued_at', 'due_date', 'amount'],
-         'typed': {'issued_at': 'timestamp', 'due_date': 'date', 'amount': 'decimal(18, 2)'}},
-        {'name': 'payments', 'source': 'billing', 'label': 'payments file',
-         'required': ['invoice_id', 'paid_at', 'amount'], 'typed': {'paid_at': 'timestamp', 'amount': 'decimal(18, 2)'}},
-        {'name': 'legal_events', 'source': 'legal', 'label': 'legal events file',
-         'required': ['customer_id', 'event_type', 'event_date'], 'typed': {'event_date': 'date'}},
-    ]) }}
+    {#- Every raw input: its contract from the sources YAML (raw_input_contracts): source,
+        label, required columns, and the required columns that are not text, which in a
+        CSV file must mostly parse as their type. -#}
+    {{ return(customer_scoring.raw_input_contracts()) }}
 {% endmacro %}
 
 
@@ -96,8 +65,7 @@
             {%- if run_query('select min(size) from read_blob(' ~ literal ~ ')').columns[0].values()[0] == 0 -%}
                 {{ exceptions.raise_compiler_error(label ~ " is empty (0 bytes). Export it again, with a header line and at least one row.") }}
             {%- endif -%}
-            {%- set node = graph.sources['source.customer_scoring.' ~ input.source ~ '.' ~ input.name] -%}
-            {%- set reader = node.config.external_location -%}
+            {%- set reader = customer_scoring.raw_input(api.Relation.create(identifier=input.name)) -%}
             {%- set columns = customer_scoring.relation_columns(reader) -%}
             {%- set names = [] -%}
             {%- for column in columns.values() %}{% do names.append(column['name']) %}{% endfor -%}

@@ -1,16 +1,17 @@
 {{ config(materialized='table') }}
 {#- Every raw invoice, typed, with the reason it is unfit (or null). Amounts are in the
     reporting currency. Without the file this is empty and nobody has a payment risk. -#}
+{%- set raw = source('billing', 'invoices') -%}
 {%- set path = raw_input_path('invoices') -%}
 {%- set input = 'The invoices file ' ~ path -%}
-{%- set columns = relation_columns(source('billing', 'invoices')) if path else {} -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('billing', 'invoices') }}
+    {{ raw_source_rows(raw) }}
 
 ),
 

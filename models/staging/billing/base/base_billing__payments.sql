@@ -1,16 +1,17 @@
 {{ config(materialized='table') }}
 {#- Every raw payment, typed, with the reason it is unfit (or null). A payment of an
     invoice nobody knows is set aside later (int_invoices_settled: unknown_invoice). -#}
+{%- set raw = source('billing', 'payments') -%}
 {%- set path = raw_input_path('payments') -%}
 {%- set input = 'The payments file ' ~ path -%}
-{%- set columns = relation_columns(source('billing', 'payments')) if path else {} -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('billing', 'payments', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 

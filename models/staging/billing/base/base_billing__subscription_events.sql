@@ -1,16 +1,17 @@
 {{ config(materialized='table') }}
 {#- Every raw subscription event, typed, with the reason it is unfit (or null). Without
     the file (bring-your-own mode) this is empty and nobody is a subscriber. -#}
+{%- set raw = source('billing', 'subscription_events') -%}
 {%- set path = raw_input_path('subscription_events') -%}
 {%- set input = 'The subscription events file ' ~ path -%}
-{%- set columns = relation_columns(source('billing', 'subscription_events')) if path else {} -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('billing', 'subscription_events', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 

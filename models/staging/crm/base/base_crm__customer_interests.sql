@@ -1,15 +1,16 @@
 {{ config(materialized='table') }}
 {#- Every raw preference-centre row, typed, with the reason it is unfit (or null). A
     customer's topic listed twice is kept once. Without the file this is empty. -#}
+{%- set raw = source('crm', 'customer_interests') -%}
 {%- set path = raw_input_path('customer_interests') -%}
 {%- set input = 'The customer interests file ' ~ path -%}
-{%- set columns = relation_columns(source('crm', 'customer_interests')) if path else {} -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('crm', 'customer_interests') }}
+    {{ raw_source_rows(raw) }}
 
 ),
 

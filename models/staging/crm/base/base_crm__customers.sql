@@ -4,9 +4,10 @@
     the transactions.
     A table, not a view: the checks run once per build however many models and tests
     read it. -#}
+{%- set raw = source('crm', 'customers') -%}
 {%- set path = raw_input_path('customers') -%}
 {%- set input = 'The customers file ' ~ path -%}
-{%- set columns = relation_columns(source('crm', 'customers')) if path else {} -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set domains = var('test_account_email_domains', []) -%}
 
 with
@@ -14,7 +15,7 @@ with
 source as (
 
     {% if path -%}
-        select * from {{ source('crm', 'customers') }}
+        select * from {{ raw_input(raw) }}
     {%- else -%}
     select 1 as no_customer_file where 1 = 0
     {%- endif %}

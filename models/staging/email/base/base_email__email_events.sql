@@ -1,16 +1,17 @@
 {{ config(materialized='table') }}
 {#- Every raw e-mail event, typed, with the reason it is unfit for scoring (or null).
     Without an e-mail events file (bring-your-own mode) this is empty. -#}
+{%- set raw = source('email', 'email_events') -%}
 {%- set path = raw_input_path('email_events') -%}
 {%- set input = 'The e-mail events file ' ~ path -%}
-{%- set columns = relation_columns(source('email', 'email_events')) if path else {} -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('email', 'email_events', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 

@@ -2,16 +2,17 @@
 {#- Every raw product review, typed, with the reason it is unfit for scoring (or null):
     stars must be a whole number from 1 to 5.
     Without a reviews file (bring-your-own mode) this is empty. -#}
+{%- set raw = source('feedback', 'product_reviews') -%}
 {%- set path = raw_input_path('product_reviews') -%}
 {%- set input = 'The product reviews file ' ~ path -%}
-{%- set columns = relation_columns(source('feedback', 'product_reviews')) if path else {} -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('feedback', 'product_reviews', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 

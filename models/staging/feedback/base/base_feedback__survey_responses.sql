@@ -2,16 +2,17 @@
 {#- Every raw survey answer, typed, with the reason it is unfit for scoring (or null):
     NPS answers must be 0-10 and CSAT answers 1-5, whole numbers.
     Without a survey file (bring-your-own mode) this is empty. -#}
+{%- set raw = source('feedback', 'survey_responses') -%}
 {%- set path = raw_input_path('survey_responses') -%}
 {%- set input = 'The survey responses file ' ~ path -%}
-{%- set columns = relation_columns(source('feedback', 'survey_responses')) if path else {} -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('feedback', 'survey_responses', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 

@@ -3,9 +3,10 @@
     Without a rates file this is empty: only the reporting currency can then be scored.
     A table, not a view: the checks run once per build however many models and tests
     read it. -#}
+{%- set raw = source('finance', 'exchange_rates') -%}
 {%- set path = raw_input_path('exchange_rates') -%}
 {%- set input = 'The exchange rates file ' ~ path -%}
-{%- set columns = relation_columns(source('finance', 'exchange_rates')) if path else {} -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set required = path is not none -%}
 
 with
@@ -13,7 +14,7 @@ with
 source as (
 
     {% if path -%}
-        select * from {{ source('finance', 'exchange_rates') }}
+        select * from {{ raw_input(raw) }}
     {%- else -%}
     select 1 as no_exchange_rate_file where 1 = 0
     {%- endif %}

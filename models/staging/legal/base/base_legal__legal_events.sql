@@ -1,15 +1,16 @@
 {{ config(materialized='table') }}
 {#- Every raw insolvency proceeding, typed, with the reason it is unfit (or null). -#}
+{%- set raw = source('legal', 'legal_events') -%}
 {%- set path = raw_input_path('legal_events') -%}
 {%- set input = 'The legal events file ' ~ path -%}
-{%- set columns = relation_columns(source('legal', 'legal_events')) if path else {} -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('legal', 'legal_events', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 

@@ -1,15 +1,16 @@
 {{ config(materialized='table') }}
 {#- Every raw catalogue row, typed, with the reason it is unfit (or null). Without a
     catalogue (bring-your-own mode) this is empty and products have no category. -#}
+{%- set raw = source('shop', 'products') -%}
 {%- set path = raw_input_path('products') -%}
 {%- set input = 'The products file ' ~ path -%}
-{%- set columns = relation_columns(source('shop', 'products')) if path else {} -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('shop', 'products') }}
+    {{ raw_source_rows(raw) }}
 
 ),
 

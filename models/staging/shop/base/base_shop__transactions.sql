@@ -5,15 +5,16 @@
     A table, not a view: the checks run once per build however many models and tests
     read it. amount_raw and ordered_at_raw (the values as read, as text) are filled on
     quarantined rows only, where quarantined_rows shows them. -#}
+{%- set raw = source('shop', 'transactions') -%}
 {%- set input = 'The transactions file ' ~ raw_input_path('transactions') -%}
 {%- set load_date = load_date_iso() -%}
-{%- set columns = relation_columns(source('shop', 'transactions')) -%}
+{%- set columns = relation_columns(raw_input(raw)) -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('shop', 'transactions', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 

@@ -1,16 +1,17 @@
 {{ config(materialized='table') }}
 {#- Every raw web event, typed, with the reason it is unfit for scoring (or null).
     Without a web events file (bring-your-own mode) this is empty. -#}
+{%- set raw = source('web', 'web_events') -%}
 {%- set path = raw_input_path('web_events') -%}
 {%- set input = 'The web events file ' ~ path -%}
-{%- set columns = relation_columns(source('web', 'web_events')) if path else {} -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('web', 'web_events', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 
