@@ -106,7 +106,9 @@ def inputs(project_dir: Path = PROJECT_DIR) -> dict[str, Input]:
                     duplicate_key=_tuple(declared.get("duplicate_key")) or None,
                     loaded_at=declared.get("loaded_at"),
                     freshness=table.get("freshness"),
-                    freshness_exempt_reason=declared.get("freshness_exempt_reason"),
+                    freshness_exempt_reason=(table.get("meta") or {}).get(
+                        "freshness_exempt_reason"
+                    ),
                 )
     ordered = {"transactions": found.pop("transactions")} if "transactions" in found else {}
     return ordered | found
@@ -155,3 +157,83 @@ def duckdb_reader(path: Path | str, file_types: tuple[str, ...]) -> str:
     if is_text_file(path, file_types):
         return f"read_csv({quoted}, header = true, all_varchar = true)"
     return f"read_parquet({quoted})"
+
+
+def inputs_markdown(project_dir: Path = PROJECT_DIR) -> str:
+    """docs/inputs.md: the input reference, generated from the contract (``python -m
+    customer_scoring.contract`` writes it; tests/python/test_input_contract.py checks it)."""
+    found = inputs(project_dir)
+    lines = [
+        "# Inputs",
+        "",
+        "<!-- Generated from the sources YAML (models/staging/*/_*__sources.yml) by",
+        "     `python -m customer_scoring.contract`; edit the YAML, not this file. -->",
+        "",
+        "Each input is a file: var `<name>_path`, else `<demo_data_dir>/<name>.parquet` in demo",
+        "mode. Once `transactions_path` is set, another input is read only when its own path is",
+        "set. Delimited text (.csv, .tsv, .txt) is read with every column as text and typed by",
+        "staging; Parquet is read typed. A missing required column stops the run before any",
+        "model; a row that breaks a rule is kept aside in `quarantined_rows` with its reason.",
+        "",
+        "| input | source | required columns | freshness |",
+        "|---|---|---|---|",
+    ]
+    for spec in found.values():
+        if spec.freshness:
+            warn, error = (
+                spec.freshness.get("warn_after", {}),
+                spec.freshness.get("error_after", {}),
+            )
+            fresh = (
+                f"`{spec.loaded_at}`: warn after {warn.get('count')} {warn.get('period')}s, "
+                f"error after {error.get('count')} {error.get('period')}s"
+            )
+        else:
+            fresh = f"none: {spec.freshness_exempt_reason}"
+        lines.append(
+            f"| [{spec.name}](#{spec.name}) | {spec.source} | "
+            f"{', '.join(spec.required)} | {fresh} |"
+        )
+    for spec in found.values():
+        lines += [
+            "",
+            f"## {spec.name}",
+            "",
+            f"Source `{spec.source}.{spec.name}` ({spec.label}; "
+            f"{', '.join('.' + kind for kind in spec.file_types)}). {spec.description}",
+            "",
+            "| column | type | required | default | accepted values | reason when unfit |",
+            "|---|---|---|---|---|---|",
+        ]
+        for column in spec.columns:
+            default = "" if column.default is None else str(column.default).lower()
+            lines.append(
+                f"| {column.name} | {column.data_type} | {'yes' if column.required else ''} | "
+                f"{default} | {', '.join(column.values or [])} | {column.reason or ''} |"
+            )
+        lines += [
+            "",
+            "Reason codes, in the order staging tests them: "
+            + ", ".join(f"`{reason}`" for reason in spec.reasons)
+            + ".",
+        ]
+        if spec.rules:
+            lines.append(
+                "Row rules: "
+                + "; ".join(f"`{rule['sql']}` else `{rule['reason']}`" for rule in spec.rules)
+                + "."
+            )
+        if spec.later_reasons:
+            lines.append(
+                "Set aside later (rules across rows or inputs): "
+                + ", ".join(f"`{reason}`" for reason in spec.later_reasons)
+                + "."
+            )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    target = PROJECT_DIR / "docs" / "inputs.md"
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(inputs_markdown())
+    print(f"wrote {target}")
