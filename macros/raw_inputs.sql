@@ -47,7 +47,7 @@
                 'label': input.get('label', node.name ~ ' file'),
                 'file_types': node.meta.get('file_types', ['parquet']),
                 'loaded_at': input.get('loaded_at'),
-                'freshness_exempt_reason': input.get('freshness_exempt_reason'),
+                'freshness_exempt_reason': node.meta.get('freshness_exempt_reason'),
                 'reasons': input.get('reasons', []), 'rules': input.get('rules', []),
                 'columns': columns, 'required': required, 'typed': typed}) -%}
         {%- endfor -%}
@@ -162,6 +162,22 @@
             ~ ". Rename the column in the file, or see README 'Bring your own transactions'.") }}
     {%- endif -%}
     {{ return('cast(null as ' ~ (dbt.type_string() if data_type == 'raw' else data_type) ~ ')') }}
+{% endmacro %}
+
+
+{% macro contract_column(input, columns, name) %}
+    {#- The column `name` of a raw input cast to the type its contract declares (input:
+        raw_input_contract(...)); a missing required column stops the run (input_column).
+        While dbt parses (no contract yet) a text null. -#}
+    {%- set declared = (input.columns | selectattr('name', 'equalto', name) | first) if input else none -%}
+    {%- if input and not declared -%}
+        {{ exceptions.raise_compiler_error("The contract of " ~ input.name ~ " declares no column " ~ name
+            ~ " (models/staging/" ~ input.source ~ "/_" ~ input.source ~ "__sources.yml).") }}
+    {%- endif -%}
+    {%- set declared_type = declared.data_type if declared else 'varchar' -%}
+    {%- set data_type = {'varchar': dbt.type_string(), 'boolean': dbt.type_boolean()}.get(declared_type, declared_type) -%}
+    {%- set label = ('The ' ~ input.label ~ ' ' ~ customer_scoring.raw_input_path(input.name)) if input else 'input' -%}
+    {{ return(customer_scoring.input_column(columns, name, data_type, declared.required if declared else false, label)) }}
 {% endmacro %}
 
 

@@ -5,9 +5,8 @@
     read it. -#}
 {%- set raw = source('finance', 'exchange_rates') -%}
 {%- set path = raw_input_path('exchange_rates') -%}
-{%- set input = 'The exchange rates file ' ~ path -%}
+{%- set input = raw_input_contract('exchange_rates') -%}
 {%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
-{%- set required = path is not none -%}
 
 with
 
@@ -37,14 +36,14 @@ typed as (
         source_row_number,
 
         -- strings
-        upper(trim({{ input_column(columns, 'from_currency', dbt.type_string(), required, input) }})) as from_currency,
-        upper(trim({{ input_column(columns, 'to_currency', dbt.type_string(), required, input) }})) as to_currency,
+        upper(trim({{ contract_column(input, columns, 'from_currency') }})) as from_currency,
+        upper(trim({{ contract_column(input, columns, 'to_currency') }})) as to_currency,
 
         -- numerics
-        {{ input_column(columns, 'rate', 'decimal(18, 8)', required, input) }} as rate,
+        {{ contract_column(input, columns, 'rate') }} as rate,
 
         -- dates
-        {{ input_column(columns, 'rate_date', 'date', required, input) }} as rate_date
+        {{ contract_column(input, columns, 'rate_date') }} as rate_date
 
     from numbered
 
