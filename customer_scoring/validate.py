@@ -7,9 +7,19 @@ content of every row and keeps the results: row problems do not stop the run (db
 quarantines those rows with a reason code), but they are counted, saved as JSON and
 summarised for people.
 
-DuckDB prepares one typed frame per input (parsing as dbt's staging does); Great
-Expectations validates it through an ephemeral context and a pandas datasource (the SQL
-datasource does not work on DuckDB, see ENVIRONMENT.md).
+Everything here derives from the input contract (customer_scoring/contract.py, read from
+the sources YAML) and the run's settings (dbt_project.yml vars merged with the run's
+vars): DuckDB types each input's columns as its contract declares and gives each row the
+reason dbt will give it (the contract's reasons in order, then its later reasons, such
+as test_account with the var test_account_email_domains); Great Expectations then
+expects, per reason, that no row has it, so the report counts per input and reason what
+quarantined_rows will show (tests/python/test_input_guards.py checks it on the corpus).
+GE runs through an ephemeral context and a pandas datasource (the SQL datasource does not
+work on DuckDB, see ENVIRONMENT.md).
+
+Rules that need more than one row (later_reasons: conflicting order lines, unknown
+currency, no exchange rate, unknown customer or invoice, test account) are written here
+as SQL conditions (_later_reasons), mirroring the intermediate models that give them.
 """
 
 from __future__ import annotations
