@@ -63,7 +63,8 @@
                 {{ exceptions.raise_compiler_error(label ~ " does not exist. " ~ fix) }}
             {%- endif -%}
             {%- if run_query('select min(size) from read_blob(' ~ literal ~ ')').columns[0].values()[0] == 0 -%}
-                {{ exceptions.raise_compiler_error(label ~ " is empty (0 bytes). Export it again, with a header line and at least one row.") }}
+                {{ exceptions.raise_compiler_error(label ~ " is empty (0 bytes). "
+                    ~ "Export it again, with a header line and at least one row.") }}
             {%- endif -%}
             {%- set reader = customer_scoring.raw_input(api.Relation.create(identifier=input.name)) -%}
             {%- set columns = customer_scoring.relation_columns(reader) -%}
@@ -85,24 +86,30 @@
             {%- set counts = [] -%}
             {%- for name, data_type in input.typed.items() if columns[name]['type'] == 'varchar' -%}
                 {%- set text = 'nullif(trim(' ~ adapter.quote(columns[name]['name']) ~ "), '')" -%}
-                {%- set parsed = customer_scoring.parse_timestamp(text) if data_type == 'timestamp' else dbt.safe_cast(text, data_type) -%}
-                {%- do counts.append("count(" ~ text ~ ") as " ~ name ~ "_values, count(case when " ~ text ~ " is not null and "
+                {%- set parsed = customer_scoring.parse_timestamp(text) if data_type == 'timestamp'
+                    else dbt.safe_cast(text, data_type) -%}
+                {%- do counts.append("count(" ~ text ~ ") as " ~ name ~ "_values, "
+                    ~ "count(case when " ~ text ~ " is not null and "
                     ~ parsed ~ " is null then 1 end) as " ~ name ~ "_bad, min(case when " ~ text ~ " is not null and "
                     ~ parsed ~ " is null then " ~ text ~ " end) as " ~ name ~ "_example") -%}
             {%- endfor -%}
-            {%- set profile = run_query('select count(*) as row_count' ~ (', ' ~ counts | join(', ') if counts else '') ~ ' from ' ~ reader) -%}
+            {%- set profile = run_query('select count(*) as row_count'
+                ~ (', ' ~ counts | join(', ') if counts else '') ~ ' from ' ~ reader) -%}
             {%- if profile.columns['row_count'].values()[0] == 0 -%}
-                {{ exceptions.raise_compiler_error(label ~ " has a header but no rows. Export it again with its data.") }}
+                {{ exceptions.raise_compiler_error(label
+                    ~ " has a header but no rows. Export it again with its data.") }}
             {%- endif -%}
             {%- for name, data_type in input.typed.items() if columns[name]['type'] == 'varchar' -%}
                 {%- set values = profile.columns[name ~ '_values'].values()[0] -%}
                 {%- set bad = profile.columns[name ~ '_bad'].values()[0] -%}
                 {%- if values > 0 and bad * 2 > values -%}
-                    {%- set advice = "Dates need the ISO form YYYY-MM-DD, optionally with a time and a UTC offset (2024-01-31 14:05:00+01:00); 03/04/2024 could be March or April."
+                    {%- set advice = "Dates need the ISO form YYYY-MM-DD, optionally with a time and a UTC offset "
+                        ~ "(2024-01-31 14:05:00+01:00); 03/04/2024 could be March or April."
                         if data_type in ('timestamp', 'date') else
                         "Numbers need '.' as the decimal point and no thousands separator (1234.50, not 1.234,50)." -%}
                     {{ exceptions.raise_compiler_error(label ~ ": column " ~ columns[name]['name'] ~ " is mostly not "
-                        ~ ("a date" if data_type in ('timestamp', 'date') else "a number") ~ " (" ~ bad ~ " of " ~ values
+                        ~ ("a date" if data_type in ('timestamp', 'date') else "a number")
+                        ~ " (" ~ bad ~ " of " ~ values
                         ~ " values, e.g. '" ~ profile.columns[name ~ '_example'].values()[0] ~ "'). " ~ advice) }}
                 {%- endif -%}
             {%- endfor -%}

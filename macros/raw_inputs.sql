@@ -175,9 +175,11 @@
             ~ " (models/staging/" ~ input.source ~ "/_" ~ input.source ~ "__sources.yml).") }}
     {%- endif -%}
     {%- set declared_type = declared.data_type if declared else 'varchar' -%}
-    {%- set data_type = {'varchar': dbt.type_string(), 'boolean': dbt.type_boolean()}.get(declared_type, declared_type) -%}
+    {%- set portable = {'varchar': dbt.type_string(), 'boolean': dbt.type_boolean()} -%}
+    {%- set data_type = portable.get(declared_type, declared_type) -%}
     {%- set label = ('The ' ~ input.label ~ ' ' ~ customer_scoring.raw_input_path(input.name)) if input else 'input' -%}
-    {{ return(customer_scoring.input_column(columns, name, data_type, declared.required if declared else false, label)) }}
+    {%- set required = declared.required if declared else false -%}
+    {{ return(customer_scoring.input_column(columns, name, data_type, required, label)) }}
 {% endmacro %}
 
 
@@ -199,7 +201,8 @@
         {{ return('cast(' ~ expression ~ ' as timestamp)') }}
     {%- endif -%}
     {%- set text = 'trim(cast(' ~ expression ~ ' as varchar))' -%}
-    {{ return("case when regexp_matches(" ~ text ~ ", '[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') "
+    {%- set with_offset = "'[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'" -%}
+    {{ return("case when regexp_matches(" ~ text ~ ", " ~ with_offset ~ ") "
         ~ "then cast(try_cast(" ~ text ~ " as timestamptz) at time zone 'UTC' as timestamp) "
         ~ "else try_cast(" ~ text ~ " as timestamp) end") }}
 {% endmacro %}

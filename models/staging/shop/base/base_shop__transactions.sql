@@ -92,8 +92,12 @@ final as (
         line_status,
         -- as text on quarantined rows only: texting all 19 million rows of the 10M-order
         -- demo took 3 s of the 9 s its typing takes
-        case when rejection_reason is not null then {{ dbt.safe_cast('amount_read', dbt.type_string()) }} end as amount_raw,
-        case when rejection_reason is not null then {{ dbt.safe_cast('ordered_at_read', dbt.type_string()) }} end as ordered_at_raw,
+        case
+            when rejection_reason is not null then {{ dbt.safe_cast('amount_read', dbt.type_string()) }}
+        end as amount_raw,
+        case
+            when rejection_reason is not null then {{ dbt.safe_cast('ordered_at_read', dbt.type_string()) }}
+        end as ordered_at_raw,
         rejection_reason,
 
         -- numerics
