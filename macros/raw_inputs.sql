@@ -99,9 +99,13 @@
 
 {% macro raw_input_loaded_at(relation) %}
     {#- The freshness query of a raw input (sources' loaded_at_query): the latest value of
-        the contract's loaded_at column, parsed as staging parses it. -#}
+        the contract's loaded_at column, parsed as staging parses it. A run without the
+        file (bring-your-own mode without its *_path) reads nothing from it, so nothing of
+        it can be stale: the query then returns the time of the check. -#}
     {%- set contract = customer_scoring.raw_input_contract(relation.identifier) or {} -%}
-    {%- if not contract.get('loaded_at') or not customer_scoring.raw_input_path(relation.identifier) -%}
+    {%- if not customer_scoring.raw_input_path(relation.identifier) -%}
+        {{ return('select ' ~ dbt.current_timestamp()) }}
+    {%- elif not contract.get('loaded_at') -%}
         {{ return('select cast(null as ' ~ dbt.type_timestamp() ~ ')') }}
     {%- endif -%}
     {%- set reader = customer_scoring.raw_input(relation) -%}

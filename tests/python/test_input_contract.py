@@ -119,3 +119,31 @@ def test_python_reads_a_file_as_the_reader_macro_does(tmp_path):
         "read_parquet",
         "read_csv",
     ]
+
+
+def test_freshness_reads_the_contract_column_of_the_files_given(warehouse, tmp_path):
+    """dbt source freshness reads each input through the one reader (loaded_at_query):
+    a transactions file with yesterday's orders is fresh, one of last year is stale, and
+    an input the run has no file for cannot be stale."""
+    import datetime as dt
+    import json
+
+    def freshness(day: dt.date) -> dict[str, str]:
+        orders = tmp_path / f"orders-{day}.csv"
+        orders.write_text(f"customer_id,order_id,ordered_at,amount\nc1,o1,{day} 10:00:00,5\n")
+        run = warehouse.dbt(
+            "source",
+            "freshness",
+            vars={"transactions_path": str(orders), "as_of_date": str(day)},
+        )
+        sources = warehouse.work_dir / "target" / "sources.json"
+        results = json.loads(sources.read_text())["results"]
+        assert len(results) == 11, run.messages  # 13 sources, 2 exempt (freshness: null)
+        return {result["unique_id"].split(".", 2)[2]: result["status"] for result in results}
+
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    fresh = freshness(yesterday)
+    assert set(fresh.values()) == {"pass"}
+    stale = freshness(yesterday - dt.timedelta(days=365))
+    assert stale.pop("shop.transactions") == "error"
+    assert set(stale.values()) == {"pass"}
