@@ -21,22 +21,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-# input -> source (schema)
-SOURCES = {
-    "transactions": "shop",
-    "products": "shop",
-    "customers": "crm",
-    "customer_interests": "crm",
-    "exchange_rates": "finance",
-    "web_events": "web",
-    "email_events": "email",
-    "survey_responses": "feedback",
-    "product_reviews": "feedback",
-    "subscription_events": "billing",
-    "invoices": "billing",
-    "payments": "billing",
-    "legal_events": "legal",
-}
+from customer_scoring import contract
+
+# input -> source (schema), from the input contract (models/staging/*/_*__sources.yml)
+SOURCES = {name: spec.source for name, spec in contract.inputs().items()}
 BATCH_ROWS = 500_000
 
 
@@ -68,20 +56,35 @@ def postgres_type(arrow_type: pa.DataType) -> str:
     return "text"
 
 
-def _batches(path: Path):
-    """(schema, record batches) of a Parquet or CSV file; CSV columns stay text."""
-    if path.suffix.lower() == ".parquet":
+def _batches(path: Path, file_types: tuple[str, ...] = ("parquet", "csv")):
+    """(schema, record batches) of a Parquet or delimited text file (the contract's file
+    types, decided as the DuckDB reader decides: contract.is_text_file); text columns stay
+    text, as on DuckDB: staging casts them."""
+    if not contract.is_text_file(path, file_types):
         handle = pq.ParquetFile(path)
         return handle.schema_arrow, handle.iter_batches(batch_size=BATCH_ROWS)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     with path.open(newline="") as handle:
-        names = next(csv.reader(handle))
+        names = next(csv.reader(handle, delimiter=delimiter))
     text = pacsv.ConvertOptions(column_types={name: pa.string() for name in names})
-    table = pacsv.read_csv(path, convert_options=text)
+    table = pacsv.read_csv(
+        path, parse_options=pacsv.ParseOptions(delimiter=delimiter), convert_options=text
+    )
     return table.schema, table.to_batches(max_chunksize=BATCH_ROWS)
 
 
 def load_file(cursor, schema: str, table: str, path: Path) -> int:
-    arrow_schema, batches = _batches(path)
+    """Replace table schema.table with the rows of the file; returns the rows loaded.
+    Raises ValueError when the file lacks a column the input's contract requires."""
+    spec = contract.inputs().get(table)
+    arrow_schema, batches = _batches(path, spec.file_types if spec else ("parquet", "csv"))
+    found = {name.lower() for name in arrow_schema.names}
+    missing = [name for name in (spec.required if spec else []) if name not in found]
+    if missing:
+        raise ValueError(
+            f"The {spec.label} {path} has no column {', '.join(missing)}. "
+            f"Columns found: {', '.join(arrow_schema.names)}. Required: {', '.join(spec.required)}."
+        )
     columns = ", ".join(f'"{field.name}" {postgres_type(field.type)}' for field in arrow_schema)
     cursor.execute(f'create schema if not exists "{schema}"')
     cursor.execute(f'drop table if exists "{schema}"."{table}"')
@@ -101,15 +104,11 @@ def load_file(cursor, schema: str, table: str, path: Path) -> int:
 
 
 def input_paths(data_dir: Path, given: dict[str, str | None]) -> dict[str, Path | None]:
-    """The file of each input, as on DuckDB (macro raw_input_path): the path given, else
-    the demo file; with your own transactions, only the inputs whose path you give."""
-    own = bool(given.get("transactions"))
-    return {
-        name: Path(given[name])
-        if given.get(name)
-        else (None if own else data_dir / f"{name}.parquet")
-        for name in SOURCES
-    }
+    """The file of each input, as on DuckDB (macro raw_input_path, contract.input_paths):
+    the path given, else the demo file; with your own transactions, only the inputs whose
+    path you give."""
+    paths = {f"{name}_path": path for name, path in given.items() if path}
+    return contract.input_paths(paths, data_dir)
 
 
 def load(data_dir: Path, given: dict[str, str | None] | None = None) -> dict[str, int]:

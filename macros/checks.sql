@@ -36,41 +36,10 @@
 
 
 {% macro raw_inputs() %}
-    {#- Every raw input: source table, label, required columns, and for CSV text columns
-        that must mostly parse, the type they must parse as. -#}
-    {{ return([
-        {'name': 'transactions', 'source': 'shop', 'label': 'transactions file',
-         'required': ['customer_id', 'order_id', 'ordered_at', 'amount'],
-         'typed': {'ordered_at': 'timestamp', 'amount': 'decimal(18, 2)'}},
-        {'name': 'customers', 'source': 'crm', 'label': 'customers file',
-         'required': ['customer_id'], 'typed': {}},
-        {'name': 'exchange_rates', 'source': 'finance', 'label': 'exchange rates file',
-         'required': ['rate_date', 'from_currency', 'to_currency', 'rate'],
-         'typed': {'rate_date': 'date', 'rate': 'decimal(18, 8)'}},
-        {'name': 'products', 'source': 'shop', 'label': 'products file',
-         'required': ['product_id', 'category'], 'typed': {}},
-        {'name': 'web_events', 'source': 'web', 'label': 'web events file',
-         'required': ['session_id', 'customer_id', 'event_at'], 'typed': {'event_at': 'timestamp'}},
-        {'name': 'email_events', 'source': 'email', 'label': 'e-mail events file',
-         'required': ['customer_id', 'campaign_id', 'event_type', 'event_at'], 'typed': {'event_at': 'timestamp'}},
-        {'name': 'survey_responses', 'source': 'feedback', 'label': 'survey responses file',
-         'required': ['customer_id', 'survey_type', 'score', 'answered_at'],
-         'typed': {'score': 'decimal(9, 2)', 'answered_at': 'timestamp'}},
-        {'name': 'product_reviews', 'source': 'feedback', 'label': 'product reviews file',
-         'required': ['customer_id', 'stars', 'reviewed_at'],
-         'typed': {'stars': 'decimal(9, 2)', 'reviewed_at': 'timestamp'}},
-        {'name': 'customer_interests', 'source': 'crm', 'label': 'customer interests file',
-         'required': ['customer_id', 'interest'], 'typed': {}},
-        {'name': 'subscription_events', 'source': 'billing', 'label': 'subscription events file',
-         'required': ['subscription_id', 'customer_id', 'plan', 'event_type', 'event_at'], 'typed': {'event_at': 'timestamp'}},
-        {'name': 'invoices', 'source': 'billing', 'label': 'invoices file',
-         'required': ['invoice_id', 'customer_id', 'issued_at', 'due_date', 'amount'],
-         'typed': {'issued_at': 'timestamp', 'due_date': 'date', 'amount': 'decimal(18, 2)'}},
-        {'name': 'payments', 'source': 'billing', 'label': 'payments file',
-         'required': ['invoice_id', 'paid_at', 'amount'], 'typed': {'paid_at': 'timestamp', 'amount': 'decimal(18, 2)'}},
-        {'name': 'legal_events', 'source': 'legal', 'label': 'legal events file',
-         'required': ['customer_id', 'event_type', 'event_date'], 'typed': {'event_date': 'date'}},
-    ]) }}
+    {#- Every raw input: its contract from the sources YAML (raw_input_contracts): source,
+        label, required columns, and the required columns that are not text, which in a
+        CSV file must mostly parse as their type. -#}
+    {{ return(customer_scoring.raw_input_contracts()) }}
 {% endmacro %}
 
 
@@ -94,10 +63,10 @@
                 {{ exceptions.raise_compiler_error(label ~ " does not exist. " ~ fix) }}
             {%- endif -%}
             {%- if run_query('select min(size) from read_blob(' ~ literal ~ ')').columns[0].values()[0] == 0 -%}
-                {{ exceptions.raise_compiler_error(label ~ " is empty (0 bytes). Export it again, with a header line and at least one row.") }}
+                {{ exceptions.raise_compiler_error(label ~ " is empty (0 bytes). "
+                    ~ "Export it again, with a header line and at least one row.") }}
             {%- endif -%}
-            {%- set node = graph.sources['source.customer_scoring.' ~ input.source ~ '.' ~ input.name] -%}
-            {%- set reader = node.config.external_location -%}
+            {%- set reader = customer_scoring.raw_input(api.Relation.create(identifier=input.name)) -%}
             {%- set columns = customer_scoring.relation_columns(reader) -%}
             {%- set names = [] -%}
             {%- for column in columns.values() %}{% do names.append(column['name']) %}{% endfor -%}
@@ -117,24 +86,30 @@
             {%- set counts = [] -%}
             {%- for name, data_type in input.typed.items() if columns[name]['type'] == 'varchar' -%}
                 {%- set text = 'nullif(trim(' ~ adapter.quote(columns[name]['name']) ~ "), '')" -%}
-                {%- set parsed = customer_scoring.parse_timestamp(text) if data_type == 'timestamp' else dbt.safe_cast(text, data_type) -%}
-                {%- do counts.append("count(" ~ text ~ ") as " ~ name ~ "_values, count(case when " ~ text ~ " is not null and "
+                {%- set parsed = customer_scoring.parse_timestamp(text) if data_type == 'timestamp'
+                    else dbt.safe_cast(text, data_type) -%}
+                {%- do counts.append("count(" ~ text ~ ") as " ~ name ~ "_values, "
+                    ~ "count(case when " ~ text ~ " is not null and "
                     ~ parsed ~ " is null then 1 end) as " ~ name ~ "_bad, min(case when " ~ text ~ " is not null and "
                     ~ parsed ~ " is null then " ~ text ~ " end) as " ~ name ~ "_example") -%}
             {%- endfor -%}
-            {%- set profile = run_query('select count(*) as row_count' ~ (', ' ~ counts | join(', ') if counts else '') ~ ' from ' ~ reader) -%}
+            {%- set profile = run_query('select count(*) as row_count'
+                ~ (', ' ~ counts | join(', ') if counts else '') ~ ' from ' ~ reader) -%}
             {%- if profile.columns['row_count'].values()[0] == 0 -%}
-                {{ exceptions.raise_compiler_error(label ~ " has a header but no rows. Export it again with its data.") }}
+                {{ exceptions.raise_compiler_error(label
+                    ~ " has a header but no rows. Export it again with its data.") }}
             {%- endif -%}
             {%- for name, data_type in input.typed.items() if columns[name]['type'] == 'varchar' -%}
                 {%- set values = profile.columns[name ~ '_values'].values()[0] -%}
                 {%- set bad = profile.columns[name ~ '_bad'].values()[0] -%}
                 {%- if values > 0 and bad * 2 > values -%}
-                    {%- set advice = "Dates need the ISO form YYYY-MM-DD, optionally with a time and a UTC offset (2024-01-31 14:05:00+01:00); 03/04/2024 could be March or April."
+                    {%- set advice = "Dates need the ISO form YYYY-MM-DD, optionally with a time and a UTC offset "
+                        ~ "(2024-01-31 14:05:00+01:00); 03/04/2024 could be March or April."
                         if data_type in ('timestamp', 'date') else
                         "Numbers need '.' as the decimal point and no thousands separator (1234.50, not 1.234,50)." -%}
                     {{ exceptions.raise_compiler_error(label ~ ": column " ~ columns[name]['name'] ~ " is mostly not "
-                        ~ ("a date" if data_type in ('timestamp', 'date') else "a number") ~ " (" ~ bad ~ " of " ~ values
+                        ~ ("a date" if data_type in ('timestamp', 'date') else "a number")
+                        ~ " (" ~ bad ~ " of " ~ values
                         ~ " values, e.g. '" ~ profile.columns[name ~ '_example'].values()[0] ~ "'). " ~ advice) }}
                 {%- endif -%}
             {%- endfor -%}

@@ -1,4 +1,6 @@
-{#- Raw inputs are files (demo or bring-your-own) read through dbt sources. -#}
+{#- Raw inputs are files (demo or bring-your-own) read through dbt sources. Each input's
+    contract (columns, types, required flags, accepted values, reason codes) is declared
+    once, in the sources YAML (models/staging/*/_*__sources.yml); these macros read it. -#}
 
 {% macro raw_input_path(name) %}
     {#- Path of a raw input, or none when the run has no such input.
@@ -12,6 +14,104 @@
         {{ return(var('demo_data_dir', env_var('WAREHOUSE_DEMO_DIR', 'data/demo')) ~ '/' ~ name ~ '.parquet') }}
     {%- endif -%}
     {{ return(none) }}
+{% endmacro %}
+
+
+{% macro raw_input_contracts() %}
+    {#- Every raw input's contract, from the sources YAML (meta.input and columns), as a list
+        of {name, source, label, file_types, loaded_at, freshness_exempt_reason, reasons,
+        rules, columns: [{name, data_type, required, default, values, reason}], required:
+        [names], typed: {name: data_type} (required columns that are not text)}.
+        Empty while dbt parses (the graph is filled at run time). -#}
+    {%- set contracts = [] -%}
+    {%- if execute -%}
+        {%- for node in graph.sources.values() | sort(attribute='unique_id')
+            if node.package_name == project_name and node.meta.get('input') -%}
+            {%- set input = node.meta['input'] -%}
+            {%- set columns = [] -%}
+            {%- set required = [] -%}
+            {%- set typed = {} -%}
+            {%- for column in node.columns.values() -%}
+                {%- set meta = column.meta or {} -%}
+                {%- do columns.append({'name': column.name, 'data_type': column.data_type,
+                    'required': meta.get('required', false), 'default': meta.get('default'),
+                    'values': meta.get('values'), 'reason': meta.get('reason')}) -%}
+                {%- if meta.get('required') -%}
+                    {%- do required.append(column.name) -%}
+                    {%- if column.data_type != 'varchar' -%}
+                        {%- do typed.update({column.name: column.data_type}) -%}
+                    {%- endif -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- do contracts.append({'name': node.name, 'source': node.source_name,
+                'label': input.get('label', node.name ~ ' file'),
+                'file_types': node.meta.get('file_types', ['parquet']),
+                'loaded_at': input.get('loaded_at'),
+                'freshness_exempt_reason': node.meta.get('freshness_exempt_reason'),
+                'reasons': input.get('reasons', []), 'rules': input.get('rules', []),
+                'columns': columns, 'required': required, 'typed': typed}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {#- transactions first: the input every run needs is checked first -#}
+    {{ return(contracts | selectattr('name', 'equalto', 'transactions') | list
+        + contracts | rejectattr('name', 'equalto', 'transactions') | list) }}
+{% endmacro %}
+
+
+{% macro raw_input_contract(name) %}
+    {#- The contract of one raw input (see raw_input_contracts), or none. -#}
+    {%- for contract in customer_scoring.raw_input_contracts() if contract.name == name -%}
+        {{ return(contract) }}
+    {%- endfor -%}
+    {{ return(none) }}
+{% endmacro %}
+
+
+{% macro raw_input(relation) %}
+    {#- What a model selects from to read a raw input: the one reader of every source.
+        relation: the model's source('...', '...'). -#}
+    {{ return(adapter.dispatch('raw_input', 'customer_scoring')(relation)) }}
+{% endmacro %}
+
+{% macro default__raw_input(relation) %}
+    {#- Other engines read loaded tables (customer_scoring/postgres.py loads them). -#}
+    {{ return(relation) }}
+{% endmacro %}
+
+{% macro duckdb__raw_input(relation) %}
+    {#- DuckDB reads the file where it lies: delimited text (the contract's file types other
+        than parquet, e.g. .csv, .csv.gz, .tsv, .txt) with every column as text, so staging
+        decides every cast; anything else as Parquet, typed. -#}
+    {%- set path = customer_scoring.raw_input_path(relation.identifier) -%}
+    {%- if not path -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set contract = customer_scoring.raw_input_contract(relation.identifier) or {} -%}
+    {%- set text_types = contract.get('file_types', ['csv', 'tsv', 'txt']) | reject('equalto', 'parquet') | list -%}
+    {%- set lowered = path | lower -%}
+    {%- set extension = lowered.split('/')[-1].split('.')[-1] -%}
+    {%- if extension in text_types or '.csv' in lowered -%}
+        {{ return('read_csv(' ~ customer_scoring.sql_string(path) ~ ', header = true, all_varchar = true)') }}
+    {%- endif -%}
+    {{ return('read_parquet(' ~ customer_scoring.sql_string(path) ~ ')') }}
+{% endmacro %}
+
+
+{% macro raw_input_loaded_at(relation) %}
+    {#- The freshness query of a raw input (sources' loaded_at_query): the latest value of
+        the contract's loaded_at column, parsed as staging parses it. A run without the
+        file (bring-your-own mode without its *_path) reads nothing from it, so nothing of
+        it can be stale: the query then returns the time of the check. -#}
+    {%- set contract = customer_scoring.raw_input_contract(relation.identifier) or {} -%}
+    {%- if not customer_scoring.raw_input_path(relation.identifier) -%}
+        {{ return('select ' ~ dbt.current_timestamp()) }}
+    {%- elif not contract.get('loaded_at') -%}
+        {{ return('select cast(null as ' ~ dbt.type_timestamp() ~ ')') }}
+    {%- endif -%}
+    {%- set reader = customer_scoring.raw_input(relation) -%}
+    {%- set column = customer_scoring.relation_columns(reader).get(contract.loaded_at, {}) -%}
+    {{ return('select max(' ~ customer_scoring.parse_timestamp(adapter.quote(column.get('name', contract.loaded_at)),
+        column.get('type', 'varchar')) ~ ') from ' ~ reader) }}
 {% endmacro %}
 
 
@@ -69,6 +169,24 @@
 {% endmacro %}
 
 
+{% macro contract_column(input, columns, name) %}
+    {#- The column `name` of a raw input cast to the type its contract declares (input:
+        raw_input_contract(...)); a missing required column stops the run (input_column).
+        While dbt parses (no contract yet) a text null. -#}
+    {%- set declared = (input.columns | selectattr('name', 'equalto', name) | first) if input else none -%}
+    {%- if input and not declared -%}
+        {{ exceptions.raise_compiler_error("The contract of " ~ input.name ~ " declares no column " ~ name
+            ~ " (models/staging/" ~ input.source ~ "/_" ~ input.source ~ "__sources.yml).") }}
+    {%- endif -%}
+    {%- set declared_type = declared.data_type if declared else 'varchar' -%}
+    {%- set portable = {'varchar': dbt.type_string(), 'boolean': dbt.type_boolean()} -%}
+    {%- set data_type = portable.get(declared_type, declared_type) -%}
+    {%- set label = ('The ' ~ input.label ~ ' ' ~ customer_scoring.raw_input_path(input.name)) if input else 'input' -%}
+    {%- set required = declared.required if declared else false -%}
+    {{ return(customer_scoring.input_column(columns, name, data_type, required, label)) }}
+{% endmacro %}
+
+
 {% macro parse_timestamp(expression, source_type='varchar') %}
     {#- A timestamp without time zone, in UTC when the value carries an offset. -#}
     {{ return(adapter.dispatch('parse_timestamp', 'customer_scoring')(expression, source_type)) }}
@@ -87,28 +205,29 @@
         {{ return('cast(' ~ expression ~ ' as timestamp)') }}
     {%- endif -%}
     {%- set text = 'trim(cast(' ~ expression ~ ' as varchar))' -%}
-    {{ return("case when regexp_matches(" ~ text ~ ", '[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') "
+    {%- set with_offset = "'[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'" -%}
+    {{ return("case when regexp_matches(" ~ text ~ ", " ~ with_offset ~ ") "
         ~ "then cast(try_cast(" ~ text ~ " as timestamptz) at time zone 'UTC' as timestamp) "
         ~ "else try_cast(" ~ text ~ " as timestamp) end") }}
 {% endmacro %}
 
 
-{% macro raw_source_rows(source_name, table_name, copies=false) %}
-    {#- The rows of an optional raw input, numbered in file order (source_row_number), or
-        no rows when the run has no such input (bring-your-own mode without its *_path).
-        copies=true adds copy_number: 1 for the first occurrence of a row, 2, 3... for
-        exact copies of it (every column equal), in file order. -#}
+{% macro raw_source_rows(relation, copies=false) %}
+    {#- The rows of a raw input (relation: the model's source(...)), numbered in file order
+        (source_row_number), or no rows when the run has no such input (bring-your-own mode
+        without its *_path). copies=true adds copy_number: 1 for the first occurrence of a
+        row, 2, 3... for exact copies of it (every column equal), in file order. -#}
     {%- set none_copied = ', cast(null as integer) as copy_number' if copies else '' -%}
-    {%- if not customer_scoring.raw_input_path(table_name) -%}
+    {%- if not customer_scoring.raw_input_path(relation.identifier) -%}
         {{ return('select cast(null as integer) as source_row_number' ~ none_copied ~ ' where 1 = 0') }}
     {%- endif -%}
-    {%- set relation = source(source_name, table_name) -%}
-    {%- set numbered = customer_scoring.numbered_rows(relation) -%}
+    {%- set reader = customer_scoring.raw_input(relation) -%}
+    {%- set numbered = customer_scoring.numbered_rows(reader) -%}
     {%- if not copies -%}
         {{ return(numbered) }}
     {%- endif -%}
     {%- set quoted = [] -%}
-    {%- for column in customer_scoring.relation_columns(relation).values() -%}
+    {%- for column in customer_scoring.relation_columns(reader).values() -%}
         {%- do quoted.append(adapter.quote(column['name'])) -%}
     {%- endfor -%}
     {{ return(customer_scoring.with_copy_number(numbered, quoted or ['source_row_number'])) }}

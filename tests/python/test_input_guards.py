@@ -413,3 +413,66 @@ def test_quarantined_rows_show_the_values_as_read(corpus):
         "select count(*), count(amount_raw), count(ordered_at_raw) "
         "from base_shop__transactions where rejection_reason is null"
     )[0][1:] == (0, 0)
+
+
+def test_validation_report_counts_equal_quarantined_rows(corpus, tmp_path):
+    """The Great Expectations report (run before dbt) counts, per source and reason, exactly
+    the rows dbt then sets aside in quarantined_rows."""
+    from customer_scoring import contract
+    from customer_scoring.validate import Inputs, validate
+
+    report = validate(
+        Inputs.from_vars(CORPUS_VARS, tmp_path / "no-demo"),
+        dt.date(2024, 3, 31),
+        tmp_path / "report",
+        load_time=dt.datetime(2024, 4, 1, 12, tzinfo=dt.UTC),
+        progress=lambda _: None,
+    )
+    reported = {
+        (
+            f"{contract.inputs()[check.input].source}.{check.input}",
+            check.handled_as,
+        ): check.unexpected
+        for check in report.checks
+        if check.column == "rejection_reason" and check.unexpected
+    }
+    quarantined = {
+        (source, reason): rows
+        for source, reason, rows in corpus.query(
+            "select source_name, rejection_reason, count(*) from quarantined_rows group by 1, 2"
+        )
+    }
+    assert len(quarantined) >= 15
+    assert reported == quarantined
+
+
+def test_every_input_reads_tab_separated_and_txt_files(module_warehouse, tmp_path):
+    """One reader for every source: a .tsv or .txt file is read as text for any input (only
+    transactions accepted them before)."""
+    orders = tmp_path / "orders.txt"
+    orders.write_bytes((HEADER + "c1,o1,2024-01-01,10.5\n").encode())
+    catalogue = tmp_path / "products.tsv"
+    catalogue.write_bytes(b"product_id\tcategory\np1\tkitchen\n")
+    sessions = tmp_path / "sessions.tsv"
+    sessions.write_bytes(b"session_id\tcustomer_id\nS1\tc1\n")
+    ok = module_warehouse.dbt(
+        "run-operation",
+        "check_settings_and_inputs",
+        vars={
+            "transactions_path": str(orders),
+            "products_path": str(catalogue),
+            "as_of_date": "2024-03-31",
+        },
+    )
+    assert ok.success, ok.messages
+    refused = module_warehouse.dbt(
+        "run-operation",
+        "check_settings_and_inputs",
+        vars={
+            "transactions_path": str(orders),
+            "web_events_path": str(sessions),
+            "as_of_date": "2024-03-31",
+        },
+    )
+    assert not refused.success
+    assert f"The web events file {sessions} has no column event_at" in refused.messages

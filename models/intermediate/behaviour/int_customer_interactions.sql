@@ -31,13 +31,13 @@ reviews as (
 
 known_customers as (
 
-    {{ known_customer_ids() }}
+    {{ known_customer_ids(ref('stg_crm__customers'), ref('int_order_lines_converted')) }}
 
 ),
 
 test_accounts as (
 
-    {{ test_account_ids() }}
+    {{ test_account_ids(ref('base_crm__customers')) }}
 
 ),
 

@@ -1,16 +1,17 @@
 {{ config(materialized='table') }}
 {#- Every raw invoice, typed, with the reason it is unfit (or null). Amounts are in the
     reporting currency. Without the file this is empty and nobody has a payment risk. -#}
+{%- set raw = source('billing', 'invoices') -%}
 {%- set path = raw_input_path('invoices') -%}
-{%- set input = 'The invoices file ' ~ path -%}
-{%- set columns = relation_columns(source('billing', 'invoices')) if path else {} -%}
+{%- set input = raw_input_contract('invoices') -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('billing', 'invoices') }}
+    {{ raw_source_rows(raw) }}
 
 ),
 
@@ -19,17 +20,17 @@ typed as (
     select
         -- ids
         source_row_number,
-        nullif(trim({{ input_column(columns, 'invoice_id', dbt.type_string(), true, input) }}), '') as invoice_id,
-        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
+        nullif(trim({{ contract_column(input, columns, 'invoice_id') }}), '') as invoice_id,
+        nullif(trim({{ contract_column(input, columns, 'customer_id') }}), '') as customer_id,
 
         -- numerics
-        {{ input_column(columns, 'amount', 'decimal(18, 2)', true, input) }} as amount,
+        {{ contract_column(input, columns, 'amount') }} as amount,
 
         -- dates
-        {{ input_column(columns, 'due_date', 'date', true, input) }} as due_date,
+        {{ contract_column(input, columns, 'due_date') }} as due_date,
 
         -- timestamps
-        {{ input_column(columns, 'issued_at', 'timestamp', true, input) }} as issued_at
+        {{ contract_column(input, columns, 'issued_at') }} as issued_at
 
     from numbered
 

@@ -1,16 +1,17 @@
 {{ config(materialized='table') }}
 {#- Every raw payment, typed, with the reason it is unfit (or null). A payment of an
     invoice nobody knows is set aside later (int_invoices_settled: unknown_invoice). -#}
+{%- set raw = source('billing', 'payments') -%}
 {%- set path = raw_input_path('payments') -%}
-{%- set input = 'The payments file ' ~ path -%}
-{%- set columns = relation_columns(source('billing', 'payments')) if path else {} -%}
+{%- set input = raw_input_contract('payments') -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('billing', 'payments', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 
@@ -19,14 +20,14 @@ typed as (
     select
         -- ids
         source_row_number,
-        nullif(trim({{ input_column(columns, 'payment_id', dbt.type_string()) }}), '') as payment_id,
-        nullif(trim({{ input_column(columns, 'invoice_id', dbt.type_string(), true, input) }}), '') as invoice_id,
+        nullif(trim({{ contract_column(input, columns, 'payment_id') }}), '') as payment_id,
+        nullif(trim({{ contract_column(input, columns, 'invoice_id') }}), '') as invoice_id,
 
         -- numerics
-        {{ input_column(columns, 'amount', 'decimal(18, 2)', true, input) }} as amount,
+        {{ contract_column(input, columns, 'amount') }} as amount,
 
         -- timestamps
-        {{ input_column(columns, 'paid_at', 'timestamp', true, input) }} as paid_at,
+        {{ contract_column(input, columns, 'paid_at') }} as paid_at,
 
         copy_number
 

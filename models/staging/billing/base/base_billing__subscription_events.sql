@@ -1,16 +1,17 @@
 {{ config(materialized='table') }}
 {#- Every raw subscription event, typed, with the reason it is unfit (or null). Without
     the file (bring-your-own mode) this is empty and nobody is a subscriber. -#}
+{%- set raw = source('billing', 'subscription_events') -%}
 {%- set path = raw_input_path('subscription_events') -%}
-{%- set input = 'The subscription events file ' ~ path -%}
-{%- set columns = relation_columns(source('billing', 'subscription_events')) if path else {} -%}
+{%- set input = raw_input_contract('subscription_events') -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('billing', 'subscription_events', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 
@@ -19,15 +20,15 @@ typed as (
     select
         -- ids
         source_row_number,
-        nullif(trim({{ input_column(columns, 'subscription_id', dbt.type_string(), true, input) }}), '') as subscription_id,
-        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
+        nullif(trim({{ contract_column(input, columns, 'subscription_id') }}), '') as subscription_id,
+        nullif(trim({{ contract_column(input, columns, 'customer_id') }}), '') as customer_id,
 
         -- strings
-        lower(nullif(trim({{ input_column(columns, 'plan', dbt.type_string(), true, input) }}), '')) as plan,
-        lower(nullif(trim({{ input_column(columns, 'event_type', dbt.type_string(), true, input) }}), '')) as event_type,
+        lower(nullif(trim({{ contract_column(input, columns, 'plan') }}), '')) as plan,
+        lower(nullif(trim({{ contract_column(input, columns, 'event_type') }}), '')) as event_type,
 
         -- timestamps
-        {{ input_column(columns, 'event_at', 'timestamp', true, input) }} as event_at,
+        {{ contract_column(input, columns, 'event_at') }} as event_at,
 
         copy_number
 

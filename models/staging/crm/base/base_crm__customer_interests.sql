@@ -1,15 +1,16 @@
 {{ config(materialized='table') }}
 {#- Every raw preference-centre row, typed, with the reason it is unfit (or null). A
     customer's topic listed twice is kept once. Without the file this is empty. -#}
+{%- set raw = source('crm', 'customer_interests') -%}
 {%- set path = raw_input_path('customer_interests') -%}
-{%- set input = 'The customer interests file ' ~ path -%}
-{%- set columns = relation_columns(source('crm', 'customer_interests')) if path else {} -%}
+{%- set input = raw_input_contract('customer_interests') -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('crm', 'customer_interests') }}
+    {{ raw_source_rows(raw) }}
 
 ),
 
@@ -18,13 +19,13 @@ typed as (
     select
         -- ids
         source_row_number,
-        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
+        nullif(trim({{ contract_column(input, columns, 'customer_id') }}), '') as customer_id,
 
         -- strings
-        lower(nullif(trim({{ input_column(columns, 'interest', dbt.type_string(), true, input) }}), '')) as interest,
+        lower(nullif(trim({{ contract_column(input, columns, 'interest') }}), '')) as interest,
 
         -- timestamps
-        {{ input_column(columns, 'updated_at', 'timestamp') }} as updated_at
+        {{ contract_column(input, columns, 'updated_at') }} as updated_at
 
     from numbered
 

@@ -4,9 +4,10 @@
     the transactions.
     A table, not a view: the checks run once per build however many models and tests
     read it. -#}
+{%- set raw = source('crm', 'customers') -%}
 {%- set path = raw_input_path('customers') -%}
-{%- set input = 'The customers file ' ~ path -%}
-{%- set columns = relation_columns(source('crm', 'customers')) if path else {} -%}
+{%- set input = raw_input_contract('customers') -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set domains = var('test_account_email_domains', []) -%}
 
 with
@@ -14,7 +15,7 @@ with
 source as (
 
     {% if path -%}
-        select * from {{ source('crm', 'customers') }}
+        select * from {{ raw_input(raw) }}
     {%- else -%}
     select 1 as no_customer_file where 1 = 0
     {%- endif %}
@@ -35,30 +36,30 @@ typed as (
     select
         -- ids
         source_row_number,
-        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), path is not none, input) }}), '') as customer_id,
+        nullif(trim({{ contract_column(input, columns, 'customer_id') }}), '') as customer_id,
 
         -- strings
-        upper(nullif(trim({{ input_column(columns, 'customer_type', dbt.type_string()) }}), '')) as customer_type,
-        upper(nullif(trim({{ input_column(columns, 'gender', dbt.type_string()) }}), '')) as gender,
-        upper(nullif(trim({{ input_column(columns, 'country', dbt.type_string()) }}), '')) as country,
-        nullif(trim({{ input_column(columns, 'region', dbt.type_string()) }}), '') as region,
-        lower(nullif(trim({{ input_column(columns, 'town_size', dbt.type_string()) }}), '')) as town_size,
-        lower(nullif(trim({{ input_column(columns, 'housing_type', dbt.type_string()) }}), '')) as housing_type,
-        lower(nullif(trim({{ input_column(columns, 'company_sector', dbt.type_string()) }}), '')) as company_sector,
-        nullif(trim({{ input_column(columns, 'company_size', dbt.type_string()) }}), '') as company_size,
-        lower(nullif(trim({{ input_column(columns, 'acquisition_channel', dbt.type_string()) }}), '')) as acquisition_channel,
-        lower(trim({{ input_column(columns, 'email', dbt.type_string()) }})) as email,
+        upper(nullif(trim({{ contract_column(input, columns, 'customer_type') }}), '')) as customer_type,
+        upper(nullif(trim({{ contract_column(input, columns, 'gender') }}), '')) as gender,
+        upper(nullif(trim({{ contract_column(input, columns, 'country') }}), '')) as country,
+        nullif(trim({{ contract_column(input, columns, 'region') }}), '') as region,
+        lower(nullif(trim({{ contract_column(input, columns, 'town_size') }}), '')) as town_size,
+        lower(nullif(trim({{ contract_column(input, columns, 'housing_type') }}), '')) as housing_type,
+        lower(nullif(trim({{ contract_column(input, columns, 'company_sector') }}), '')) as company_sector,
+        nullif(trim({{ contract_column(input, columns, 'company_size') }}), '') as company_size,
+        lower(nullif(trim({{ contract_column(input, columns, 'acquisition_channel') }}), '')) as acquisition_channel,
+        lower(trim({{ contract_column(input, columns, 'email') }})) as email,
 
         -- numerics
-        {{ input_column(columns, 'birth_year', 'integer') }} as birth_year,
-        {{ input_column(columns, 'company_headcount', 'integer') }} as company_headcount,
+        {{ contract_column(input, columns, 'birth_year') }} as birth_year,
+        {{ contract_column(input, columns, 'company_headcount') }} as company_headcount,
 
         -- booleans
-        coalesce({{ input_column(columns, 'email_opt_in', dbt.type_boolean()) }}, false) as has_email_opt_in,
-        coalesce({{ input_column(columns, 'profiling_consent', dbt.type_boolean()) }}, false) as has_profiling_consent,
+        coalesce({{ contract_column(input, columns, 'email_opt_in') }}, false) as has_email_opt_in,
+        coalesce({{ contract_column(input, columns, 'profiling_consent') }}, false) as has_profiling_consent,
 
         -- timestamps
-        {{ input_column(columns, 'signed_up_at', 'timestamp') }} as signed_up_at
+        {{ contract_column(input, columns, 'signed_up_at') }} as signed_up_at
 
     from numbered
 

@@ -1,16 +1,17 @@
 {{ config(materialized='table') }}
 {#- Every raw e-mail event, typed, with the reason it is unfit for scoring (or null).
     Without an e-mail events file (bring-your-own mode) this is empty. -#}
+{%- set raw = source('email', 'email_events') -%}
 {%- set path = raw_input_path('email_events') -%}
-{%- set input = 'The e-mail events file ' ~ path -%}
-{%- set columns = relation_columns(source('email', 'email_events')) if path else {} -%}
+{%- set input = raw_input_contract('email_events') -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('email', 'email_events', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 
@@ -19,14 +20,14 @@ typed as (
     select
         -- ids
         source_row_number,
-        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
-        nullif(trim({{ input_column(columns, 'campaign_id', dbt.type_string(), true, input) }}), '') as campaign_id,
+        nullif(trim({{ contract_column(input, columns, 'customer_id') }}), '') as customer_id,
+        nullif(trim({{ contract_column(input, columns, 'campaign_id') }}), '') as campaign_id,
 
         -- strings
-        lower(nullif(trim({{ input_column(columns, 'event_type', dbt.type_string(), true, input) }}), '')) as event_type,
+        lower(nullif(trim({{ contract_column(input, columns, 'event_type') }}), '')) as event_type,
 
         -- timestamps
-        {{ input_column(columns, 'event_at', 'timestamp', true, input) }} as event_at,
+        {{ contract_column(input, columns, 'event_at') }} as event_at,
 
         copy_number
 

@@ -2,16 +2,17 @@
 {#- Every raw product review, typed, with the reason it is unfit for scoring (or null):
     stars must be a whole number from 1 to 5.
     Without a reviews file (bring-your-own mode) this is empty. -#}
+{%- set raw = source('feedback', 'product_reviews') -%}
 {%- set path = raw_input_path('product_reviews') -%}
-{%- set input = 'The product reviews file ' ~ path -%}
-{%- set columns = relation_columns(source('feedback', 'product_reviews')) if path else {} -%}
+{%- set input = raw_input_contract('product_reviews') -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('feedback', 'product_reviews', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 
@@ -20,15 +21,15 @@ typed as (
     select
         -- ids
         source_row_number,
-        nullif(trim({{ input_column(columns, 'review_id', dbt.type_string()) }}), '') as review_id,
-        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
-        nullif(trim({{ input_column(columns, 'product_id', dbt.type_string()) }}), '') as product_id,
+        nullif(trim({{ contract_column(input, columns, 'review_id') }}), '') as review_id,
+        nullif(trim({{ contract_column(input, columns, 'customer_id') }}), '') as customer_id,
+        nullif(trim({{ contract_column(input, columns, 'product_id') }}), '') as product_id,
 
         -- numerics
-        {{ input_column(columns, 'stars', 'decimal(9, 2)', true, input) }} as stars,
+        {{ contract_column(input, columns, 'stars') }} as stars,
 
         -- timestamps
-        {{ input_column(columns, 'reviewed_at', 'timestamp', true, input) }} as reviewed_at,
+        {{ contract_column(input, columns, 'reviewed_at') }} as reviewed_at,
 
         copy_number
 

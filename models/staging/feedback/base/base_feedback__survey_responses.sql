@@ -2,16 +2,17 @@
 {#- Every raw survey answer, typed, with the reason it is unfit for scoring (or null):
     NPS answers must be 0-10 and CSAT answers 1-5, whole numbers.
     Without a survey file (bring-your-own mode) this is empty. -#}
+{%- set raw = source('feedback', 'survey_responses') -%}
 {%- set path = raw_input_path('survey_responses') -%}
-{%- set input = 'The survey responses file ' ~ path -%}
-{%- set columns = relation_columns(source('feedback', 'survey_responses')) if path else {} -%}
+{%- set input = raw_input_contract('survey_responses') -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('feedback', 'survey_responses', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 
@@ -20,17 +21,17 @@ typed as (
     select
         -- ids
         source_row_number,
-        nullif(trim({{ input_column(columns, 'response_id', dbt.type_string()) }}), '') as response_id,
-        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
+        nullif(trim({{ contract_column(input, columns, 'response_id') }}), '') as response_id,
+        nullif(trim({{ contract_column(input, columns, 'customer_id') }}), '') as customer_id,
 
         -- strings
-        lower(nullif(trim({{ input_column(columns, 'survey_type', dbt.type_string(), true, input) }}), '')) as survey_type,
+        lower(nullif(trim({{ contract_column(input, columns, 'survey_type') }}), '')) as survey_type,
 
         -- numerics
-        {{ input_column(columns, 'score', 'decimal(9, 2)', true, input) }} as score,
+        {{ contract_column(input, columns, 'score') }} as score,
 
         -- timestamps
-        {{ input_column(columns, 'answered_at', 'timestamp', true, input) }} as answered_at,
+        {{ contract_column(input, columns, 'answered_at') }} as answered_at,
 
         copy_number
 

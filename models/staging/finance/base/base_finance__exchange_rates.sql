@@ -3,17 +3,17 @@
     Without a rates file this is empty: only the reporting currency can then be scored.
     A table, not a view: the checks run once per build however many models and tests
     read it. -#}
+{%- set raw = source('finance', 'exchange_rates') -%}
 {%- set path = raw_input_path('exchange_rates') -%}
-{%- set input = 'The exchange rates file ' ~ path -%}
-{%- set columns = relation_columns(source('finance', 'exchange_rates')) if path else {} -%}
-{%- set required = path is not none -%}
+{%- set input = raw_input_contract('exchange_rates') -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 
 with
 
 source as (
 
     {% if path -%}
-        select * from {{ source('finance', 'exchange_rates') }}
+        select * from {{ raw_input(raw) }}
     {%- else -%}
     select 1 as no_exchange_rate_file where 1 = 0
     {%- endif %}
@@ -36,14 +36,14 @@ typed as (
         source_row_number,
 
         -- strings
-        upper(trim({{ input_column(columns, 'from_currency', dbt.type_string(), required, input) }})) as from_currency,
-        upper(trim({{ input_column(columns, 'to_currency', dbt.type_string(), required, input) }})) as to_currency,
+        upper(trim({{ contract_column(input, columns, 'from_currency') }})) as from_currency,
+        upper(trim({{ contract_column(input, columns, 'to_currency') }})) as to_currency,
 
         -- numerics
-        {{ input_column(columns, 'rate', 'decimal(18, 8)', required, input) }} as rate,
+        {{ contract_column(input, columns, 'rate') }} as rate,
 
         -- dates
-        {{ input_column(columns, 'rate_date', 'date', required, input) }} as rate_date
+        {{ contract_column(input, columns, 'rate_date') }} as rate_date
 
     from numbered
 

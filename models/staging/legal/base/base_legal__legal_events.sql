@@ -1,15 +1,16 @@
 {{ config(materialized='table') }}
 {#- Every raw insolvency proceeding, typed, with the reason it is unfit (or null). -#}
+{%- set raw = source('legal', 'legal_events') -%}
 {%- set path = raw_input_path('legal_events') -%}
-{%- set input = 'The legal events file ' ~ path -%}
-{%- set columns = relation_columns(source('legal', 'legal_events')) if path else {} -%}
+{%- set input = raw_input_contract('legal_events') -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('legal', 'legal_events', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 
@@ -18,13 +19,13 @@ typed as (
     select
         -- ids
         source_row_number,
-        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
+        nullif(trim({{ contract_column(input, columns, 'customer_id') }}), '') as customer_id,
 
         -- strings
-        lower(nullif(trim({{ input_column(columns, 'event_type', dbt.type_string(), true, input) }}), '')) as event_type,
+        lower(nullif(trim({{ contract_column(input, columns, 'event_type') }}), '')) as event_type,
 
         -- dates
-        {{ input_column(columns, 'event_date', 'date', true, input) }} as event_date,
+        {{ contract_column(input, columns, 'event_date') }} as event_date,
 
         copy_number
 

@@ -1,15 +1,16 @@
 {{ config(materialized='table') }}
 {#- Every raw catalogue row, typed, with the reason it is unfit (or null). Without a
     catalogue (bring-your-own mode) this is empty and products have no category. -#}
+{%- set raw = source('shop', 'products') -%}
 {%- set path = raw_input_path('products') -%}
-{%- set input = 'The products file ' ~ path -%}
-{%- set columns = relation_columns(source('shop', 'products')) if path else {} -%}
+{%- set input = raw_input_contract('products') -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('shop', 'products') }}
+    {{ raw_source_rows(raw) }}
 
 ),
 
@@ -18,14 +19,14 @@ typed as (
     select
         -- ids
         source_row_number,
-        nullif(trim({{ input_column(columns, 'product_id', dbt.type_string(), true, input) }}), '') as product_id,
+        nullif(trim({{ contract_column(input, columns, 'product_id') }}), '') as product_id,
 
         -- strings
-        nullif(trim({{ input_column(columns, 'product_name', dbt.type_string()) }}), '') as product_name,
-        nullif(trim({{ input_column(columns, 'category', dbt.type_string(), true, input) }}), '') as category,
+        nullif(trim({{ contract_column(input, columns, 'product_name') }}), '') as product_name,
+        nullif(trim({{ contract_column(input, columns, 'category') }}), '') as category,
 
         -- numerics
-        {{ input_column(columns, 'list_price', 'decimal(18, 2)') }} as list_price
+        {{ contract_column(input, columns, 'list_price') }} as list_price
 
     from numbered
 

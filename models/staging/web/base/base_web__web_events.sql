@@ -1,16 +1,17 @@
 {{ config(materialized='table') }}
 {#- Every raw web event, typed, with the reason it is unfit for scoring (or null).
     Without a web events file (bring-your-own mode) this is empty. -#}
+{%- set raw = source('web', 'web_events') -%}
 {%- set path = raw_input_path('web_events') -%}
-{%- set input = 'The web events file ' ~ path -%}
-{%- set columns = relation_columns(source('web', 'web_events')) if path else {} -%}
+{%- set input = raw_input_contract('web_events') -%}
+{%- set columns = relation_columns(raw_input(raw)) if path else {} -%}
 {%- set load_date = load_date_iso() -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows('web', 'web_events', copies=true) }}
+    {{ raw_source_rows(raw, copies=true) }}
 
 ),
 
@@ -19,19 +20,19 @@ typed as (
     select
         -- ids
         source_row_number,
-        nullif(trim({{ input_column(columns, 'session_id', dbt.type_string(), true, input) }}), '') as session_id,
-        nullif(trim({{ input_column(columns, 'customer_id', dbt.type_string(), true, input) }}), '') as customer_id,
-        nullif(trim({{ input_column(columns, 'product_id', dbt.type_string()) }}), '') as product_id,
+        nullif(trim({{ contract_column(input, columns, 'session_id') }}), '') as session_id,
+        nullif(trim({{ contract_column(input, columns, 'customer_id') }}), '') as customer_id,
+        nullif(trim({{ contract_column(input, columns, 'product_id') }}), '') as product_id,
 
         -- strings
         coalesce(
-            lower(nullif(trim({{ input_column(columns, 'event_type', dbt.type_string()) }}), '')),
+            lower(nullif(trim({{ contract_column(input, columns, 'event_type') }}), '')),
             'page_view'
         ) as event_type,
-        lower(nullif(trim({{ input_column(columns, 'page_type', dbt.type_string()) }}), '')) as page_type,
+        lower(nullif(trim({{ contract_column(input, columns, 'page_type') }}), '')) as page_type,
 
         -- timestamps
-        {{ input_column(columns, 'event_at', 'timestamp', true, input) }} as event_at,
+        {{ contract_column(input, columns, 'event_at') }} as event_at,
 
         copy_number
 
