@@ -19,7 +19,7 @@ known as (
 
 select
     {{ segment_map_name() }} as segment_map,
-    'segment_map ' || {{ segment_map_name() }} || ' is not in seeds/rfm_segment_map.csv. Known maps: '
+    'segment_map ''' || {{ segment_map_name() }} || ''' is not in seeds/rfm_segment_map.csv. Known maps: '
     || known.known_maps || '. Add its 125 cells to that seed and its segments to seeds/rfm_segments.csv.'
         as problem
 from known

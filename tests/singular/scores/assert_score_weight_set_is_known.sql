@@ -22,7 +22,7 @@ known as (
 
 select
     {{ score_weight_set() }} as weight_set,
-    'score_weight_set ' || {{ score_weight_set() }} || ' is not in seeds/score_weights.csv. Known sets: '
+    'score_weight_set ''' || {{ score_weight_set() }} || ''' is not in seeds/score_weights.csv. Known sets: '
     || known.known_sets || '.' as problem
 from known
 where not exists (select 1 from {{ ref('int_score_settings') }})
