@@ -45,7 +45,8 @@
     {#- var(name) checked to be a whole number of days of at least 1. -#}
     {%- set value = var(name, default) -%}
     {%- if value is not number or value is boolean or value < 1 or value != (value | int) -%}
-        {{ exceptions.raise_compiler_error(name ~ " must be a whole number of days of at least 1; got '" ~ value ~ "'.") }}
+        {{ exceptions.raise_compiler_error(
+            name ~ " must be a whole number of days of at least 1; got '" ~ value ~ "'.") }}
     {%- endif -%}
     {{ return(value | int) }}
 {% endmacro %}

@@ -50,7 +50,9 @@
                     re-normalised); null only when none has one.
         Result:     scale * sum(weight * normalised) / sum(weights), as decimal(9, 2). -#}
     {%- set parts = customer_scoring.weighted_terms(criteria, weights, skip_nulls) -%}
-    cast(round(cast({{ scale }} * ({{ parts.terms | join(' + ') }}) / {{ parts.total }} as {{ dbt.type_numeric() }}), 2) as decimal(9, 2))
+    cast(round(cast(
+        {{ scale }} * ({{ parts.terms | join(' + ') }}) / {{ parts.total }} as {{ dbt.type_numeric() }}
+    ), 2) as decimal(9, 2))
 {%- endmacro %}
 
 
@@ -76,29 +78,40 @@
 {% macro validated_weights(criteria, weights) %}
     {#- weights checked against criteria; returns {criterion: weight} for every criterion. -#}
     {%- if criteria is not mapping or criteria | length == 0 -%}
-        {{ exceptions.raise_compiler_error("weighted_score: criteria must be a non-empty mapping of name -> {expression, min, max}.") }}
+        {{ exceptions.raise_compiler_error(
+            "weighted_score: criteria must be a non-empty mapping of name -> {expression, min, max}.") }}
     {%- endif -%}
     {%- for name, spec in criteria.items() -%}
-        {%- if spec is not mapping or 'expression' not in spec or spec.get('min') is not number or spec.get('max') is not number or spec['max'] <= spec['min'] -%}
-            {{ exceptions.raise_compiler_error("weighted_score: criterion '" ~ name ~ "' needs an expression and numeric min < max; got " ~ spec ~ ".") }}
+        {%- if spec is not mapping or 'expression' not in spec or spec.get('min') is not number
+            or spec.get('max') is not number or spec['max'] <= spec['min'] -%}
+            {{ exceptions.raise_compiler_error(
+                "weighted_score: criterion '" ~ name ~ "' needs an expression and numeric min < max; got "
+                ~ spec ~ ".") }}
         {%- endif -%}
     {%- endfor -%}
     {%- if weights is not mapping -%}
-        {{ exceptions.raise_compiler_error("weighted_score: weights must be a mapping of criterion -> number, e.g. {" ~ (criteria.keys() | join(': 1, ')) ~ ": 1}; got '" ~ weights ~ "'.") }}
+        {{ exceptions.raise_compiler_error(
+            "weighted_score: weights must be a mapping of criterion -> number, e.g. {"
+            ~ (criteria.keys() | join(': 1, ')) ~ ": 1}; got '" ~ weights ~ "'.") }}
     {%- endif -%}
     {%- set checked = {} -%}
     {%- for name in criteria -%}{%- do checked.update({name: 0}) -%}{%- endfor -%}
     {%- for name, weight in weights.items() -%}
         {%- if name not in criteria -%}
-            {{ exceptions.raise_compiler_error("weighted_score: weight given for unknown criterion '" ~ name ~ "'. Known criteria: " ~ (criteria.keys() | join(', ')) ~ ".") }}
+            {{ exceptions.raise_compiler_error(
+                "weighted_score: weight given for unknown criterion '" ~ name ~ "'. Known criteria: "
+                ~ (criteria.keys() | join(', ')) ~ ".") }}
         {%- endif -%}
         {%- if weight is not number or weight is boolean or weight < 0 -%}
-            {{ exceptions.raise_compiler_error("weighted_score: the weight of '" ~ name ~ "' must be a number of at least 0; got '" ~ weight ~ "'.") }}
+            {{ exceptions.raise_compiler_error(
+                "weighted_score: the weight of '" ~ name ~ "' must be a number of at least 0; got '"
+                ~ weight ~ "'.") }}
         {%- endif -%}
         {%- do checked.update({name: weight}) -%}
     {%- endfor -%}
     {%- if checked.values() | sum <= 0 -%}
-        {{ exceptions.raise_compiler_error("weighted_score: at least one weight must be above 0; got " ~ weights ~ ".") }}
+        {{ exceptions.raise_compiler_error(
+            "weighted_score: at least one weight must be above 0; got " ~ weights ~ ".") }}
     {%- endif -%}
     {{ return(checked) }}
 {% endmacro %}

@@ -23,4 +23,7 @@ select
     || known.known_maps || '. Add its 125 cells to that seed and its segments to seeds/rfm_segments.csv.'
         as problem
 from known
-where not exists (select 1 from maps where segment_map = {{ segment_map_name() }})
+where not exists (
+        select 1 from maps
+        where maps.segment_map = {{ segment_map_name() }}
+    )

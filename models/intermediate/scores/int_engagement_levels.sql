@@ -31,16 +31,20 @@ settings as (
 criterion_interactions as (
 
     select
-        'web_sessions' as criterion,
-        'session' as interaction_type
-    union all select 'email_opens', 'email_opened'
-    union all select 'email_clicks', 'email_clicked'
-    union all select 'content_views', 'blog_view'
-    union all select 'feedback_given', 'nps_promoter'
-    union all select 'feedback_given', 'nps_passive'
-    union all select 'feedback_given', 'nps_detractor'
-    union all select 'feedback_given', 'csat'
-    union all select 'feedback_given', 'review'
+        counted.criterion,
+        counted.interaction_type
+    from (
+        values
+        ('web_sessions', 'session'),
+        ('email_opens', 'email_opened'),
+        ('email_clicks', 'email_clicked'),
+        ('content_views', 'blog_view'),
+        ('feedback_given', 'nps_promoter'),
+        ('feedback_given', 'nps_passive'),
+        ('feedback_given', 'nps_detractor'),
+        ('feedback_given', 'csat'),
+        ('feedback_given', 'review')
+    ) as counted (criterion, interaction_type)
 
 ),
 

@@ -33,10 +33,14 @@ settings as (
 
 criteria as (
 
-    select 'late_payments' as criterion
-    union all select 'days_late'
-    union all select 'unpaid_share'
-    union all select 'proceedings'
+    select known.criterion
+    from (
+        values
+        ('late_payments'),
+        ('days_late'),
+        ('unpaid_share'),
+        ('proceedings')
+    ) as known (criterion)
 
 ),
 

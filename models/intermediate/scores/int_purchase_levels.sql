@@ -33,14 +33,18 @@ settings as (
 criterion_interactions as (
 
     select
-        'recent_sessions' as criterion,
-        'session' as interaction_type
-    union all select 'product_views', 'product_view'
-    union all select 'cart_adds', 'cart_add'
-    union all select 'high_intent_views', 'pricing_view'
-    union all select 'high_intent_views', 'contact_view'
-    union all select 'high_intent_views', 'demo_view'
-    union all select 'recent_purchases', 'purchase'
+        counted.criterion,
+        counted.interaction_type
+    from (
+        values
+        ('recent_sessions', 'session'),
+        ('product_views', 'product_view'),
+        ('cart_adds', 'cart_add'),
+        ('high_intent_views', 'pricing_view'),
+        ('high_intent_views', 'contact_view'),
+        ('high_intent_views', 'demo_view'),
+        ('recent_purchases', 'purchase')
+    ) as counted (criterion, interaction_type)
 
 ),
 
@@ -74,7 +78,11 @@ purchase_history as (
         date_role,
         customer_id,
         sum(interaction_count) as orders,
-        {{ dbt.datediff('min(activity_date)', 'max(activity_date)', 'day') }} as purchase_span_days
+        {{ dbt.datediff(
+            'min(activity_date)',
+            'max(activity_date)',
+            'day',
+        ) }} as purchase_span_days
     from activity
     where interaction_type = 'purchase'
     group by date_role, customer_id
@@ -95,8 +103,9 @@ history as (
         case
             when purchase_history.orders >= 2
                 then 1 - exp(
-                    -1.0 * {{ horizon }} * (purchase_history.orders - 1) / greatest(purchase_history.purchase_span_days, 1)
-                )
+                        -1.0 * {{ horizon }} * (purchase_history.orders - 1)
+                        / greatest(purchase_history.purchase_span_days, 1)
+                    )
             else 0
         end as purchase_rhythm_level
     from customers

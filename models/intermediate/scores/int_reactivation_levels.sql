@@ -35,10 +35,14 @@ settings as (
 
 criteria as (
 
-    select 'past_value' as criterion
-    union all select 'past_orders'
-    union all select 'remaining_engagement'
-    union all select 'lapse_recency'
+    select known.criterion
+    from (
+        values
+        ('past_value'),
+        ('past_orders'),
+        ('remaining_engagement'),
+        ('lapse_recency')
+    ) as known (criterion)
 
 ),
 

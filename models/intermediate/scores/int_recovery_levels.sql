@@ -37,10 +37,14 @@ settings as (
 
 criteria as (
 
-    select 'partial_payments' as criterion
-    union all select 'eventually_paid'
-    union all select 'recent_payments'
-    union all select 'no_proceedings'
+    select known.criterion
+    from (
+        values
+        ('partial_payments'),
+        ('eventually_paid'),
+        ('recent_payments'),
+        ('no_proceedings')
+    ) as known (criterion)
 
 ),
 
@@ -49,7 +53,11 @@ payments as (
     select
         invoices.customer_id,
         payments.paid_date,
-        {{ dbt.datediff('payments.paid_date', as_of_date(), 'day') }} as days_before
+        {{ dbt.datediff(
+            'payments.paid_date',
+            as_of_date(),
+            'day',
+        ) }} as days_before
     from {{ ref('stg_billing__payments') }} as payments
     inner join invoices
         on payments.invoice_id = invoices.invoice_id
@@ -61,7 +69,8 @@ history as (
 
     select
         customer_id,
-        sum(case when payment_status in ('paid_late', 'partially_paid', 'unpaid') then 1 else 0 end) as troubled_invoices,
+        sum(case when payment_status in ('paid_late', 'partially_paid', 'unpaid') then 1 else 0 end)
+            as troubled_invoices,
         sum(case when payment_status in ('paid_late', 'partially_paid', 'unpaid') and paid_amount > 0 then 1 else 0 end)
             as troubled_with_payment,
         sum(case when payment_status = 'paid_late' then 1 else 0 end) as paid_late_invoices,
@@ -89,8 +98,9 @@ measures as (
     select
         payment_risk.customer_id,
         payment_risk.overdue_amount,
-        coalesce(cast(history.troubled_with_payment as {{ dbt.type_float() }}) / nullif(history.troubled_invoices, 0), 0)
-            as partial_payments,
+        coalesce(
+            cast(history.troubled_with_payment as {{ dbt.type_float() }}) / nullif(history.troubled_invoices, 0), 0
+        ) as partial_payments,
         coalesce(cast(history.paid_late_invoices as {{ dbt.type_float() }}) / nullif(history.late_invoices, 0), 0)
             as eventually_paid,
         coalesce(recent.decayed_count, 0) as recent_payments,

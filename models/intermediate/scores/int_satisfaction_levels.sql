@@ -34,12 +34,16 @@ settings as (
 criterion_interactions as (
 
     select
-        'nps' as criterion,
-        'nps_promoter' as interaction_type
-    union all select 'nps', 'nps_passive'
-    union all select 'nps', 'nps_detractor'
-    union all select 'csat', 'csat'
-    union all select 'review_stars', 'review'
+        counted.criterion,
+        counted.interaction_type
+    from (
+        values
+        ('nps', 'nps_promoter'),
+        ('nps', 'nps_passive'),
+        ('nps', 'nps_detractor'),
+        ('csat', 'csat'),
+        ('review_stars', 'review')
+    ) as counted (criterion, interaction_type)
 
 ),
 

@@ -29,7 +29,11 @@ final as (
         activity.interaction_count,
         activity.value_sum,
         activity.activity_date,
-        {{ dbt.datediff('activity.activity_date', 'dates.reference_date', 'day') }} as days_before
+        {{ dbt.datediff(
+            'activity.activity_date',
+            'dates.reference_date',
+            'day',
+        ) }} as days_before
     from activity
     inner join dates
         on activity.activity_date <= dates.reference_date

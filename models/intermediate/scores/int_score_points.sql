@@ -89,7 +89,9 @@ scored as (
         ), 2) as decimal(9, 2)) as score,
         case
             when weight = 0 then cast(0 as decimal(9, 2))
-            else cast(round(cast(100 * coalesce(term, 0) / weight_total as {{ dbt.type_numeric() }}), 2) as decimal(9, 2))
+            else cast(round(
+                    cast(100 * coalesce(term, 0) / weight_total as {{ dbt.type_numeric() }}), 2
+                ) as decimal(9, 2))
         end as points,
         case when weight > 0 then cast(coalesce(term, 0) as decimal(18, 6)) end as compared_term
     from weighted
