@@ -1,9 +1,11 @@
-{#- The settings of every behaviour score in force: one row per score and criterion of the
-    weight set chosen by var score_weight_set, from seeds/score_weights.csv (the project's
-    sets) and tests/fixtures/seeds/score_weight_examples.csv (example sets), with what the
-    score and the criterion mean. Numbers are kept as data: the score models join
-    half_life_days and saturation, int_score_points joins weight. An unknown set leaves this
-    model empty and fails its test assert_score_weight_set_is_known. -#}
+{#- The settings of every behaviour score in force: one row per score and criterion, with
+    what the score and the criterion mean. The weight set chosen by var score_weight_set
+    (seeds/score_weights.csv, or the example sets of
+    tests/fixtures/seeds/score_weight_examples.csv) lists the criteria it changes; every
+    other criterion keeps its row of the standard set, which lists them all. weight_set
+    says which set each row comes from. Numbers are kept as data: the score models join
+    half_life_days and saturation, int_score_points joins weight. An unknown set fails the
+    test assert_score_weight_set_is_known. -#}
 
 with
 
@@ -28,26 +30,47 @@ chosen as (
 
 ),
 
+standard as (
+
+    select * from weight_sets
+    where weight_set = 'standard'
+
+),
+
+in_force as (
+
+    select * from chosen
+    union all
+    select * from standard
+    where not exists (
+        select 1 from chosen
+        where
+            chosen.score_name = standard.score_name
+            and chosen.criterion = standard.criterion
+    )
+
+),
+
 final as (
 
     select
         -- strings
-        chosen.weight_set,
-        chosen.score_name,
-        chosen.criterion,
-        chosen.description as criterion_description,
+        in_force.weight_set,
+        in_force.score_name,
+        in_force.criterion,
+        in_force.description as criterion_description,
         definitions.description as score_description,
 
         -- numerics
-        chosen.position,
-        chosen.weight,
-        chosen.weight / nullif(sum(chosen.weight) over (partition by chosen.score_name), 0) as weight_share,
-        cast(chosen.half_life_days as {{ dbt.type_float() }}) as half_life_days,
-        cast(chosen.saturation as {{ dbt.type_float() }}) as saturation
+        in_force.position,
+        in_force.weight,
+        in_force.weight / nullif(sum(in_force.weight) over (partition by in_force.score_name), 0) as weight_share,
+        cast(in_force.half_life_days as {{ dbt.type_float() }}) as half_life_days,
+        cast(in_force.saturation as {{ dbt.type_float() }}) as saturation
 
-    from chosen
+    from in_force
     left join definitions
-        on chosen.score_name = definitions.score_name
+        on in_force.score_name = definitions.score_name
 
 )
 

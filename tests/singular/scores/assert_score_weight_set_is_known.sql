@@ -25,4 +25,7 @@ select
     'score_weight_set ''' || {{ score_weight_set() }} || ''' is not in seeds/score_weights.csv. Known sets: '
     || known.known_sets || '.' as problem
 from known
-where not exists (select 1 from {{ ref('int_score_settings') }})
+where not exists (
+    select 1 from weight_sets
+    where weight_sets.weight_set = {{ score_weight_set() }}
+)
