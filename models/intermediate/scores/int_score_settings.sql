@@ -43,11 +43,11 @@ in_force as (
     union all
     select * from standard
     where not exists (
-        select 1 from chosen
-        where
-            chosen.score_name = standard.score_name
-            and chosen.criterion = standard.criterion
-    )
+            select 1 from chosen
+            where
+                chosen.score_name = standard.score_name
+                and chosen.criterion = standard.criterion
+        )
 
 ),
 

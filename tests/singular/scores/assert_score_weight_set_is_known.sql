@@ -26,6 +26,6 @@ select
     || known.known_sets || '.' as problem
 from known
 where not exists (
-    select 1 from weight_sets
-    where weight_sets.weight_set = {{ score_weight_set() }}
-)
+        select 1 from weight_sets
+        where weight_sets.weight_set = {{ score_weight_set() }}
+    )
