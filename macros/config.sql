@@ -68,19 +68,10 @@
 
 
 {% macro segment_map_name() %}
-    {#- The segment map chosen by var('segment_map'), checked against seeds/rfm_segment_map.csv
-        when the model runs, so an unknown map stops the run instead of leaving customers
-        without a segment. -#}
+    {#- The segment map chosen by var('segment_map'), as a quoted SQL string. Whether the map
+        exists in seeds/rfm_segment_map.csv is data: test assert_segment_map_is_known stops
+        dbt build before any customer is left without a segment. -#}
     {%- set name = var('segment_map', 'standard') | string | trim -%}
-    {%- if execute -%}
-        {%- set known = run_query('select distinct segment_map from ' ~ ref('rfm_segment_map') ~ ' order by 1').columns[0].values() -%}
-        {%- if name not in known -%}
-            {{ exceptions.raise_compiler_error(
-                "segment_map '" ~ name ~ "' is not in seeds/rfm_segment_map.csv. Known maps: "
-                ~ (known | join(', ')) ~ ". Add your map's 125 cells to that seed and its segments to "
-                ~ "seeds/rfm_segments.csv, then run dbt seed.") }}
-        {%- endif -%}
-    {%- endif -%}
     {{ return(sql_string(name)) }}
 {% endmacro %}
 

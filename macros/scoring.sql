@@ -50,16 +50,17 @@
                     re-normalised); null only when none has one.
         Result:     scale * sum(weight * normalised) / sum(weights), as decimal(9, 2). -#}
     {%- set parts = customer_scoring.weighted_terms(criteria, weights, skip_nulls) -%}
-    cast(round(cast({{ scale }} * ({{ parts.terms | join(' + ') }}) / {{ parts.total }} as {{ dbt.type_numeric() }}), 2) as decimal(9, 2))
+    cast(round(cast(
+        {{ scale }} * ({{ parts.terms | join(' + ') }}) / {{ parts.total }} as {{ dbt.type_numeric() }}
+    ), 2) as decimal(9, 2))
 {%- endmacro %}
 
 
 {% macro weighted_terms(criteria, weights, skip_nulls=false) %}
-    {#- The pieces every weighted_score shares: {'terms': {name: 'weight * normalised'} as a
-        list in criteria order, 'by_name': the same as a mapping, 'total': the divisor}. -#}
+    {#- The pieces of a weighted_score: {'terms': ['weight * normalised', ...] in criteria
+        order, 'total': the divisor}. -#}
     {%- set checked = customer_scoring.validated_weights(criteria, weights) -%}
     {%- set terms = [] -%}
-    {%- set by_name = {} -%}
     {%- set present = [] -%}
     {%- for name, weight in checked.items() if weight > 0 -%}
         {%- set spec = criteria[name] -%}
@@ -67,77 +68,50 @@
             ~ ') / ' ~ (spec['max'] - spec['min']) -%}
         {%- set term = weight ~ ' * ' ~ ('coalesce(' ~ normalised ~ ', 0)' if skip_nulls else normalised) -%}
         {%- do terms.append(term) -%}
-        {%- do by_name.update({name: term}) -%}
         {%- do present.append(weight ~ ' * (case when ' ~ spec['expression'] ~ ' is not null then 1 else 0 end)') -%}
     {%- endfor -%}
     {%- set total = ('nullif(' ~ (present | join(' + ')) ~ ', 0)') if skip_nulls else (checked.values() | sum) -%}
-    {{ return({'terms': terms, 'by_name': by_name, 'total': total}) }}
+    {{ return({'terms': terms, 'total': total}) }}
 {% endmacro %}
-
-
-{% macro criterion_points(criteria, weights, name, scale=100, skip_nulls=false) %}
-    {#- The points criterion `name` adds to weighted_score(criteria, weights, scale): the
-        explanation of a score. The points of all criteria add up to the score (each is
-        rounded to 2 decimals, so the sum can differ from the score by a few hundredths).
-        0 for a criterion that weighs 0. -#}
-    {%- set parts = customer_scoring.weighted_terms(criteria, weights, skip_nulls) -%}
-    {%- if name not in criteria -%}
-        {{ exceptions.raise_compiler_error("criterion_points: unknown criterion '" ~ name ~ "'.") }}
-    {%- endif -%}
-    {%- if name not in parts.by_name -%}
-        cast(0 as decimal(9, 2))
-    {%- else -%}
-        cast(round(cast({{ scale }} * ({{ parts.by_name[name] }}) / {{ parts.total }} as {{ dbt.type_numeric() }}), 2) as decimal(9, 2))
-    {%- endif -%}
-{%- endmacro %}
-
-
-{% macro top_factor(criteria, weights, skip_nulls=false) %}
-    {#- Name of the criterion adding the most points to weighted_score(criteria, weights);
-        the first in criteria order on a tie; null when no criterion adds any. Terms are
-        compared at 6 decimals, so that a tie in exact arithmetic is a tie on every engine
-        whatever the last bits of its floating point. -#}
-    {%- set parts = customer_scoring.weighted_terms(criteria, weights, skip_nulls) -%}
-    {%- set values = {} -%}
-    {%- for name, term in parts.by_name.items() -%}
-        {%- do values.update({name: 'cast(coalesce(' ~ term ~ ', 0) as decimal(18, 6))'}) -%}
-    {%- endfor -%}
-    {%- set best = 'greatest(' ~ (values.values() | join(', ')) ~ ')' if values | length > 1 else (values.values() | first) -%}
-    case
-        when {{ best }} <= 0 then null
-        {%- for name, value in values.items() %}
-        when {{ value }} = {{ best }} then '{{ name }}'
-        {%- endfor %}
-    end
-{%- endmacro %}
 
 
 {% macro validated_weights(criteria, weights) %}
     {#- weights checked against criteria; returns {criterion: weight} for every criterion. -#}
     {%- if criteria is not mapping or criteria | length == 0 -%}
-        {{ exceptions.raise_compiler_error("weighted_score: criteria must be a non-empty mapping of name -> {expression, min, max}.") }}
+        {{ exceptions.raise_compiler_error(
+            "weighted_score: criteria must be a non-empty mapping of name -> {expression, min, max}.") }}
     {%- endif -%}
     {%- for name, spec in criteria.items() -%}
-        {%- if spec is not mapping or 'expression' not in spec or spec.get('min') is not number or spec.get('max') is not number or spec['max'] <= spec['min'] -%}
-            {{ exceptions.raise_compiler_error("weighted_score: criterion '" ~ name ~ "' needs an expression and numeric min < max; got " ~ spec ~ ".") }}
+        {%- if spec is not mapping or 'expression' not in spec or spec.get('min') is not number
+            or spec.get('max') is not number or spec['max'] <= spec['min'] -%}
+            {{ exceptions.raise_compiler_error(
+                "weighted_score: criterion '" ~ name ~ "' needs an expression and numeric min < max; got "
+                ~ spec ~ ".") }}
         {%- endif -%}
     {%- endfor -%}
     {%- if weights is not mapping -%}
-        {{ exceptions.raise_compiler_error("weighted_score: weights must be a mapping of criterion -> number, e.g. {" ~ (criteria.keys() | join(': 1, ')) ~ ": 1}; got '" ~ weights ~ "'.") }}
+        {{ exceptions.raise_compiler_error(
+            "weighted_score: weights must be a mapping of criterion -> number, e.g. {"
+            ~ (criteria.keys() | join(': 1, ')) ~ ": 1}; got '" ~ weights ~ "'.") }}
     {%- endif -%}
     {%- set checked = {} -%}
     {%- for name in criteria -%}{%- do checked.update({name: 0}) -%}{%- endfor -%}
     {%- for name, weight in weights.items() -%}
         {%- if name not in criteria -%}
-            {{ exceptions.raise_compiler_error("weighted_score: weight given for unknown criterion '" ~ name ~ "'. Known criteria: " ~ (criteria.keys() | join(', ')) ~ ".") }}
+            {{ exceptions.raise_compiler_error(
+                "weighted_score: weight given for unknown criterion '" ~ name ~ "'. Known criteria: "
+                ~ (criteria.keys() | join(', ')) ~ ".") }}
         {%- endif -%}
         {%- if weight is not number or weight is boolean or weight < 0 -%}
-            {{ exceptions.raise_compiler_error("weighted_score: the weight of '" ~ name ~ "' must be a number of at least 0; got '" ~ weight ~ "'.") }}
+            {{ exceptions.raise_compiler_error(
+                "weighted_score: the weight of '" ~ name ~ "' must be a number of at least 0; got '"
+                ~ weight ~ "'.") }}
         {%- endif -%}
         {%- do checked.update({name: weight}) -%}
     {%- endfor -%}
     {%- if checked.values() | sum <= 0 -%}
-        {{ exceptions.raise_compiler_error("weighted_score: at least one weight must be above 0; got " ~ weights ~ ".") }}
+        {{ exceptions.raise_compiler_error(
+            "weighted_score: at least one weight must be above 0; got " ~ weights ~ ".") }}
     {%- endif -%}
     {{ return(checked) }}
 {% endmacro %}

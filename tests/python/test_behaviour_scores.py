@@ -163,55 +163,97 @@ def test_score_criteria_publish_the_settings_in_force(built):
     assert len(rows) == 5
 
 
-def test_a_weight_change_moves_the_score_as_computed(module_warehouse):
-    # only web sessions count: C4's single session today is sat(1, 2) = 1/3 -> 33.33
+def test_a_weight_set_picked_by_var_moves_the_score_as_computed(module_warehouse):
+    # weight set web_sessions_only (tests/fixtures/seeds/score_weight_examples.csv): only web
+    # sessions count for engagement: C4's single session today is sat(1, 2) = 1/3 -> 33.33.
+    # int_score_points, not only engagement_scores: it weighs every score.
+    selection = ["--select", "int_score_settings", "int_score_points", "engagement_scores"]
+    selection += ["score_criteria"]
     run = module_warehouse.dbt(
-        "build",
-        "--select",
-        "engagement_scores",
-        vars={
-            **VARS,
-            "engagement_criteria": {
-                "web_sessions": {"weight": 1, "half_life_days": 30, "saturation": 2}
-            },
-        },
+        "build", *selection, vars={**VARS, "score_weight_set": "web_sessions_only"}
     )
     assert run.success, run.messages
     rows = module_warehouse.query(
-        "select customer_id, engagement_score from engagement_scores "
+        "select customer_id, engagement_score, engagement_top_factor from engagement_scores "
         "where date_role = 'scoring' order by customer_id"
     )
-    assert dict(rows)["C4"] == d("33.33")
+    assert dict((c, s) for c, s, _ in rows)["C4"] == d("33.33")
+    assert {f for _, _, f in rows} <= {"web_sessions", None}
+    shares = module_warehouse.query(
+        "select criterion, weight_share from score_criteria "
+        "where score_name = 'engagement' and weight > 0"
+    )
+    assert shares == [("web_sessions", d("1.0000"))]
+    # the set lists only the engagement criteria it changes; the others keep the standard
+    origins = module_warehouse.query(
+        "select weight_set, count(*) from int_score_settings group by all order by all"
+    )
+    assert origins == [("standard", 24), ("web_sessions_only", 5)]
+    # back to the standard set for the tests after this one
+    run = module_warehouse.dbt("build", *selection, vars=VARS)
+    assert run.success, run.messages
+
+
+def stored_problems(warehouse, test_name: str) -> list[tuple]:
+    return warehouse.query(f"select problem from main_dbt_test__audit.{test_name}")
+
+
+def test_an_unknown_weight_set_is_refused_with_the_known_sets(warehouse):
+    run = warehouse.dbt(
+        "build",
+        "--select",
+        "+int_score_settings",
+        "--store-failures",
+        vars={**VARS, "score_weight_set": "mine"},
+    )
+    assert not run.success
+    assert "assert_score_weight_set_is_known" in run.messages
+    [(problem,)] = stored_problems(warehouse, "assert_score_weight_set_is_known")
+    assert problem.startswith("score_weight_set 'mine' is not in seeds/score_weights.csv.")
+    assert "Known sets: broken_all_weights_zero" in problem
+    assert "standard, web_sessions_only." in problem
 
 
 @pytest.mark.parametrize(
-    ("criteria", "message"),
+    ("weight_set", "problem"),
     [
-        (
-            {"web_sessions": {"weight": -1, "half_life_days": 30, "saturation": 2}},
-            "must be a number of at least 0",
-        ),
-        ({"page_likes": {"weight": 1}}, "unknown criterion 'page_likes'"),
-        (
-            {"web_sessions": {"weight": 1, "half_life_days": 0, "saturation": 2}},
-            "must be a number above 0",
-        ),
-        ({"web_sessions": {"weight": 1, "saturation": 2}}, "needs half_life_days"),
-        (
-            {"web_sessions": {"weight": 1, "half_life": 30, "saturation": 2}},
-            "unknown setting 'half_life'",
-        ),
-        (
-            {"web_sessions": {"weight": 0, "half_life_days": 30, "saturation": 2}},
-            "at least one criterion needs a weight above 0",
-        ),
-        ("heavy", "must be a mapping"),
+        ("broken_negative_weight", "weight must be a number of at least 0"),
+        ("broken_zero_half_life", "half_life_days must be above 0"),
+        ("broken_all_weights_zero", "at least one criterion needs a weight above 0"),
     ],
 )
-def test_bad_score_settings_are_refused_before_any_model_runs(warehouse, criteria, message):
-    run = warehouse.dbt("build", vars={**VARS, "engagement_criteria": criteria})
+def test_bad_settings_are_refused_before_any_score_is_built(warehouse, weight_set, problem):
+    run = warehouse.dbt(
+        "build",
+        "--select",
+        "+int_score_settings",
+        "--indirect-selection",
+        "cautious",
+        "--store-failures",
+        vars={**VARS, "score_weight_set": weight_set},
+    )
     assert not run.success
-    assert message in run.messages
+    assert "assert_score_settings_are_valid" in run.messages
+    problems = [p for (p,) in stored_problems(warehouse, "assert_score_settings_are_valid")]
+    assert problem in problems[0] and len(problems) == 1
+
+
+def test_a_criterion_no_score_model_computes_is_refused(warehouse):
+    run = warehouse.dbt(
+        "build",
+        "--select",
+        "+int_score_points",
+        "--store-failures",
+        vars={**VARS, "score_weight_set": "broken_unknown_criterion"},
+    )
+    assert not run.success
+    rows = warehouse.query(
+        "select score_name, criterion, problem "
+        "from main_dbt_test__audit.assert_score_criteria_match_their_models"
+    )
+    assert rows == [
+        ("engagement", "page_likes", "in the weight set but not computed by the score model")
+    ]
 
 
 def test_backtest_matches_hand_computation(built):

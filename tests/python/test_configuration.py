@@ -61,10 +61,26 @@ def test_bad_setting_is_refused_with_a_clear_message(seeded, model, overrides, m
 
 
 def test_unknown_segment_map_is_refused(seeded):
-    run = seeded.dbt("compile", "-s", "customer_segments", vars={**BASE, "segment_map": "mine"})
+    # a data test on the map seed: dbt build stops before anything reads the map
+    run = seeded.dbt(
+        "build",
+        "-s",
+        "rfm_segment_map",
+        "--store-failures",
+        vars={**BASE, "segment_map": "mine"},
+    )
     assert not run.success
-    assert "segment_map 'mine' is not in seeds/rfm_segment_map.csv" in run.messages
-    assert "Known maps: simple, standard" in run.messages
+    assert "assert_segment_map_is_known" in run.messages
+    [(problem,)] = seeded.query(
+        "select problem from main_dbt_test__audit.assert_segment_map_is_known"
+    )
+    assert problem.startswith("segment_map 'mine' is not in seeds/rfm_segment_map.csv")
+    assert "Known maps: simple, standard." in problem
+
+
+def test_known_segment_map_passes_its_check(seeded):
+    run = seeded.dbt("build", "-s", "rfm_segment_map", vars={**BASE, "segment_map": "simple"})
+    assert run.success, run.messages
 
 
 def test_missing_required_column_names_the_file_and_the_columns_found(seeded, tmp_path):

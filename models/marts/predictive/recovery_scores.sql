@@ -1,87 +1,91 @@
 {#- Recovery per risky debtor (requires_prepayment, or money overdue) as of the as-of
     date, 0-100: how likely they are to settle, from their partial payments, the late
     invoices they paid in full in the end, recent payments and proceedings
-    (var recovery_criteria). -#}
-{%- set settings = score_settings('recovery') -%}
+    (int_recovery_levels), weighted in int_score_points, which keeps the risky debtors. -#}
 
 with
 
-risky as (
-
-    select * from {{ ref('payment_risk_scores') }}
-    where requires_prepayment or overdue_amount > 0
-
-),
-
-invoices as (
-
-    select * from {{ ref('int_invoices_settled') }}
-    where rejection_reason is null
-
-),
-
-payments as (
-
-    select
-        invoices.customer_id,
-        payments.paid_date,
-        {{ dbt.datediff('payments.paid_date', as_of_date(), 'day') }} as days_before
-    from {{ ref('stg_billing__payments') }} as payments
-    inner join invoices
-        on payments.invoice_id = invoices.invoice_id
-    where payments.paid_date <= {{ as_of_date() }}
-
-),
-
-history as (
-
-    select
-        customer_id,
-        sum(case when payment_status in ('paid_late', 'partially_paid', 'unpaid') then 1 else 0 end) as troubled_invoices,
-        sum(case when payment_status in ('paid_late', 'partially_paid', 'unpaid') and paid_amount > 0 then 1 else 0 end)
-            as troubled_with_payment,
-        sum(case when payment_status = 'paid_late' then 1 else 0 end) as paid_late_invoices,
-        sum(case when payment_status in ('paid_late', 'partially_paid', 'unpaid') and days_late > 0 then 1 else 0 end)
-            as late_invoices
-    from invoices
-    group by customer_id
-
-),
-
-recent as (
-
-    select
-        customer_id,
-        sum(power(0.5, days_before / {{ settings.recent_payments.half_life_days | float }})) as recent_payments_decayed
-    from payments
-    group by customer_id
-
-),
-
 levels as (
 
+    select * from {{ ref('int_recovery_levels') }}
+
+),
+
+points as (
+
+    select * from {{ ref('int_score_points') }}
+    where score_name = 'recovery'
+
+),
+
+payment_risk as (
+
+    select * from {{ ref('payment_risk_scores') }}
+
+),
+
+criteria as (
+
     select
-        risky.customer_id,
-        risky.payment_risk_score,
-        risky.overdue_amount,
-        coalesce(cast(history.troubled_with_payment as {{ dbt.type_float() }}) / nullif(history.troubled_invoices, 0), 0)
-            as partial_payments_level,
-        coalesce(cast(history.paid_late_invoices as {{ dbt.type_float() }}) / nullif(history.late_invoices, 0), 0)
-            as eventually_paid_level,
-        coalesce(recent.recent_payments_decayed, 0) as recent_payments_decayed,
-        {{ saturating('recent.recent_payments_decayed', settings.recent_payments.saturation) }} as recent_payments_level,
-        1 - risky.proceedings_level as no_proceedings_level
-    from risky
-    left join history
-        on risky.customer_id = history.customer_id
-    left join recent
-        on risky.customer_id = recent.customer_id
+        levels.*,
+        points.points,
+        points.score,
+        points.top_factor
+    from levels
+    inner join points
+        on
+            levels.date_role = points.date_role
+            and levels.customer_id = points.customer_id
+            and levels.criterion = points.criterion
+
+),
+
+pivoted as (
+
+    select
+        date_role,
+        reference_date,
+        customer_id,
+        max(case when criterion = 'partial_payments' then criterion_level end) as partial_payments_level,
+        max(case when criterion = 'eventually_paid' then criterion_level end) as eventually_paid_level,
+        max(case when criterion = 'recent_payments' then measured_value end) as recent_payments_decayed,
+        max(case when criterion = 'recent_payments' then criterion_level end) as recent_payments_level,
+        cast(max(case when criterion = 'no_proceedings' then measured_value end) as decimal(12, 1))
+            as no_proceedings_level,
+        max(score) as recovery_score,
+        max(case when criterion = 'partial_payments' then points end) as partial_payments_points,
+        max(case when criterion = 'eventually_paid' then points end) as eventually_paid_points,
+        max(case when criterion = 'recent_payments' then points end) as recent_payments_points,
+        max(case when criterion = 'no_proceedings' then points end) as no_proceedings_points,
+        max(top_factor) as recovery_top_factor
+    from criteria
+    group by date_role, reference_date, customer_id
+
+),
+
+final as (
+
+    select
+        pivoted.date_role,
+        pivoted.reference_date,
+        pivoted.customer_id,
+        payment_risk.payment_risk_score,
+        payment_risk.overdue_amount,
+        pivoted.partial_payments_level,
+        pivoted.eventually_paid_level,
+        pivoted.recent_payments_decayed,
+        pivoted.recent_payments_level,
+        pivoted.no_proceedings_level,
+        pivoted.recovery_score,
+        pivoted.partial_payments_points,
+        pivoted.eventually_paid_points,
+        pivoted.recent_payments_points,
+        pivoted.no_proceedings_points,
+        pivoted.recovery_top_factor
+    from pivoted
+    inner join payment_risk
+        on pivoted.customer_id = payment_risk.customer_id
 
 )
 
-select
-    'scoring' as date_role,
-    {{ as_of_date() }} as reference_date,
-    levels.*,
-    {{ score_outputs('recovery', settings) }}
-from levels
+select * from final

@@ -91,7 +91,8 @@ recovery as (
             customer_id,
             'unavailable' as churn_method,
             cast(null as {{ dbt.type_string() }}) as churn_risk_band,
-            'lifetime models off (var python_models is false: the default on engines without Python models)' as churn_reason,
+            'lifetime models off (var python_models is false: the default on engines without Python models)'
+                as churn_reason,
             cast(null as decimal(6, 4)) as churn_probability
         from customers
 

@@ -1,62 +1,66 @@
-{#- Engagement (appetence) per customer and score date, 0-100: web sessions, e-mail opens
-    and clicks, content views and feedback, each decayed with its half-life
-    (var engagement_criteria) and saturated, then weighted. One row per score date
-    (int_score_dates) and customer; customer_scores shows the as-of date. -#}
-{%- set settings = score_settings('engagement') -%}
-{%- set types = {
-    'web_sessions': ['session'],
-    'email_opens': ['email_opened'],
-    'email_clicks': ['email_clicked'],
-    'content_views': ['blog_view'],
-    'feedback_given': ['nps_promoter', 'nps_passive', 'nps_detractor', 'csat', 'review'],
-} -%}
+{#- Engagement (appetence) per customer and score date, 0-100, one row per score date
+    (int_score_dates) and customer; customer_scores shows the as-of date. The criteria are
+    measured in int_engagement_levels (web sessions, e-mail opens and clicks, content views
+    and feedback, each decayed and saturated) and weighted in int_score_points; this mart
+    puts them side by side: per criterion the decayed count, the level (0..1) and the
+    points. -#}
 
 with
 
-population as (
-
-    {{ customers_on_reference_dates() }}
-
-),
-
-activity as (
-
-    {{ activity_before_reference_dates(score_lookback_days()) }}
-
-),
-
-decayed as (
-
-    select
-        date_role,
-        customer_id,
-        {{ decayed_columns(settings, types) }}
-    from activity
-    group by date_role, customer_id
-
-),
-
 levels as (
 
+    select * from {{ ref('int_engagement_levels') }}
+
+),
+
+points as (
+
+    select * from {{ ref('int_score_points') }}
+    where score_name = 'engagement'
+
+),
+
+criteria as (
+
     select
-        population.date_role,
-        population.reference_date,
-        population.customer_id,
-        {{ saturated_columns(settings, types.keys(), 'decayed') }}
-    from population
-    left join decayed
+        levels.*,
+        points.points,
+        points.score,
+        points.top_factor
+    from levels
+    inner join points
         on
-            population.date_role = decayed.date_role
-            and population.customer_id = decayed.customer_id
+            levels.date_role = points.date_role
+            and levels.customer_id = points.customer_id
+            and levels.criterion = points.criterion
 
 ),
 
 final as (
 
     select
-        *,
-        {{ score_outputs('engagement', settings) }}
-    from levels
+        date_role,
+        reference_date,
+        customer_id,
+        max(case when criterion = 'web_sessions' then measured_value end) as web_sessions_decayed,
+        max(case when criterion = 'web_sessions' then criterion_level end) as web_sessions_level,
+        max(case when criterion = 'email_opens' then measured_value end) as email_opens_decayed,
+        max(case when criterion = 'email_opens' then criterion_level end) as email_opens_level,
+        max(case when criterion = 'email_clicks' then measured_value end) as email_clicks_decayed,
+        max(case when criterion = 'email_clicks' then criterion_level end) as email_clicks_level,
+        max(case when criterion = 'content_views' then measured_value end) as content_views_decayed,
+        max(case when criterion = 'content_views' then criterion_level end) as content_views_level,
+        max(case when criterion = 'feedback_given' then measured_value end) as feedback_given_decayed,
+        max(case when criterion = 'feedback_given' then criterion_level end) as feedback_given_level,
+        max(score) as engagement_score,
+        max(case when criterion = 'web_sessions' then points end) as web_sessions_points,
+        max(case when criterion = 'email_opens' then points end) as email_opens_points,
+        max(case when criterion = 'email_clicks' then points end) as email_clicks_points,
+        max(case when criterion = 'content_views' then points end) as content_views_points,
+        max(case when criterion = 'feedback_given' then points end) as feedback_given_points,
+        max(top_factor) as engagement_top_factor
+    from criteria
+    group by date_role, reference_date, customer_id
 
 )
 

@@ -1,99 +1,75 @@
 {#- Purchase probability per customer and score date.
     purchase_score (0-100) weighs recent browsing (sessions, product views, cart adds,
     pricing/contact/demo pages), recent purchases and the customer's purchase rhythm
-    (var purchase_criteria). purchase_probability turns the score into the chance of a
-    qualifying purchase in the next prediction_horizon_days: the share of customers of
-    the same 10-point score band who bought within the horizon after the back-test date,
-    smoothed towards the overall rate with the weight of 20 customers, so a thin band
-    does not give an extreme rate, and never below the rate of a lower band (each band
-    takes the highest rate of the bands up to it; an empty band, that of the bands
-    below). -#}
-{%- set settings = score_settings('purchase') -%}
+    (criteria: int_purchase_levels; weighting: int_score_points). purchase_probability
+    turns the score into the chance of a qualifying purchase in the next
+    prediction_horizon_days: the share of customers of the same 10-point score band who
+    bought within the horizon after the back-test date, smoothed towards the overall rate
+    with the weight of 20 customers, so a thin band does not give an extreme rate, and
+    never below the rate of a lower band (each band takes the highest rate of the bands
+    up to it; an empty band, that of the bands below). -#}
 {%- set horizon = prediction_horizon_days() -%}
-{%- set types = {
-    'recent_sessions': ['session'],
-    'product_views': ['product_view'],
-    'cart_adds': ['cart_add'],
-    'high_intent_views': ['pricing_view', 'contact_view', 'demo_view'],
-    'recent_purchases': ['purchase'],
-} -%}
 
 with
 
-population as (
-
-    {{ customers_on_reference_dates() }}
-
-),
-
-activity as (
-
-    {{ activity_before_reference_dates(score_lookback_days()) }}
-
-),
-
-purchase_history as (
-
-    -- every qualifying purchase before the reference date, however old
-    select
-        date_role,
-        customer_id,
-        sum(interaction_count) as orders,
-        min(activity_date) as first_purchase_date,
-        max(activity_date) as last_purchase_date,
-        {{ dbt.datediff('min(activity_date)', 'max(activity_date)', 'day') }} as purchase_span_days
-    from ({{ activity_before_reference_dates() }}) as all_activity
-    where interaction_type = 'purchase'
-    group by date_role, customer_id
-
-),
-
-decayed as (
-
-    select
-        date_role,
-        customer_id,
-        {{ decayed_columns(settings, types) }}
-    from activity
-    group by date_role, customer_id
-
-),
-
 levels as (
 
+    select * from {{ ref('int_purchase_levels') }}
+
+),
+
+points as (
+
+    select * from {{ ref('int_score_points') }}
+    where score_name = 'purchase'
+
+),
+
+criteria as (
+
     select
-        population.date_role,
-        population.reference_date,
-        population.customer_id,
-        coalesce(purchase_history.orders, 0) as orders_before,
-        case
-            when purchase_history.orders >= 2
-                then cast(purchase_history.purchase_span_days as {{ dbt.type_float() }}) / (purchase_history.orders - 1)
-        end as mean_days_between_orders,
-        {{ saturated_columns(settings, types.keys(), 'decayed') }},
-        case
-            when purchase_history.orders >= 2
-                then 1 - exp(-1.0 * {{ horizon }} * (purchase_history.orders - 1) / greatest(purchase_history.purchase_span_days, 1))
-            else 0
-        end as purchase_rhythm_level
-    from population
-    left join decayed
+        levels.*,
+        points.points,
+        points.score,
+        points.top_factor
+    from levels
+    inner join points
         on
-            population.date_role = decayed.date_role
-            and population.customer_id = decayed.customer_id
-    left join purchase_history
-        on
-            population.date_role = purchase_history.date_role
-            and population.customer_id = purchase_history.customer_id
+            levels.date_role = points.date_role
+            and levels.customer_id = points.customer_id
+            and levels.criterion = points.criterion
 
 ),
 
 scored as (
 
     select
-        *,
-        {{ score_outputs('purchase', settings) }}
-    from levels
+        date_role,
+        reference_date,
+        customer_id,
+        orders_before,
+        mean_days_between_orders,
+        max(case when criterion = 'recent_sessions' then measured_value end) as recent_sessions_decayed,
+        max(case when criterion = 'recent_sessions' then criterion_level end) as recent_sessions_level,
+        max(case when criterion = 'product_views' then measured_value end) as product_views_decayed,
+        max(case when criterion = 'product_views' then criterion_level end) as product_views_level,
+        max(case when criterion = 'cart_adds' then measured_value end) as cart_adds_decayed,
+        max(case when criterion = 'cart_adds' then criterion_level end) as cart_adds_level,
+        max(case when criterion = 'high_intent_views' then measured_value end) as high_intent_views_decayed,
+        max(case when criterion = 'high_intent_views' then criterion_level end) as high_intent_views_level,
+        max(case when criterion = 'recent_purchases' then measured_value end) as recent_purchases_decayed,
+        max(case when criterion = 'recent_purchases' then criterion_level end) as recent_purchases_level,
+        max(case when criterion = 'purchase_rhythm' then criterion_level end) as purchase_rhythm_level,
+        max(score) as purchase_score,
+        max(case when criterion = 'recent_sessions' then points end) as recent_sessions_points,
+        max(case when criterion = 'product_views' then points end) as product_views_points,
+        max(case when criterion = 'cart_adds' then points end) as cart_adds_points,
+        max(case when criterion = 'high_intent_views' then points end) as high_intent_views_points,
+        max(case when criterion = 'recent_purchases' then points end) as recent_purchases_points,
+        max(case when criterion = 'purchase_rhythm' then points end) as purchase_rhythm_points,
+        max(top_factor) as purchase_top_factor
+    from criteria
+    group by date_role, reference_date, customer_id, orders_before, mean_days_between_orders
 
 ),
 

@@ -1,71 +1,59 @@
 {#- Satisfaction per customer and score date, 0-100, from the feedback of the lookback
-    window: NPS category (promoter 1, passive 0.5, detractor 0), CSAT and review stars,
-    each a mean weighted by recency (half-life per criterion, var satisfaction_criteria).
-    Criteria without feedback are left out and the others re-weighted; a customer without
-    any feedback has no satisfaction score (null), not a low one. -#}
-{%- set settings = score_settings('satisfaction') -%}
+    window: NPS category, CSAT and review stars, each a mean weighted by recency
+    (int_satisfaction_levels), weighted in int_score_points. Criteria without feedback are
+    left out and the others re-weighted; a customer without any feedback has no
+    satisfaction score (null), not a low one. -#}
 
 with
 
-population as (
-
-    {{ customers_on_reference_dates() }}
-
-),
-
-activity as (
-
-    {{ activity_before_reference_dates(score_lookback_days()) }}
-
-),
-
-decayed as (
-
-    select
-        date_role,
-        customer_id,
-        {{ decayed_sum(['nps_promoter'], settings.nps.half_life_days) }}
-        + 0.5 * {{ decayed_sum(['nps_passive'], settings.nps.half_life_days) }} as nps_points_sum,
-        {{ decayed_sum(['nps_promoter', 'nps_passive', 'nps_detractor'], settings.nps.half_life_days) }} as nps_weight_sum,
-        {{ decayed_sum(['csat'], settings.csat.half_life_days, 'value_sum') }} as csat_value_sum,
-        {{ decayed_sum(['csat'], settings.csat.half_life_days) }} as csat_weight_sum,
-        {{ decayed_sum(['review'], settings.review_stars.half_life_days, 'value_sum') }} as stars_value_sum,
-        {{ decayed_sum(['review'], settings.review_stars.half_life_days) }} as stars_weight_sum,
-        sum(case when interaction_type in ('nps_promoter', 'nps_passive', 'nps_detractor') then interaction_count else 0 end) as nps_answers,
-        sum(case when interaction_type = 'csat' then interaction_count else 0 end) as csat_answers,
-        sum(case when interaction_type = 'review' then interaction_count else 0 end) as reviews
-    from activity
-    where interaction_type in ('nps_promoter', 'nps_passive', 'nps_detractor', 'csat', 'review')
-    group by date_role, customer_id
-
-),
-
 levels as (
 
+    select * from {{ ref('int_satisfaction_levels') }}
+
+),
+
+points as (
+
+    select * from {{ ref('int_score_points') }}
+    where score_name = 'satisfaction'
+
+),
+
+criteria as (
+
     select
-        population.date_role,
-        population.reference_date,
-        population.customer_id,
-        coalesce(decayed.nps_answers, 0) as nps_answers,
-        coalesce(decayed.csat_answers, 0) as csat_answers,
-        coalesce(decayed.reviews, 0) as reviews,
-        decayed.nps_points_sum / nullif(decayed.nps_weight_sum, 0) as nps_level,
-        (decayed.csat_value_sum / nullif(decayed.csat_weight_sum, 0) - 1) / 4 as csat_level,
-        (decayed.stars_value_sum / nullif(decayed.stars_weight_sum, 0) - 1) / 4 as review_stars_level
-    from population
-    left join decayed
+        levels.*,
+        points.points,
+        points.score,
+        points.top_factor
+    from levels
+    inner join points
         on
-            population.date_role = decayed.date_role
-            and population.customer_id = decayed.customer_id
+            levels.date_role = points.date_role
+            and levels.customer_id = points.customer_id
+            and levels.criterion = points.criterion
 
 ),
 
 final as (
 
     select
-        *,
-        {{ score_outputs('satisfaction', settings, skip_nulls=true) }}
-    from levels
+        date_role,
+        reference_date,
+        customer_id,
+        max(case when criterion = 'nps' then measured_value end) as nps_answers,
+        max(case when criterion = 'csat' then measured_value end) as csat_answers,
+        max(case when criterion = 'review_stars' then measured_value end) as reviews,
+        max(case when criterion = 'nps' then criterion_level end) as nps_level,
+        max(case when criterion = 'csat' then criterion_level end) as csat_level,
+        max(case when criterion = 'review_stars' then criterion_level end) as review_stars_level,
+        max(score) as satisfaction_score,
+        max(case when criterion = 'nps' then points end) as nps_points,
+        max(case when criterion = 'csat' then points end) as csat_points,
+        max(case when criterion = 'review_stars' then points end) as review_stars_points,
+        max(top_factor) as satisfaction_top_factor
+    from criteria
+    group by date_role, reference_date, customer_id
 
 )
 

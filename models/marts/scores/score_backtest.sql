@@ -161,8 +161,11 @@ final as (
         cast(scored_summary.customers_with_outcome as bigint) as customers_with_outcome,
         cast(scored_summary.top_decile_customers as bigint) as top_decile_customers,
         cast(round(cast(scored_summary.base_rate as {{ dbt.type_numeric() }}), 4) as decimal(9, 4)) as base_rate,
-        cast(round(cast(scored_summary.top_decile_rate as {{ dbt.type_numeric() }}), 4) as decimal(9, 4)) as top_decile_rate,
-        cast(round(cast(scored_summary.top_decile_rate / nullif(scored_summary.base_rate, 0) as {{ dbt.type_numeric() }}), 2) as decimal(9, 2)) as lift,
+        cast(round(cast(scored_summary.top_decile_rate as {{ dbt.type_numeric() }}), 4) as decimal(9, 4))
+            as top_decile_rate,
+        cast(round(
+            cast(scored_summary.top_decile_rate / nullif(scored_summary.base_rate, 0) as {{ dbt.type_numeric() }}), 2
+        ) as decimal(9, 2)) as lift,
         cast(round(cast(scored_summary.auc as {{ dbt.type_numeric() }}), 4) as decimal(9, 4)) as auc,
 
         -- dates

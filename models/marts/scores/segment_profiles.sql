@@ -111,8 +111,9 @@ final as (
 
         -- numerics
         count(*) as customers,
-        cast(round(cast(count(*) as {{ dbt.type_numeric() }}) / max(segment_sizes.segment_customers), 4) as decimal(9, 4))
-            as share_of_segment,
+        cast(round(
+            cast(count(*) as {{ dbt.type_numeric() }}) / max(segment_sizes.segment_customers), 4
+        ) as decimal(9, 4)) as share_of_segment,
         cast(sum(attribute_values.net_revenue) as decimal(18, 2)) as net_revenue,
         cast(round(avg(attribute_values.rfm_score), 2) as decimal(9, 2)) as avg_rfm_score,
         cast(round(avg(attribute_values.engagement_score), 2) as decimal(9, 2)) as avg_engagement_score,

@@ -1,0 +1,135 @@
+{#- Payment risk criteria per customer with invoices or proceedings, as of the as-of date,
+    in long form: one row per customer and criterion.
+    - late_payments: share of due invoices paid late or not (yet) in full;
+    - days_late: mean days late of due invoices (open ones: days overdue so far), put on
+      0..1 by x / (x + saturation) (settings: int_score_settings);
+    - unpaid_share: share of the amount due still unpaid;
+    - proceedings: most severe proceeding so far (safeguard 0.5, receivership 0.8,
+      liquidation 1).
+    measured_value is the share, mean days or severity the level comes from; the invoice
+    counts, overdue amount and proceedings repeat on every row of a customer. -#}
+
+with
+
+invoices as (
+
+    select * from {{ ref('int_invoices_settled') }}
+    where rejection_reason is null
+
+),
+
+customers as (
+
+    select customer_id from {{ ref('dim_customers') }}
+
+),
+
+settings as (
+
+    select * from {{ ref('int_score_settings') }}
+    where score_name = 'payment_risk'
+
+),
+
+criteria as (
+
+    select known.criterion
+    from (
+        values
+        ('late_payments'),
+        ('days_late'),
+        ('unpaid_share'),
+        ('proceedings')
+    ) as known (criterion)
+
+),
+
+proceedings as (
+
+    select
+        customer_id,
+        max(severity) as severity,
+        max(event_date) as last_proceeding_date
+    from {{ ref('stg_legal__legal_events') }}
+    where event_date <= {{ as_of_date() }}
+    group by customer_id
+
+),
+
+per_customer as (
+
+    select
+        customer_id,
+        count(*) as invoices,
+        sum(case when is_due then 1 else 0 end) as due_invoices,
+        sum(case when is_due and payment_status != 'paid_on_time' then 1 else 0 end) as late_invoices,
+        avg(case when is_due then days_late end) as mean_days_late,
+        sum(case when is_due then amount else 0 end) as due_amount,
+        sum(case when is_due and payment_status in ('partially_paid', 'unpaid') then amount - paid_amount else 0 end)
+            as overdue_amount
+    from invoices
+    group by customer_id
+
+),
+
+measures as (
+
+    select
+        customers.customer_id,
+        coalesce(per_customer.invoices, 0) as invoices,
+        coalesce(per_customer.due_invoices, 0) as due_invoices,
+        coalesce(per_customer.late_invoices, 0) as late_invoices,
+        cast(coalesce(per_customer.overdue_amount, 0) as decimal(18, 2)) as overdue_amount,
+        proceedings.last_proceeding_date,
+        coalesce(proceedings.severity, 0) as proceedings_severity,
+        coalesce(cast(per_customer.late_invoices as {{ dbt.type_float() }}) / nullif(per_customer.due_invoices, 0), 0)
+            as late_payments,
+        per_customer.mean_days_late,
+        coalesce(cast(per_customer.overdue_amount as {{ dbt.type_float() }}) / nullif(per_customer.due_amount, 0), 0)
+            as unpaid_share
+    from customers
+    left join per_customer
+        on customers.customer_id = per_customer.customer_id
+    left join proceedings
+        on customers.customer_id = proceedings.customer_id
+    where per_customer.customer_id is not null or proceedings.customer_id is not null
+
+),
+
+final as (
+
+    select
+        'scoring' as date_role,
+        {{ as_of_date() }} as reference_date,
+        measures.customer_id,
+        cast(null as {{ dbt.type_string() }}) as category,
+        'payment_risk' as score_name,
+        criteria.criterion,
+        measures.invoices,
+        measures.due_invoices,
+        measures.late_invoices,
+        measures.overdue_amount,
+        measures.last_proceeding_date,
+        measures.proceedings_severity,
+        coalesce(measures.mean_days_late, 0) as mean_days_late,
+        case criteria.criterion
+            when 'late_payments' then measures.late_payments
+            when 'days_late' then coalesce(measures.mean_days_late, 0)
+            when 'unpaid_share' then measures.unpaid_share
+            when 'proceedings' then measures.proceedings_severity
+        end as measured_value,
+        case criteria.criterion
+            when 'late_payments' then measures.late_payments
+            when 'days_late'
+                then coalesce(measures.mean_days_late, 0) / (coalesce(measures.mean_days_late, 0) + settings.saturation)
+            when 'unpaid_share' then measures.unpaid_share
+            when 'proceedings' then measures.proceedings_severity
+        end as criterion_level
+    from measures
+    cross join criteria
+    left join settings
+        on criteria.criterion = settings.criterion
+
+)
+
+select * from final
