@@ -98,8 +98,13 @@ period_lengths as (
     select
         date_role,
         plan,
-        avg(cast({{ dbt.datediff('start_date', 'last_event_date', 'day') }} as {{ dbt.type_float() }}) / renewals)
-            as period_days
+        avg(
+            cast(
+                {{ dbt.datediff('start_date', 'last_event_date', 'day') }}
+                as {{ dbt.type_float() }}
+            )
+            / renewals
+        ) as period_days
     from subscriptions
     where renewals > 0 and is_cancelled = 0 and start_date is not null
     group by date_role, plan
