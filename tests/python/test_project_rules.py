@@ -53,7 +53,7 @@ def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
     ./run check parses once for all its steps and passes its manifest in
     CUSTOMER_SCORING_MANIFEST instead."""
     given = os.environ.get("CUSTOMER_SCORING_MANIFEST")
-    if given:
+    if given and Path(given).is_file():
         return json.loads(Path(given).read_text())
     target = tmp_path_factory.mktemp("parse") / "target"
     dbt = Path(sys.executable).with_name("dbt")

@@ -30,7 +30,7 @@ interactions as (
     select * from {{ ref('int_customer_interactions') }}
     where
         rejection_reason is null
-        {% if is_incremental() -%}
+        {% if window_start -%}
             and interaction_date >= {{ window_start }}
         {%- endif %}
 
@@ -47,7 +47,7 @@ orders as (
     select * from {{ ref('int_orders_netted') }}
     where
         is_qualifying
-        {% if is_incremental() -%}
+        {% if window_start -%}
             and ordered_date >= {{ window_start }}
         {%- endif %}
 
@@ -59,7 +59,7 @@ order_lines as (
     where
         rejection_reason is null
         and line_status = 'completed'
-        {% if is_incremental() -%}
+        {% if window_start -%}
             and ordered_date >= {{ window_start }}
         {%- endif %}
 
