@@ -8,6 +8,9 @@ from decimal import Decimal
 import pytest
 from conftest import FIXTURES
 
+# slow: builds the behaviour fixture warehouse (every model) and rebuilds it (./run test only)
+pytestmark = pytest.mark.slow
+
 FILES = FIXTURES / "behaviour"
 VARS = {
     "as_of_date": "2026-03-31",

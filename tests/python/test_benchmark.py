@@ -16,6 +16,9 @@ from conftest import PROJECT_DIR
 
 from customer_scoring.benchmark import check_same_answer
 
+# slow: generates data and runs the benchmark steps (./run test only)
+pytestmark = pytest.mark.slow
+
 
 def test_the_benchmark_runs_and_writes_its_figures(tmp_path):
     result = subprocess.run(

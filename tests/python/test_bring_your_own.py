@@ -11,6 +11,9 @@ from decimal import Decimal
 import pytest
 from conftest import FIXTURES
 
+# slow: builds the bring-your-own fixture warehouse (every model) (./run test only)
+pytestmark = pytest.mark.slow
+
 BYO = {
     "transactions_path": str(FIXTURES / "byo" / "orders.csv"),
     "exchange_rates_path": str(FIXTURES / "byo" / "exchange_rates.csv"),

@@ -60,6 +60,7 @@ def test_bad_setting_is_refused_with_a_clear_message(seeded, model, overrides, m
     assert message in run.messages
 
 
+@pytest.mark.slow  # compiles or builds models (./run test only)
 def test_unknown_segment_map_is_refused(seeded):
     # a data test on the map seed: dbt build stops before anything reads the map
     run = seeded.dbt(
@@ -83,6 +84,7 @@ def test_known_segment_map_passes_its_check(seeded):
     assert run.success, run.messages
 
 
+@pytest.mark.slow  # compiles or builds models (./run test only)
 def test_missing_required_column_names_the_file_and_the_columns_found(seeded, tmp_path):
     no_amount = tmp_path / "no_amount.csv"
     no_amount.write_text("customer_id,order_id,ordered_at\nc1,o1,2024-01-01\n")
@@ -97,6 +99,7 @@ def test_missing_required_column_names_the_file_and_the_columns_found(seeded, tm
     assert "Columns found: customer_id, order_id, ordered_at" in run.messages
 
 
+@pytest.mark.slow  # compiles or builds models (./run test only)
 def test_a_hostile_path_is_quoted_not_executed(seeded):
     hostile = "nowhere.csv', header = true); create table injected as select 1; --"
     run = seeded.dbt(
@@ -107,6 +110,7 @@ def test_a_hostile_path_is_quoted_not_executed(seeded):
     assert ("injected",) not in tables
 
 
+@pytest.mark.slow  # compiles or builds models (./run test only)
 def test_a_quote_in_a_test_account_domain_is_escaped(seeded):
     run = seeded.dbt(
         "run",

@@ -10,6 +10,9 @@ import pytest
 
 from customer_scoring.demo_data import DemoConfig, generate
 
+# slow: generates 3,000-customer demos (./run test only)
+pytestmark = pytest.mark.slow
+
 AS_OF = dt.date(2026, 6, 30)
 CONFIG = DemoConfig(customers=3000, years=2, as_of=AS_OF, seed=11)
 TABLES = [

@@ -10,6 +10,9 @@ from decimal import Decimal
 import pytest
 from conftest import FIXTURES
 
+# slow: builds the defect corpus warehouse and one run per defect (./run test only)
+pytestmark = pytest.mark.slow
+
 CORPUS = FIXTURES / "corpus"
 CORPUS_VARS = {
     "transactions_path": str(CORPUS / "transactions.csv"),

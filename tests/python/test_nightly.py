@@ -22,6 +22,9 @@ from conftest import PROJECT_DIR
 
 from customer_scoring.demo_data import DemoConfig, generate
 
+# slow: runs the nightly command on built warehouses (./run test only)
+pytestmark = pytest.mark.slow
+
 AS_OF = dt.date(2026, 6, 30)
 LOAD = {"load_date": AS_OF.isoformat()}
 

@@ -61,6 +61,7 @@ def test_the_schedule_asks_for_the_scheduled_day(definitions):
     assert request.run_config["ops"]["warehouse_models"]["config"]["as_of_date"] == "2026-07-01"
 
 
+@pytest.mark.slow  # runs the nightly job (./run test only)
 def test_the_nightly_job_runs_in_process(definitions):
     module, database = definitions
     step = {"config": {"as_of_date": AS_OF.isoformat(), "load_date": AS_OF.isoformat()}}

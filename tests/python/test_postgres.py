@@ -24,6 +24,9 @@ from conftest import Warehouse
 from customer_scoring import postgres
 from customer_scoring.demo_data import DemoConfig, generate
 
+# slow: starts PostgreSQL and builds every model on it and on DuckDB (./run test only)
+pytestmark = pytest.mark.slow
+
 AS_OF = "2026-06-30"
 VARS = {"as_of_date": AS_OF, "load_date": AS_OF}
 LIFETIME_MODELS = {"btyd_fits", "customer_lifetime_value", "churn_scores", "predictive_backtest"}

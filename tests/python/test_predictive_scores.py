@@ -9,6 +9,9 @@ from decimal import Decimal
 import pytest
 from conftest import FIXTURES
 
+# slow: builds the predictive fixture warehouse (every model, Python models too) (./run test only)
+pytestmark = pytest.mark.slow
+
 FILES = FIXTURES / "predictive"
 VARS = {
     "as_of_date": "2026-03-31",

@@ -31,6 +31,9 @@ from conftest import PROJECT_DIR
 from customer_scoring.arrivals import files_on_day
 from customer_scoring.demo_data import DemoConfig, generate
 
+# slow: runs seven nightly builds and a full rebuild (./run test only)
+pytestmark = pytest.mark.slow
+
 END = dt.date(2026, 6, 30)  # the generated history ends the day before
 DAYS = [END - dt.timedelta(days=6 - i) for i in range(7)]  # 2026-06-24 .. 2026-06-30
 DBT = str(Path(sys.executable).with_name("dbt"))

@@ -99,6 +99,7 @@ def test_results_are_kept_for_machines_and_people(report):
     )
 
 
+@pytest.mark.slow  # runs the validate command through dbt (./run test only)
 def test_validate_command_refuses_a_broken_file_with_advice(tmp_path, monkeypatch, capsys):
     broken = tmp_path / "orders.csv"
     broken.write_text("customer_id,order_id,ordered_at,amount\n")

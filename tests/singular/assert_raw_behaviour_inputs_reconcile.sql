@@ -8,8 +8,10 @@
     'legal.legal_events': ('base_legal__legal_events', 'stg_legal__legal_events', none),
     'web.web_events': ('base_web__web_events', 'int_customer_interactions', 'web.web_events'),
     'email.email_events': ('base_email__email_events', 'int_customer_interactions', 'email.email_events'),
-    'feedback.survey_responses': ('base_feedback__survey_responses', 'int_customer_interactions', 'feedback.survey_responses'),
-    'feedback.product_reviews': ('base_feedback__product_reviews', 'int_customer_interactions', 'feedback.product_reviews'),
+    'feedback.survey_responses':
+        ('base_feedback__survey_responses', 'int_customer_interactions', 'feedback.survey_responses'),
+    'feedback.product_reviews':
+        ('base_feedback__product_reviews', 'int_customer_interactions', 'feedback.product_reviews'),
 } %}
 
 with

@@ -65,8 +65,10 @@ summarised as (
         count(*) - 1 as btyd_frequency,
         sum(case when purchase_date > first_purchase_date then day_value end) as repeat_value,
         sum(day_value) as total_value,
-        {{ dbt.datediff('min(purchase_date)', 'max(purchase_date)', 'day') }} as recency_days,
-        {{ dbt.datediff('min(purchase_date)', 'max(reference_date)', 'day') }} as age_days
+        {{ dbt.datediff('min(purchase_date)', 'max(purchase_date)', 'day') }}
+            as recency_days,
+        {{ dbt.datediff('min(purchase_date)', 'max(reference_date)', 'day') }}
+            as age_days
     from known
     group by date_role, reference_date, customer_id
 

@@ -27,7 +27,8 @@ with_recency as (
 
     select
         *,
-        {{ dbt.datediff('last_order_date', as_of_date(), 'day') }} as recency_days
+        {{ dbt.datediff('last_order_date', as_of_date(), 'day') }}
+            as recency_days
     from measured
 
 ),

@@ -28,8 +28,10 @@ select
 
     -- numerics
     customers,
-    cast(round(cast(customers as {{ dbt.type_numeric() }}) / sum(customers) over (partition by as_of_date), 4) as decimal(9, 4))
-        as share_of_customers,
+    cast(
+        round(cast(customers as {{ dbt.type_numeric() }}) / sum(customers) over (partition by as_of_date), 4)
+        as decimal(9, 4)
+    ) as share_of_customers,
     cast(revenue as decimal(18, 2)) as revenue,
 
     -- dates

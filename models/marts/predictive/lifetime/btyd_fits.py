@@ -47,14 +47,20 @@ def model(dbt, session):
                 )
             )
         else:
-            for model_name, names in [("bg_nbd", ["r", "alpha", "a", "b"]), ("gamma_gamma", ["p", "q", "gamma"])]:
+            for model_name, names in [
+                ("bg_nbd", ["r", "alpha", "a", "b"]),
+                ("gamma_gamma", ["p", "q", "gamma"]),
+            ]:
                 fits.append(
                     btyd.Fit(
                         model=model_name,
                         params={name: float("nan") for name in names},
                         log_likelihood=float("nan"),
                         converged=False,
-                        message=f"{len(repeaters)} customers with a repeat purchase; at least {min_repeat} needed",
+                        message=(
+                            f"{len(repeaters)} customers with a repeat purchase; "
+                            f"at least {min_repeat} needed"
+                        ),
                         customers=len(frame),
                     )
                 )

@@ -13,7 +13,8 @@
 {%- set bands = var('churn_risk_bands', {'medium': 0.3, 'high': 0.6}) -%}
 {%- if bands is not mapping or bands.get('medium') is not number or bands.get('high') is not number
     or not (0 < bands.medium < bands.high <= 1) -%}
-    {{ exceptions.raise_compiler_error("churn_risk_bands must be {medium: m, high: h} with 0 < m < h <= 1; got '" ~ bands ~ "'.") }}
+    {{ exceptions.raise_compiler_error(
+        "churn_risk_bands must be {medium: m, high: h} with 0 < m < h <= 1; got '" ~ bands ~ "'.") }}
 {%- endif -%}
 
 with
@@ -97,8 +98,13 @@ period_lengths as (
     select
         date_role,
         plan,
-        avg(cast({{ dbt.datediff('start_date', 'last_event_date', 'day') }} as {{ dbt.type_float() }}) / renewals)
-            as period_days
+        avg(
+            cast(
+                {{ dbt.datediff('start_date', 'last_event_date', 'day') }}
+                as {{ dbt.type_float() }}
+            )
+            / renewals
+        ) as period_days
     from subscriptions
     where renewals > 0 and is_cancelled = 0 and start_date is not null
     group by date_role, plan
@@ -232,7 +238,8 @@ explained as (
                 "cast(btyd_frequency as " ~ dbt.type_string() ~ ")", "' repeat purchases, the last '",
                 rounded_text('btyd_time_since_last', 1), "' '", "time_unit", "'s ago'",
             ]) }}
-            when prediction_status is not null then {{ dbt.concat(["'no purchase prediction: '", "prediction_status"]) }}
+            when prediction_status is not null
+                then {{ dbt.concat(["'no purchase prediction: '", "prediction_status"]) }}
             else 'no subscription and no purchase yet'
         end as churn_reason
     from scored

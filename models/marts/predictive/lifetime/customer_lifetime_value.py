@@ -64,13 +64,16 @@ def model(dbt, session):
         T = frame["btyd_t"].to_numpy(float)
         m = frame["btyd_monetary_value"].fillna(0).to_numpy(float)
 
-        def expected(days, x=x, t_x=t_x, T=T):
+        def expected(days, x=x, t_x=t_x, T=T, bgnbd=bgnbd, unit_days=unit_days):
             return btyd.expected_purchases(bgnbd, days / unit_days, x, t_x, T)
 
         value = btyd.expected_average_value(gg, x, m)
-        cumulative = [np.zeros(len(frame))] + [expected(k * DAYS_PER_MONTH) for k in range(1, months + 1)]
+        cumulative = [np.zeros(len(frame))] + [
+            expected(k * DAYS_PER_MONTH) for k in range(1, months + 1)
+        ]
         clv = sum(
-            value * (cumulative[k] - cumulative[k - 1]) / (1 + rate) ** k for k in range(1, months + 1)
+            value * (cumulative[k] - cumulative[k - 1]) / (1 + rate) ** k
+            for k in range(1, months + 1)
         )
         frame["prediction_status"] = "predicted"
         frame["p_alive"] = btyd.probability_alive(bgnbd, x, t_x, T)

@@ -118,7 +118,13 @@ select
     cast(round(cast(top_decile_rate as {{ dbt.type_numeric() }}), 4) as decimal(9, 4)) as top_decile_rate,
     cast(round(cast(top_decile_rate / nullif(base_rate, 0) as {{ dbt.type_numeric() }}), 2) as decimal(9, 2)) as lift,
     cast(
-        round(cast({{ rank_auc('positive_rank_sum', 'customers_with_outcome', 'customers') }} as {{ dbt.type_numeric() }}), 4)
+        round(
+            cast(
+                {{ rank_auc('positive_rank_sum', 'customers_with_outcome', 'customers') }}
+                as {{ dbt.type_numeric() }}
+            ),
+            4
+        )
         as decimal(9, 4)
     ) as auc,
     cast(predicted_spend as decimal(18, 2)) as predicted_spend,

@@ -1,0 +1,483 @@
+"""The dbt-project-evaluator rules this project can check without the package (which the
+dbt Hub cannot serve here), as a fast test over the manifest of one `dbt parse`.
+
+Each rule is a function of the manifest dict that returns its violations, one readable
+line each; the tests assert the list is empty. The doctored-manifest tests at the end
+show that every rule can fail.
+
+Rules:
+- every model has a primary key tested unique and not null, as dbt-project-evaluator
+  counts it. The key is found in this order: `meta: {primary_key: <column or list>}` on
+  the model; else a column with a `unique` test (one that is also `not_null` first); else
+  the columns of a `unique_combination_of_columns` test. A one-column key needs `unique`
+  and `not_null` tests (an enforced `not_null` constraint counts); a key of several
+  columns needs a `unique_combination_of_columns` test on exactly those columns. Tests
+  with a `where` filter do not count (they test part of the rows);
+- every source has freshness (`warn_after` or `error_after`), or says why not in
+  `meta: {freshness_exempt_reason: ...}`;
+- `source()` only in staging models, and neither `ref()` nor `source()` in a macro
+  (a reader follows the lineage through models alone);
+- every `access: public` model has an enforced contract, and there is at least one;
+- naming and folders: models/staging/<source>/stg_<source>__<entity> (base_ models in
+  its base/ folder), models/intermediate/<area>/int_..., models/marts/<area>/<name>
+  without a layer prefix;
+- every line of SQL in models, macros, tests and analyses fits the 120-character limit
+  (sqlfluff's layout.long_lines does not see lines that are jinja only, nor macro files
+  under the dbt templater).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+PACKAGE = "customer_scoring"
+MAX_LINE_LENGTH = 120
+SQL_DIRS = ("models", "macros", "tests/singular", "analyses")
+
+JINJA_COMMENT = re.compile(r"{#.*?#}", re.DOTALL)
+REF_OR_SOURCE = re.compile(r"\b(ref|source)\s*\(")
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The manifest of `dbt parse` (no database needed) into a throw-away target path.
+    ./run check parses once for all its steps and passes its manifest in
+    CUSTOMER_SCORING_MANIFEST instead."""
+    given = os.environ.get("CUSTOMER_SCORING_MANIFEST")
+    if given and Path(given).is_file():
+        return json.loads(Path(given).read_text())
+    target = tmp_path_factory.mktemp("parse") / "target"
+    dbt = Path(sys.executable).with_name("dbt")
+    result = subprocess.run(
+        [
+            str(dbt),
+            "parse",
+            "--no-partial-parse",
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(target / "logs"),
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "WAREHOUSE_PATH": ":memory:"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads((target / "manifest.json").read_text())
+
+
+# --- the rules -------------------------------------------------------------------------
+
+
+def _models(manifest: dict) -> list[dict]:
+    return [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["package_name"] == PACKAGE
+    ]
+
+
+def _tests_by_model(manifest: dict) -> dict[str, list[dict]]:
+    """Generic data tests without a `where` filter, by the model they are attached to."""
+    tests: dict[str, list[dict]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test" or not node.get("test_metadata"):
+            continue
+        if (node.get("config") or {}).get("where"):
+            continue
+        attached = node.get("attached_node")
+        if attached:
+            tests.setdefault(attached, []).append(node)
+    return tests
+
+
+def _tested_columns(model: dict, tests: list[dict]) -> tuple[set[str], set[str]]:
+    """(columns tested unique, columns tested not_null or with an enforced not_null
+    constraint)."""
+    unique = {t["column_name"] for t in tests if t["test_metadata"]["name"] == "unique"}
+    not_null = {t["column_name"] for t in tests if t["test_metadata"]["name"] == "not_null"}
+    if ((model.get("config") or {}).get("contract") or {}).get("enforced"):
+        for name, column in model.get("columns", {}).items():
+            if any(c.get("type") == "not_null" for c in column.get("constraints") or []):
+                not_null.add(name)
+    return unique, not_null
+
+
+def _combinations(tests: list[dict]) -> list[list[str]]:
+    return [
+        list(t["test_metadata"]["kwargs"]["combination_of_columns"])
+        for t in tests
+        if t["test_metadata"]["name"] == "unique_combination_of_columns"
+    ]
+
+
+def primary_key(model: dict, tests: list[dict]) -> list[str] | None:
+    """The model's primary key columns (see the module docstring), or None."""
+    meta = {**((model.get("config") or {}).get("meta") or {}), **(model.get("meta") or {})}
+    declared = meta.get("primary_key")
+    if declared:
+        return [declared] if isinstance(declared, str) else list(declared)
+    unique, not_null = _tested_columns(model, tests)
+    for candidates in (sorted(unique & not_null), sorted(unique)):
+        if candidates:
+            return [candidates[0]]
+    combinations = _combinations(tests)
+    return combinations[0] if combinations else None
+
+
+def models_without_a_tested_primary_key(manifest: dict) -> list[str]:
+    tests_by_model = _tests_by_model(manifest)
+    problems = []
+    for model in _models(manifest):
+        tests = tests_by_model.get(model["unique_id"], [])
+        key = primary_key(model, tests)
+        if key is None:
+            problems.append(
+                f"{model['name']}: no primary key (no column tested unique and not_null, no "
+                "unique_combination_of_columns test, no meta.primary_key)"
+            )
+            continue
+        unique, not_null = _tested_columns(model, tests)
+        is_unique = (len(key) == 1 and key[0] in unique) or any(
+            sorted(combination) == sorted(key) for combination in _combinations(tests)
+        )
+        if not is_unique:
+            problems.append(f"{model['name']}: primary key {key} is not tested unique")
+        missing = [column for column in key if len(key) == 1 and column not in not_null]
+        if missing:
+            problems.append(f"{model['name']}: primary key columns {missing} not tested not_null")
+    return problems
+
+
+def sources_without_freshness(manifest: dict) -> list[str]:
+    problems = []
+    for source in manifest["sources"].values():
+        if source["package_name"] != PACKAGE:
+            continue
+        freshness = source.get("freshness") or (source.get("config") or {}).get("freshness")
+        has_freshness = any(
+            (freshness or {}).get(level)
+            and freshness[level].get("count") is not None
+            and freshness[level].get("period") is not None
+            for level in ("warn_after", "error_after")
+        )
+        meta = {**(source.get("meta") or {}), **((source.get("config") or {}).get("meta") or {})}
+        if not has_freshness and not meta.get("freshness_exempt_reason"):
+            problems.append(
+                f"source {source['source_name']}.{source['name']}: no freshness and no "
+                "meta.freshness_exempt_reason"
+            )
+    return problems
+
+
+def sources_outside_staging(manifest: dict) -> list[str]:
+    return [
+        f"{model['name']} ({model['original_file_path']}) reads source(s) "
+        f"{sorted(model['sources'])}; only staging models may"
+        for model in _models(manifest)
+        if model.get("sources") and not model["original_file_path"].startswith("models/staging/")
+    ]
+
+
+def macros_calling_ref_or_source(manifest: dict) -> list[str]:
+    problems = []
+    for macro in manifest["macros"].values():
+        if macro["package_name"] != PACKAGE:
+            continue
+        code = JINJA_COMMENT.sub("", macro["macro_sql"])
+        called = sorted({match.group(1) for match in REF_OR_SOURCE.finditer(code)})
+        if called:
+            problems.append(
+                f"macro {macro['name']} ({macro['original_file_path']}) calls "
+                f"{' and '.join(c + '()' for c in called)}; move the query into a model"
+            )
+    return problems
+
+
+def public_models_without_enforced_contract(manifest: dict) -> list[str]:
+    public = [model for model in _models(manifest) if model.get("access") == "public"]
+    if not public:
+        return ["no model is access: public (the marts BI reads must be public and contracted)"]
+    return [
+        f"{model['name']} is access: public but its contract is not enforced"
+        for model in public
+        if not ((model.get("config") or {}).get("contract") or {}).get("enforced")
+    ]
+
+
+def misnamed_models(manifest: dict) -> list[str]:
+    problems = []
+    for model in _models(manifest):
+        name, parts = model["name"], Path(model["original_file_path"]).parts
+        where = model["original_file_path"]
+        layer = parts[1] if len(parts) > 2 else None
+        if layer == "staging":
+            source = parts[2] if len(parts) > 3 else None
+            in_base = len(parts) == 5 and parts[3] == "base"
+            if len(parts) == 4 and re.fullmatch(rf"stg_{source}__[a-z0-9_]+", name):
+                continue
+            if in_base and re.fullmatch(rf"base_{source}__[a-z0-9_]+", name):
+                continue
+            problems.append(
+                f"{where}: staging models are models/staging/<source>/stg_<source>__<entity> "
+                "or models/staging/<source>/base/base_<source>__<entity>"
+            )
+        elif layer == "intermediate":
+            if len(parts) != 4 or not name.startswith("int_"):
+                problems.append(
+                    f"{where}: intermediate models are models/intermediate/<area>/int_*"
+                )
+        elif layer == "marts":
+            if len(parts) < 4 or re.match(r"(stg|base|int)_", name):
+                problems.append(
+                    f"{where}: marts are models/marts/<area>/<name>, without a layer prefix"
+                )
+        else:
+            problems.append(f"{where}: every model is in models/staging, intermediate or marts")
+    return problems
+
+
+def long_sql_lines(project_dir: Path = PROJECT_DIR) -> list[str]:
+    problems = []
+    for folder in SQL_DIRS:
+        for path in sorted((project_dir / folder).rglob("*.sql")):
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                if len(line) > MAX_LINE_LENGTH:
+                    where = path.relative_to(project_dir)
+                    problems.append(f"{where}:{number}: {len(line)} > {MAX_LINE_LENGTH}")
+    return problems
+
+
+# --- the project follows them ------------------------------------------------------------
+
+
+def test_every_model_has_a_primary_key_tested_unique_and_not_null(manifest):
+    assert models_without_a_tested_primary_key(manifest) == []
+
+
+def test_every_source_has_freshness_or_says_why_not(manifest):
+    assert sources_without_freshness(manifest) == []
+
+
+def test_only_staging_models_read_sources(manifest):
+    assert sources_outside_staging(manifest) == []
+
+
+def test_no_macro_calls_ref_or_source(manifest):
+    assert macros_calling_ref_or_source(manifest) == []
+
+
+def test_public_marts_have_enforced_contracts(manifest):
+    assert public_models_without_enforced_contract(manifest) == []
+
+
+def test_models_are_named_after_their_layer_and_folder(manifest):
+    assert misnamed_models(manifest) == []
+
+
+def test_sql_lines_fit_the_line_limit():
+    assert long_sql_lines() == []
+
+
+# --- each rule can fail ------------------------------------------------------------------
+
+
+def _model(name: str, path: str, **extra) -> dict:
+    return {
+        "resource_type": "model",
+        "package_name": PACKAGE,
+        "unique_id": f"model.{PACKAGE}.{name}",
+        "name": name,
+        "original_file_path": path,
+        "columns": {},
+        "meta": {},
+        "config": {"meta": {}, "contract": {"enforced": False}},
+        "access": "protected",
+        "sources": [],
+        **extra,
+    }
+
+
+def _test(kind: str, model: str, column: str | None = None, where: str | None = None, **kw):
+    return {
+        "resource_type": "test",
+        "package_name": PACKAGE,
+        "unique_id": f"test.{PACKAGE}.{kind}_{model}_{column}",
+        "attached_node": f"model.{PACKAGE}.{model}",
+        "column_name": column,
+        "config": {"where": where},
+        "test_metadata": {"name": kind, "kwargs": {"column_name": column, **kw}},
+    }
+
+
+def _manifest(*nodes: dict, sources=(), macros=()) -> dict:
+    return {
+        "nodes": {node["unique_id"]: node for node in nodes},
+        "sources": {source["unique_id"]: source for source in sources},
+        "macros": {macro["unique_id"]: macro for macro in macros},
+    }
+
+
+def _source(name: str, freshness: dict | None, meta: dict | None = None) -> dict:
+    return {
+        "unique_id": f"source.{PACKAGE}.shop.{name}",
+        "package_name": PACKAGE,
+        "source_name": "shop",
+        "name": name,
+        "freshness": freshness,
+        "meta": meta or {},
+        "config": {"meta": meta or {}},
+    }
+
+
+def test_the_primary_key_rule_fails_on_an_untested_or_half_tested_key(manifest):
+    path = "models/marts/core/fct_things.sql"
+    columns = {"thing_id": {"constraints": []}}
+    untested = _manifest(_model("fct_things", path, columns=columns))
+    unique_only = _manifest(
+        _model("fct_things", path, columns=columns), _test("unique", "fct_things", "thing_id")
+    )
+    filtered = _manifest(
+        _model("fct_things", path, columns=columns),
+        _test("unique", "fct_things", "thing_id"),
+        _test("not_null", "fct_things", "thing_id", where="thing_id > 0"),
+    )
+    declared = _manifest(
+        _model("fct_things", path, columns=columns, meta={"primary_key": ["a", "b"]}),
+        _test("unique_combination_of_columns", "fct_things", combination_of_columns=["a", "c"]),
+    )
+    good = _manifest(
+        _model("fct_things", path, columns=columns),
+        _test("unique", "fct_things", "thing_id"),
+        _test("not_null", "fct_things", "thing_id"),
+    )
+    combination = _manifest(
+        _model("fct_things", path),
+        _test("unique_combination_of_columns", "fct_things", combination_of_columns=["a", "b"]),
+    )
+    assert "no primary key" in models_without_a_tested_primary_key(untested)[0]
+    assert "not tested not_null" in models_without_a_tested_primary_key(unique_only)[0]
+    assert "not tested not_null" in models_without_a_tested_primary_key(filtered)[0]
+    assert "not tested unique" in models_without_a_tested_primary_key(declared)[0]
+    assert models_without_a_tested_primary_key(good) == []
+    assert models_without_a_tested_primary_key(combination) == []
+    # and on the real manifest: drop every test of one model
+    doctored = copy.deepcopy(manifest)
+    victim = f"model.{PACKAGE}.dim_customers"
+    doctored["nodes"] = {
+        key: node for key, node in doctored["nodes"].items() if node.get("attached_node") != victim
+    }
+    assert any(
+        p.startswith("dim_customers:") for p in models_without_a_tested_primary_key(doctored)
+    )
+
+
+def test_the_freshness_rule_fails_on_a_source_without_it():
+    every_day = {"warn_after": {"count": 1, "period": "day"}, "error_after": {}}
+    unset = {"warn_after": {"count": None, "period": None}, "error_after": None}
+    doctored = _manifest(
+        sources=[
+            _source("fresh", every_day),
+            _source("stale", unset),
+            _source("none", None),
+            _source("exempt", None, {"freshness_exempt_reason": "a catalogue, not an event log"}),
+        ]
+    )
+    assert sources_without_freshness(doctored) == [
+        "source shop.stale: no freshness and no meta.freshness_exempt_reason",
+        "source shop.none: no freshness and no meta.freshness_exempt_reason",
+    ]
+
+
+def test_the_source_rule_fails_on_a_mart_reading_a_source():
+    doctored = _manifest(
+        _model(
+            "stg_shop__things", "models/staging/shop/stg_shop__things.sql", sources=[["shop", "t"]]
+        ),
+        _model("fct_things", "models/marts/core/fct_things.sql", sources=[["shop", "t"]]),
+    )
+    problems = sources_outside_staging(doctored)
+    assert len(problems) == 1 and problems[0].startswith("fct_things")
+
+
+def test_the_macro_rule_fails_on_a_ref_or_source_in_a_macro():
+    def macro(name: str, sql: str) -> dict:
+        return {
+            "unique_id": f"macro.{PACKAGE}.{name}",
+            "package_name": PACKAGE,
+            "name": name,
+            "original_file_path": "macros/x.sql",
+            "macro_sql": sql,
+        }
+
+    doctored = _manifest(
+        macros=[
+            macro(
+                "reads", "{% macro reads() %}select * from {{ ref('fct_orders') }}{% endmacro %}"
+            ),
+            macro("raw", "{% macro raw() %}{{ source ('shop', 'orders') }}{% endmacro %}"),
+            macro(
+                "talks", "{% macro talks() %}{#- not ref('x') -#}{{ preferred() }}{% endmacro %}"
+            ),
+        ]
+    )
+    assert [p.split(" (")[0] for p in macros_calling_ref_or_source(doctored)] == [
+        "macro reads",
+        "macro raw",
+    ]
+
+
+def test_the_contract_rule_fails_on_an_uncontracted_public_mart_and_on_none_public():
+    path = "models/marts/core/fct_things.sql"
+    uncontracted = _manifest(_model("fct_things", path, access="public"))
+    contracted = _model("fct_things", path, access="public")
+    contracted["config"]["contract"] = {"enforced": True}
+    assert public_models_without_enforced_contract(uncontracted) == [
+        "fct_things is access: public but its contract is not enforced"
+    ]
+    assert public_models_without_enforced_contract(_manifest(contracted)) == []
+    assert (
+        "no model is access: public"
+        in public_models_without_enforced_contract(_manifest(_model("fct_things", path)))[0]
+    )
+
+
+def test_the_naming_rule_fails_on_misplaced_or_misnamed_models():
+    doctored = _manifest(
+        _model("stg_shop__orders", "models/staging/shop/stg_shop__orders.sql"),
+        _model("base_shop__orders", "models/staging/shop/base/base_shop__orders.sql"),
+        _model("int_orders_netted", "models/intermediate/orders/int_orders_netted.sql"),
+        _model("fct_orders", "models/marts/core/fct_orders.sql"),
+        _model("stg_crm__orders", "models/staging/shop/stg_crm__orders.sql"),
+        _model("base_shop__lines", "models/staging/shop/base_shop__lines.sql"),
+        _model("orders_netted", "models/intermediate/orders/orders_netted.sql"),
+        _model("int_orders", "models/marts/core/int_orders.sql"),
+        _model("orders", "models/orders.sql"),
+    )
+    assert [p.split(":")[0] for p in misnamed_models(doctored)] == [
+        "models/staging/shop/stg_crm__orders.sql",
+        "models/staging/shop/base_shop__lines.sql",
+        "models/intermediate/orders/orders_netted.sql",
+        "models/marts/core/int_orders.sql",
+        "models/orders.sql",
+    ]
+
+
+def test_the_line_limit_rule_fails_on_a_long_line(tmp_path):
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "macros" / "long.sql").write_text("select 1\n-- " + "x" * 118 + "\n")
+    assert long_sql_lines(tmp_path) == ["macros/long.sql:2: 121 > 120"]
