@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from customer_scoring.demo_data import DemoConfig, generate
+from customer_scoring.demo import DemoConfig, generate
 from customer_scoring.nightly import (
     NightlyOptions,
     RunLog,

@@ -20,7 +20,7 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR
 
-from customer_scoring.demo_data import DemoConfig, generate
+from customer_scoring.demo import DemoConfig, generate
 
 AS_OF = dt.date(2026, 6, 30)
 LOAD = {"load_date": AS_OF.isoformat()}

@@ -22,7 +22,7 @@ import pytest
 from conftest import Warehouse
 
 from customer_scoring import postgres
-from customer_scoring.demo_data import DemoConfig, generate
+from customer_scoring.demo import DemoConfig, generate
 
 AS_OF = "2026-06-30"
 VARS = {"as_of_date": AS_OF, "load_date": AS_OF}
