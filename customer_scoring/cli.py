@@ -190,11 +190,14 @@ def check_and_validate(dbt_vars: dict, as_of: dt.date, out_dir: Path) -> dict[st
 
 
 def cmd_generate(args: argparse.Namespace) -> None:
+    """`generate`: the demo files into --out (customer_scoring.demo.generate)."""
     print(f"generating demo data into {args.out} ...", flush=True)
     print(generate(_config(args), args.out))
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
+    """`validate`: settings and input files (dbt macro), then the Great Expectations
+    report in --out. Raises DbtFailed when a setting or a file is unusable."""
     os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
     check_and_validate(_dbt_vars(args), args.as_of, args.out)
 
@@ -234,6 +237,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_nightly(args: argparse.Namespace) -> int:
+    """`nightly`: the nightly run (nightly.NightlyRun) under the warehouse lock. Returns
+    its exit code (nightly module doc); prints the summary unless --log-format json."""
     os.environ.setdefault("WAREHOUSE_PATH", "data/warehouse.duckdb")
     os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
     log = RunLog(run_folder(args.as_of, "nightly"), json_output=args.log_format == "json")
@@ -245,6 +250,8 @@ def cmd_nightly(args: argparse.Namespace) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
+    """`backfill`: recompute the history of every --every days from --from to --to,
+    under the lock. Returns the exit code."""
     os.environ.setdefault("WAREHOUSE_PATH", "data/warehouse.duckdb")
     os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
     log = RunLog(run_folder(args.end, "backfill"), json_output=args.log_format == "json")
@@ -258,6 +265,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_benchmark(args: argparse.Namespace) -> int:
+    """`benchmark`: time the steps at a scale (customer_scoring.benchmark.run). Returns 0,
+    1 when a step failed, 2 for arguments the benchmark refuses."""
     from customer_scoring import benchmark
 
     steps = tuple(step.strip() for step in args.steps.split(",") if step.strip())
@@ -270,6 +279,7 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def cmd_load_postgres(args: argparse.Namespace) -> None:
+    """`load-postgres`: the raw input files into PostgreSQL (customer_scoring.postgres)."""
     from customer_scoring import postgres
 
     paths = {name: args.vars.get(f"{name}_path") for name in postgres.SOURCES}
@@ -291,6 +301,8 @@ def _config(args: argparse.Namespace) -> DemoConfig:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The command line (module doc): parse ``argv`` (default sys.argv), run the command,
+    exit with its code (SystemExit always; a failed dbt command exits with its message)."""
     parser = argparse.ArgumentParser(
         prog="customer_scoring",
         description=__doc__,

@@ -39,6 +39,7 @@ import sys
 import time
 from pathlib import Path
 
+from customer_scoring.dbt import executable
 from customer_scoring.demo import ORDER_TABLES, DemoConfig, files_on_day, generate
 
 
@@ -80,6 +81,8 @@ def timed(command: list[str], env: dict, log: Path) -> dict:
 
 
 def model_times(target: Path) -> dict[str, float]:
+    """Seconds per model (model name -> execution time) from run_results.json in dbt's
+    target folder ``target``. Raises FileNotFoundError when dbt wrote none."""
     results = json.loads((target / "run_results.json").read_text())["results"]
     return {
         item["unique_id"].split(".")[-1]: round(item["execution_time"], 2)
@@ -216,7 +219,7 @@ def run(
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
         prepared = pool.submit(prepare, customers, years, seed, as_of, out, steps).result()
     files, first_day = prepared["files"], prepared["first_day"]
-    dbt = str(Path(sys.executable).with_name("dbt"))
+    dbt = executable()  # each step in a process of its own: its time and peak memory
 
     def dbt_vars(day: dt.date) -> str:
         settings = {"as_of_date": day.isoformat(), "load_date": day.isoformat()}
@@ -326,6 +329,9 @@ def run(
 
 
 def table(report: dict) -> str:
+    """The report of ``run`` as a Markdown table: seconds, ratio to the engine floor, input
+    rows per second and peak memory (MB) per step, then the incremental ratio and the five
+    slowest models."""
     settings = report.get("settings", {})
     lines = [
         f"{report['customers']:,} customers, {report['orders']:,} orders, "

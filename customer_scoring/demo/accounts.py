@@ -38,6 +38,8 @@ PAYMENT_TERMS_DAYS = 30
 
 
 def subscription_events(w: World) -> pa.Table:
+    """Starts, renewals and cancellations of subscriptions (module doc), one row per event:
+    subscription_id, customer_id, plan, event_type, event_at. Draws from w.rng."""
     rng, n = w.rng, len(w.signup_day)
     subscribes = rng.random(n) < np.clip(0.12 + 0.08 * w.engagement, 0, 0.6)
     customer = np.flatnonzero(subscribes)

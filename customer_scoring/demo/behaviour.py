@@ -73,6 +73,9 @@ def _browsed_products(w: World, customer: np.ndarray) -> np.ndarray:
 
 
 def web_events(w: World) -> pa.Table:
+    """Page views and add-to-cart events in sessions (module doc), one row per event:
+    session_id, customer_id (null when anonymous), event_at, event_type, page_type,
+    product_id. Draws from w.rng."""
     rng, n = w.rng, len(w.signup_day)
     # --- sessions -------------------------------------------------------------------
     # background browsing while active, fading after the last purchase
@@ -345,6 +348,8 @@ def customer_interests(w: World) -> pa.Table:
 
 
 def generate_behaviour(w: World) -> dict[str, pa.Table]:
+    """Every behaviour file of the block (file stem -> table), drawn in this order from
+    w.rng: web events, e-mail events, surveys, reviews, interests."""
     return {
         "web_events": web_events(w),
         "email_events": email_events(w),

@@ -17,6 +17,9 @@ import pyarrow as pa
 
 @dataclass
 class World:
+    """One block's customers and orders, as the behaviour and account files need them
+    (field comments give the shapes; n customers, orders orders, products products)."""
+
     rng: np.random.Generator  # the behaviour stream: draws continue from it, in order
     start: np.datetime64  # first day of history
     history_days: int
