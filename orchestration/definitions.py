@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
+import yaml
 from dagster import (
     AssetExecutionContext,
     AssetKey,
@@ -68,11 +69,18 @@ project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
 def _parse_when_stale() -> None:
     """dagster-dbt reads the graph from dbt's manifest: parse when there is none or when
     the project changed since (so a source added to the YAML becomes an asset)."""
+    project_yml = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    folders = [
+        folder
+        for key in ("model-paths", "macro-paths", "seed-paths", "test-paths", "snapshot-paths")
+        for folder in project_yml.get(key, [])
+    ]
+    files = [PROJECT_DIR / "dbt_project.yml"]
+    for folder in folders:
+        files += (PROJECT_DIR / folder).rglob("*")
+    suffixes = {".sql", ".py", ".yml", ".yaml", ".csv", ".md"}
+    newest = max(path.stat().st_mtime for path in files if path.suffix in suffixes)
     manifest = project.manifest_path
-    sources = [PROJECT_DIR / "dbt_project.yml"]
-    for folder in ("models", "macros", "seeds", "snapshots", "tests"):
-        sources += (PROJECT_DIR / folder).rglob("*.*")
-    newest = max((path.stat().st_mtime for path in sources if path.is_file()), default=0)
     if manifest.exists() and manifest.stat().st_mtime >= newest:
         return
     run = dbt_runner.invoke(
