@@ -25,6 +25,10 @@ from scipy import optimize, special
 
 @dataclass(frozen=True)
 class Fit:
+    """One fit: model ("bg_nbd" or "gamma_gamma"), params (name -> value), the summed
+    log-likelihood, whether the optimiser converged inside the search range, its message,
+    and the customers it was fitted on."""
+
     model: str
     params: dict[str, float]
     log_likelihood: float

@@ -10,7 +10,8 @@
 
 ``build`` is what ``./run build`` calls: demo data (unless you bring your own files), then
 the nightly run (customer_scoring/nightly.py: settings, input files, validation, source
-freshness, ``dbt build``, summary), then the mart sizes and back-tests. The wall clock is
+freshness, ``dbt build``, summary; the Dagster definitions run the same steps), then the
+mart sizes and back-tests. The wall clock is
 read here, in the glue, never inside a model: the as-of date (today by default) and the
 load date (today unless given) are passed to dbt as vars.
 """
@@ -28,7 +29,8 @@ from pathlib import Path
 
 import yaml
 
-from customer_scoring.demo_data import DemoConfig, generate
+from customer_scoring import dbt
+from customer_scoring.demo import DemoConfig, generate
 from customer_scoring.nightly import (
     NightlyOptions,
     RunLog,
@@ -37,6 +39,7 @@ from customer_scoring.nightly import (
     nightly,
     run_folder,
     run_guarded,
+    validate_inputs,
 )
 
 MARTS = [
@@ -57,7 +60,7 @@ MARTS = [
 
 
 class DbtFailed(SystemExit):
-    pass
+    """A dbt command of the CLI failed; the exit status is its message."""
 
 
 def _date(text: str) -> dt.date:
@@ -80,28 +83,28 @@ def _vars(text: str) -> dict:
 
 
 def run_dbt(args: list[str]) -> None:
-    """Run dbt in this process; stop with dbt's own message when it fails."""
-    from dbt.cli.main import dbtRunner
-
-    result = dbtRunner().invoke(args)
-    if not result.success:
-        detail = f": {result.exception}" if result.exception else " (see the messages above)"
+    """dbt ``args`` in this process (customer_scoring.dbt.invoke). Raises DbtFailed with
+    dbt's exception, or a pointer to the messages dbt printed, when it fails."""
+    run = dbt.invoke(args)
+    if not run.success:
+        detail = f": {run.exception}" if run.exception else " (see the messages above)"
         raise DbtFailed(f"dbt {args[0]} failed{detail}")
 
 
 def mart_counts(database: str) -> dict[str, int]:
+    """Rows in each public mart (MARTS) of the DuckDB warehouse at path ``database``."""
     import duckdb
 
-    # dbt ran in this process: a connection with other settings (read_only) is refused
-    with duckdb.connect(database) as con:
+    with duckdb.connect(database, read_only=True) as con:
         return {name: con.sql(f"select count(*) from {name}").fetchall()[0][0] for name in MARTS}
 
 
 def backtest_table(database: str) -> str:
-    """The score_backtest mart as a Markdown table."""
+    """The score_backtest mart of the DuckDB warehouse at ``database`` as a Markdown table
+    (one row per behaviour score: customers, base rate, top-decile rate, lift, AUC)."""
     import duckdb
 
-    with duckdb.connect(database) as con:
+    with duckdb.connect(database, read_only=True) as con:
         rows = con.sql(
             "select score_name, customers, customers_with_outcome, base_rate, top_decile_rate, "
             "lift, auc, backtest_date from score_backtest order by score_name"
@@ -120,10 +123,11 @@ def backtest_table(database: str) -> str:
 
 
 def predictive_table(database: str) -> str:
-    """The BTYD fit status and the predictive_backtest mart, or why there are none."""
+    """The BTYD fit status and the predictive_backtest mart of the DuckDB warehouse at
+    ``database`` as text, or why there are none (python_models off)."""
     import duckdb
 
-    with duckdb.connect(database) as con:
+    with duckdb.connect(database, read_only=True) as con:
         built = {
             name
             for (name,) in con.sql("select table_name from information_schema.tables").fetchall()
@@ -178,55 +182,31 @@ def _demo_dir() -> Path:
 
 
 def check_and_validate(dbt_vars: dict, as_of: dt.date, out_dir: Path) -> dict[str, int]:
-    """Structural checks (dbt macro: the same ones dbt build runs), then the GE suites."""
+    """Structural checks (the dbt macro dbt build also runs), then the Great Expectations
+    suites (nightly.validate_inputs). Returns the rows checked per input; raises DbtFailed
+    when a setting or an input file is unusable."""
     run_dbt(["run-operation", "check_settings_and_inputs", "--vars", json.dumps(dbt_vars)])
     return validate_inputs(dbt_vars, as_of, out_dir)
 
 
-def validate_inputs(
-    dbt_vars: dict, as_of: dt.date, out_dir: Path, progress=print
-) -> dict[str, int]:
-    """The Great Expectations suites; returns the rows checked per input."""
-    from customer_scoring.validate import Inputs, validate
-
-    inputs = Inputs.from_vars(dbt_vars, _demo_dir())
-    report = validate(
-        inputs,
-        as_of,
-        out_dir,
-        reporting_currency=str(dbt_vars.get("reporting_currency", "EUR")).upper(),
-        max_line_amount=float(dbt_vars.get("max_line_amount", 1_000_000)),
-        progress=progress,
-    )
-    failed = [check for check in report.checks if not check.success]
-    progress(
-        f"  {sum(report.rows_checked.values()):,} rows checked in {report.seconds:.1f} s; "
-        f"{len(failed)} of {len(report.checks)} expectations found rows that dbt will "
-        f"quarantine; report in {out_dir}"
-    )
-    for check in failed:
-        progress(
-            f"    {check.input}.{check.column}: {check.unexpected:,} rows -> {check.handled_as}"
-        )
-    return dict(report.rows_checked)
-
-
 def cmd_generate(args: argparse.Namespace) -> None:
+    """`generate`: the demo files into --out (customer_scoring.demo.generate)."""
     print(f"generating demo data into {args.out} ...", flush=True)
     print(generate(_config(args), args.out))
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
+    """`validate`: settings and input files (dbt macro), then the Great Expectations
+    report in --out. Raises DbtFailed when a setting or a file is unusable."""
     os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
     check_and_validate(_dbt_vars(args), args.as_of, args.out)
 
 
 def _nightly_options(args: argparse.Namespace, validation_dir: Path) -> NightlyOptions:
-    dbt_vars = _dbt_vars(args)
     return NightlyOptions(
         as_of=args.as_of,
-        dbt_vars=dbt_vars,
-        validate=lambda log: validate_inputs(dbt_vars, args.as_of, validation_dir, progress=print),
+        dbt_vars=_dbt_vars(args),
+        validation_dir=validation_dir,
         full_refresh=getattr(args, "full_refresh", False),
     )
 
@@ -257,6 +237,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_nightly(args: argparse.Namespace) -> int:
+    """`nightly`: the nightly run (nightly.NightlyRun) under the warehouse lock. Returns
+    its exit code (nightly module doc); prints the summary unless --log-format json."""
     os.environ.setdefault("WAREHOUSE_PATH", "data/warehouse.duckdb")
     os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
     log = RunLog(run_folder(args.as_of, "nightly"), json_output=args.log_format == "json")
@@ -268,6 +250,8 @@ def cmd_nightly(args: argparse.Namespace) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
+    """`backfill`: recompute the history of every --every days from --from to --to,
+    under the lock. Returns the exit code."""
     os.environ.setdefault("WAREHOUSE_PATH", "data/warehouse.duckdb")
     os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
     log = RunLog(run_folder(args.end, "backfill"), json_output=args.log_format == "json")
@@ -281,6 +265,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_benchmark(args: argparse.Namespace) -> int:
+    """`benchmark`: time the steps at a scale (customer_scoring.benchmark.run). Returns 0,
+    1 when a step failed, 2 for arguments the benchmark refuses."""
     from customer_scoring import benchmark
 
     steps = tuple(step.strip() for step in args.steps.split(",") if step.strip())
@@ -293,6 +279,7 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def cmd_load_postgres(args: argparse.Namespace) -> None:
+    """`load-postgres`: the raw input files into PostgreSQL (customer_scoring.postgres)."""
     from customer_scoring import postgres
 
     paths = {name: args.vars.get(f"{name}_path") for name in postgres.SOURCES}
@@ -314,6 +301,8 @@ def _config(args: argparse.Namespace) -> DemoConfig:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The command line (module doc): parse ``argv`` (default sys.argv), run the command,
+    exit with its code (SystemExit always; a failed dbt command exits with its message)."""
     parser = argparse.ArgumentParser(
         prog="customer_scoring",
         description=__doc__,

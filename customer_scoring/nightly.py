@@ -1,9 +1,15 @@
 """The nightly run and backfills, for people and for orchestrators.
 
-A run holds the warehouse lock, then: settings → input files → validation → source
-freshness → dbt build (incremental facts, then history) → a summary. Every step is logged
-as a JSON line in the run's folder, with the summary and dbt's run results, and the
-exit code says what an orchestrator should do:
+The steps are defined once, here (``STEPS``, the methods of ``NightlyRun``), and run by
+both the command line (``python -m customer_scoring nightly``/``build``, under the
+warehouse lock) and the Dagster definitions (orchestration/definitions.py):
+
+    settings -> input files -> validation -> source freshness -> dbt build -> summary
+
+Source freshness compares the newest row of each source with the wall clock, so it runs
+when the as-of date is today and is logged as skipped otherwise (replays, backfills).
+Every step is logged as a JSON line in the run's folder, with the summary and dbt's run
+results, and the exit code says what an orchestrator should do:
 
     0   success
     65  data-quality failure: an input file unusable, data stale, or a data test failed
@@ -28,6 +34,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from customer_scoring import dbt
+from customer_scoring.dbt import DbtRun
+
 EXIT_OK = 0
 EXIT_DATA_QUALITY = 65
 EXIT_INFRASTRUCTURE = 69
@@ -49,17 +58,20 @@ class RunFailed(Exception):
 @dataclass
 class RunLog:
     """Structured log of one run: JSON lines in <run_dir>/events.jsonl, and a readable
-    line (or the same JSON, with json_output) on stdout."""
+    line (or the same JSON, with json_output) through ``echo`` (default: stdout)."""
 
     run_dir: Path
     json_output: bool = False
     started: float = field(default_factory=time.perf_counter)
+    echo: Callable[[str], None] | None = None
 
     def __post_init__(self) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.run_id = self.run_dir.name
 
     def event(self, step: str, status: str, message: str = "", **fields) -> None:
+        """Log one event: step (a name of STEPS, or the command), status (started, ok,
+        skipped, failed, succeeded...), a message and any JSON-serialisable fields."""
         record = {
             "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
             "run_id": self.run_id,
@@ -72,10 +84,21 @@ class RunLog:
         with (self.run_dir / "events.jsonl").open("a") as handle:
             handle.write(json.dumps(record, default=str) + "\n")
         if self.json_output:
-            print(json.dumps(record, default=str), flush=True)
+            line = json.dumps(record, default=str)
         else:
             detail = f" - {message}" if message else ""
-            print(f"[{record['elapsed_s']:>7.1f} s] {step}: {status}{detail}", flush=True)
+            line = f"[{record['elapsed_s']:>7.1f} s] {step}: {status}{detail}"
+        if self.echo is not None:
+            self.echo(line)
+        else:
+            print(line, flush=True)
+
+    def events(self) -> list[dict]:
+        """Every event logged in this run folder so far, oldest first."""
+        path = self.run_dir / "events.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 @contextmanager
@@ -117,21 +140,23 @@ def lock_path() -> Path:
     return Path("data") / f"warehouse-{target}.lock"
 
 
-def classify(result) -> tuple[int, str] | None:
-    """The exit code and message for a dbtRunner result, or None when it succeeded."""
-    if result.success:
+def classify(run: DbtRun) -> tuple[int, str] | None:
+    """The exit code and message for a failed dbt run (customer_scoring.dbt.DbtRun), or
+    None when it succeeded: a compilation, parsing or project error or a failed unit test
+    -> EXIT_CONFIGURATION; a failed data test -> EXIT_DATA_QUALITY; anything else (the
+    engine, the disk) -> EXIT_INFRASTRUCTURE."""
+    if run.success:
         return None
-    if result.exception is not None:
-        name = type(result.exception).__name__
+    if run.exception is not None:
+        name = type(run.exception).__name__
         config = any(
             word in name
             for word in ("Compilation", "Parsing", "Config", "Project", "Profile", "Yaml")
         )
         return (
             EXIT_CONFIGURATION if config else EXIT_INFRASTRUCTURE,
-            f"{name}: {result.exception}",
+            f"{name}: {run.exception}",
         )
-    nodes = getattr(result.result, "results", None) or []
 
     def kind(item) -> str:  # model, test, unit_test, operation...
         node = getattr(item, "node", None)
@@ -143,6 +168,7 @@ def classify(result) -> tuple[int, str] | None:
         node = getattr(item, "node", None)
         return node.name if node is not None else str(getattr(item, "unique_id", "") or "operation")
 
+    nodes = run.results
     errors = [item for item in nodes if str(item.status) in ("error", "runtime error")]
     failed_tests = [item for item in nodes if str(item.status) == "fail" and kind(item) == "test"]
     failed_units = [
@@ -151,6 +177,12 @@ def classify(result) -> tuple[int, str] | None:
     if errors:
         message = str(errors[0].message)
         config = "Compilation Error" in message or "Parsing Error" in message
+        if errors[0].message is None and run.errors:  # operations log their error instead
+            lines = run.errors[0].splitlines()
+            return (
+                EXIT_CONFIGURATION if config else EXIT_INFRASTRUCTURE,
+                (lines[0] + " " + " ".join(lines[1:2]).strip()).strip(),
+            )
         return (
             EXIT_CONFIGURATION if config else EXIT_INFRASTRUCTURE,
             f"{name(errors[0])}: {message}",
@@ -166,87 +198,207 @@ def classify(result) -> tuple[int, str] | None:
     return (EXIT_INFRASTRUCTURE, "dbt failed without a node error (see events and dbt.log)")
 
 
-def dbt(args: list[str], step: str, log: RunLog, failure_code: int | None = None):
-    """Run dbt in this process; raise RunFailed with the classified exit code (or
-    failure_code for any failure) when it fails."""
-    from dbt.cli.main import dbtRunner
+def run_dbt(args: list[str], step: str, log: RunLog, failure_code: int | None = None) -> DbtRun:
+    """dbt ``args`` in this process (customer_scoring.dbt.invoke), logged as ``step``.
 
+    Raises RunFailed with the classified exit code (or ``failure_code`` for any failure)
+    and dbt's message when it fails; returns the DbtRun otherwise."""
     log.event(step, "started", " ".join(arg for arg in args if not arg.startswith("{")))
-    started = time.perf_counter()
-    logged: list[str] = []
-
-    def collect(event) -> None:
-        if event.info.level == "error" and event.info.msg.strip():
-            logged.append(event.info.msg.strip())
-
-    result = dbtRunner(callbacks=[collect]).invoke(args)
-    outcome = classify(result)
+    run = dbt.invoke(args)
+    outcome = classify(run)
     if outcome is not None:
         code, message = outcome
-        if message.endswith(": None") and logged:  # operations report their error as a log event
-            message = (
-                logged[0].splitlines()[0] + " " + " ".join(logged[0].splitlines()[1:2]).strip()
-            )
         raise RunFailed(failure_code or code, step, message)
-    log.event(step, "ok", seconds=round(time.perf_counter() - started, 2))
-    return result
+    log.event(step, "ok", seconds=run.seconds)
+    return run
 
 
 def keep_artifacts(
-    log: RunLog, names: tuple[str, ...] = ("run_results.json", "sources.json")
+    log: RunLog,
+    names: tuple[str, ...] = ("run_results.json", "sources.json"),
+    target: Path = Path("target"),
 ) -> None:
+    """Copy dbt's artifacts ``names`` from ``target`` (dbt's target path) to the run folder."""
     for name in names:
-        source = Path("target") / name
+        source = target / name
         if source.exists():
             shutil.copy2(source, log.run_dir / name)
 
 
+STEPS = ("settings", "input files", "validation", "source freshness", "dbt build", "summary")
+
+
 @dataclass
 class NightlyOptions:
+    """What one nightly run does: as_of (the scoring date), dbt_vars (every var passed to
+    dbt, as_of_date and load_date included), validation_dir (where the Great Expectations
+    report goes), full_refresh (rebuild the incremental facts whole; the history is
+    never full-refreshed), progress (receives the validation's readable lines)."""
+
     as_of: dt.date
     dbt_vars: dict
-    validate: Callable[[RunLog], dict[str, int]]  # returns rows checked per input
+    validation_dir: Path
     full_refresh: bool = False
+    progress: Callable[[str], None] = print
+
+
+class NightlyRun:
+    """The steps of one nightly run (STEPS, in order), each a method that logs itself
+    (started, then ok or skipped) in ``log`` and raises RunFailed with its exit code when
+    it fails. ``run()`` runs them all; the Dagster assets run them in groups. The lock is
+    the caller's. Values passed between steps (the rows validated) are also kept in the
+    run folder, so steps run by different processes of one run can share them."""
+
+    def __init__(self, options: NightlyOptions, log: RunLog):
+        self.options, self.log = options, log
+
+    def steps(self) -> list[Callable[[], object]]:
+        """The step methods in STEPS order."""
+        return [
+            self.settings,
+            self.input_files,
+            self.validation,
+            self.source_freshness,
+            self.dbt_build,
+            self.summary,
+        ]
+
+    def run(self) -> dict:
+        """Every step in order. Returns the summary (see run_summary)."""
+        for step in self.steps():
+            result = step()
+        return result
+
+    def settings(self) -> None:
+        """dbt's check_settings macro: the as-of and load dates, currency, weights...
+        Fails with EXIT_CONFIGURATION."""
+        run_dbt(
+            ["run-operation", "check_settings", "--vars", self._vars()],
+            "settings",
+            self.log,
+            EXIT_CONFIGURATION,
+        )
+
+    def input_files(self) -> None:
+        """dbt's check_raw_inputs macro: every input file exists, has rows, its required
+        columns and parseable types. Fails with EXIT_DATA_QUALITY."""
+        run_dbt(
+            ["run-operation", "check_raw_inputs", "--vars", self._vars()],
+            "input files",
+            self.log,
+            EXIT_DATA_QUALITY,
+        )
+
+    def validation(self) -> dict[str, int]:
+        """The Great Expectations suites (validate_inputs). Rows with problems do not fail
+        the run (dbt quarantines them); an error of the engine or the disk fails it with
+        EXIT_INFRASTRUCTURE. Returns the rows checked per input (input name -> rows)."""
+        with self.step("validation", EXIT_INFRASTRUCTURE):
+            rows_in = validate_inputs(
+                self.options.dbt_vars,
+                self.options.as_of,
+                self.options.validation_dir,
+                progress=self.options.progress,
+            )
+            (self.log.run_dir / "rows_in.json").write_text(json.dumps(rows_in, indent=2))
+        self.log.event("validation", "ok", rows_checked=sum(rows_in.values()))
+        return rows_in
+
+    def source_freshness(self) -> None:
+        """``dbt source freshness`` when the as-of date is today (it compares with the
+        wall clock), else logged as skipped. A source past its error_after fails the run
+        with EXIT_DATA_QUALITY. dbt's sources.json is kept in the run folder."""
+        if self.options.as_of != dt.date.today():
+            self.log.event("source freshness", "skipped", f"as of {self.options.as_of}, not today")
+            return
+        try:
+            run_dbt(
+                ["source", "freshness", "--vars", self._vars()],
+                "source freshness",
+                self.log,
+                EXIT_DATA_QUALITY,
+            )
+        finally:
+            keep_artifacts(self.log, ("sources.json",))
+
+    def build_command(self) -> list[str]:
+        """The arguments of the dbt build step (shared with Dagster's dbt assets)."""
+        return ["build", "--vars", self._vars()] + (
+            ["--full-refresh"] if self.options.full_refresh else []
+        )
+
+    def dbt_build(self) -> None:
+        """``dbt build``: seeds, models (incremental facts, then history), tests. Exit code
+        from classify(); dbt's run_results.json is kept in the run folder."""
+        try:
+            run_dbt(self.build_command(), "dbt build", self.log)
+        finally:
+            keep_artifacts(self.log, ("run_results.json",))
+
+    def summary(self) -> dict:
+        """run_summary as of the run's date, written to summary.json in the run folder."""
+        with self.step("summary", EXIT_INFRASTRUCTURE):
+            kept = self.log.run_dir / "rows_in.json"
+            rows_in = json.loads(kept.read_text()) if kept.exists() else {}
+            summary = run_summary(self.options.as_of, rows_in)
+            (self.log.run_dir / "summary.json").write_text(
+                json.dumps(summary, indent=2, default=str)
+            )
+        self.log.event("summary", "ok")
+        return summary
+
+    @contextmanager
+    def step(self, name: str, failure_code: int) -> Iterator[None]:
+        """Log ``name`` as started; turn any exception other than RunFailed into RunFailed
+        with ``failure_code``. The caller logs the step's outcome."""
+        self.log.event(name, "started")
+        try:
+            yield
+        except RunFailed:
+            raise
+        except Exception as error:
+            raise RunFailed(failure_code, name, f"{type(error).__name__}: {error}") from error
+
+    def _vars(self) -> str:
+        return json.dumps(self.options.dbt_vars, default=str)
 
 
 def nightly(options: NightlyOptions, log: RunLog) -> dict:
-    """The nightly run (the lock is the caller's). Returns the summary."""
-    vars_json = json.dumps(options.dbt_vars)
-    dbt(
-        ["run-operation", "check_settings", "--vars", vars_json],
-        "settings",
-        log,
-        EXIT_CONFIGURATION,
+    """The nightly run: every step of NightlyRun in order (the lock is the caller's).
+    Returns the summary; raises RunFailed at the first step that fails."""
+    return NightlyRun(options, log).run()
+
+
+def validate_inputs(
+    dbt_vars: dict, as_of: dt.date, out_dir: Path, progress: Callable[[str], None] = print
+) -> dict[str, int]:
+    """The Great Expectations suites on the run's input files (customer_scoring.validate),
+    report in ``out_dir``. Returns the rows checked per input (input name -> rows).
+    Raises what the validation raises (the engine, the disk); rows with problems do not
+    raise: they are counted and dbt quarantines them."""
+    from customer_scoring.validate import Inputs, validate
+
+    demo_dir = Path(os.environ.get("WAREHOUSE_DEMO_DIR", "data/demo"))
+    inputs = Inputs.from_vars(dbt_vars, demo_dir)
+    report = validate(
+        inputs,
+        as_of,
+        out_dir,
+        reporting_currency=str(dbt_vars.get("reporting_currency", "EUR")).upper(),
+        max_line_amount=float(dbt_vars.get("max_line_amount", 1_000_000)),
+        progress=progress,
     )
-    dbt(
-        ["run-operation", "check_raw_inputs", "--vars", vars_json],
-        "input files",
-        log,
-        EXIT_DATA_QUALITY,
+    failed = [check for check in report.checks if not check.success]
+    progress(
+        f"  {sum(report.rows_checked.values()):,} rows checked in {report.seconds:.1f} s; "
+        f"{len(failed)} of {len(report.checks)} expectations found rows that dbt will "
+        f"quarantine; report in {out_dir}"
     )
-    log.event("validation", "started")
-    try:
-        rows_in = options.validate(log)
-    except Exception as error:  # the engine or the disk, not the data: the data are quarantined
-        raise RunFailed(
-            EXIT_INFRASTRUCTURE, "validation", f"{type(error).__name__}: {error}"
-        ) from error
-    log.event("validation", "ok", rows_checked=sum(rows_in.values()))
-    if options.as_of == dt.date.today():
-        dbt(
-            ["source", "freshness", "--vars", vars_json], "source freshness", log, EXIT_DATA_QUALITY
+    for check in failed:
+        progress(
+            f"    {check.input}.{check.column}: {check.unexpected:,} rows -> {check.handled_as}"
         )
-        keep_artifacts(log, ("sources.json",))
-    else:
-        log.event("source freshness", "skipped", f"as of {options.as_of}, not today")
-    build = ["build", "--vars", vars_json] + (["--full-refresh"] if options.full_refresh else [])
-    try:
-        dbt(build, "dbt build", log)
-    finally:
-        keep_artifacts(log, ("run_results.json",))
-    summary = run_summary(options.as_of, rows_in)
-    (log.run_dir / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
-    return summary
+    return dict(report.rows_checked)
 
 
 def run_summary(as_of: dt.date, rows_in: dict[str, int]) -> dict:
@@ -287,6 +439,8 @@ def run_summary(as_of: dt.date, rows_in: dict[str, int]) -> dict:
 
 
 def backfill_dates(start: dt.date, end: dt.date, every_days: int) -> list[dt.date]:
+    """start, start + every_days, ... up to end (inclusive). Raises RunFailed
+    (EXIT_CONFIGURATION) when end is before start or every_days < 1."""
     if end < start:
         raise RunFailed(EXIT_CONFIGURATION, "backfill", f"--to {end} is before --from {start}")
     if every_days < 1:
@@ -305,7 +459,7 @@ def backfill(dates: list[dt.date], dbt_vars: dict, log: RunLog) -> list[dict]:
     for number, as_of in enumerate(dates, start=1):
         started = time.perf_counter()
         run_vars = {**dbt_vars, "as_of_date": as_of.isoformat()}
-        dbt(
+        run_dbt(
             [
                 "build",
                 "--select",
@@ -325,13 +479,19 @@ def backfill(dates: list[dt.date], dbt_vars: dict, log: RunLog) -> list[dict]:
         latest = con.sql("select max(as_of_date) from customer_history").fetchall()[0][0]
     if latest is not None and latest > dates[-1]:
         run_vars = {**dbt_vars, "as_of_date": latest.isoformat()}
-        dbt(["build", "--vars", json.dumps(run_vars)], f"current marts back to {latest}", log)
+        run_dbt(["build", "--vars", json.dumps(run_vars)], f"current marts back to {latest}", log)
     return done
 
 
-def run_folder(as_of: dt.date, command: str) -> Path:
+def run_folder(as_of: dt.date, command: str, run_id: str | None = None) -> Path:
+    """The folder of one run's log, artifacts and reports, under $WAREHOUSE_RUNS_DIR
+    (default data/runs): <UTC time>_<command>_<as-of>, or <command>_<as-of>_<run_id> when
+    the caller names the run (the Dagster assets of one run share a folder this way)."""
+    runs = Path(os.environ.get("WAREHOUSE_RUNS_DIR", "data/runs"))
+    if run_id:
+        return runs / f"{command}_{as_of}_{run_id}"
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return Path(os.environ.get("WAREHOUSE_RUNS_DIR", "data/runs")) / f"{stamp}_{command}_{as_of}"
+    return runs / f"{stamp}_{command}_{as_of}"
 
 
 def run_guarded(command: str, as_of: dt.date, log: RunLog, work: Callable[[], object]) -> int:

@@ -3,7 +3,7 @@
     python -m customer_scoring benchmark --customers 100000 [--out data/bench]
 
 Generates demo data as of --as-of, and replays it as the files stood the day before and
-on the day (customer_scoring/arrivals.py; none of this is timed). Then it times each step
+on the day (customer_scoring/demo/arrivals.py; none of this is timed). Then it times each step
 in a process of its own, so each has its own peak memory (the child's VmHWM, its
 maximum resident set):
 - full_build: `dbt build` of the whole project (models, seeds and tests) into an empty
@@ -21,7 +21,7 @@ the step reads, peak memory) and writes <out>/benchmark-<customers>.json, so run
 DuckDB's memory limit comes from the profile (WAREHOUSE_MEMORY_LIMIT).
 
 --steps runs some of the steps. Without full_build and nightly_incremental only the
-files the RFM path reads are generated (demo_data.ORDER_TABLES), and the steps read them
+files the RFM path reads are generated (demo.ORDER_TABLES), and the steps read them
 as generated, as of --as-of: this is how the largest scales run on a small disk. A step
 that fails (a baseline out of memory, say) is reported as failed, the others still run,
 and the command exits non-zero.
@@ -39,8 +39,8 @@ import sys
 import time
 from pathlib import Path
 
-from customer_scoring.arrivals import files_on_day
-from customer_scoring.demo_data import ORDER_TABLES, DemoConfig, generate
+from customer_scoring.dbt import executable
+from customer_scoring.demo import ORDER_TABLES, DemoConfig, files_on_day, generate
 
 
 def high_water_mark_kb(pid: int) -> int:
@@ -81,6 +81,8 @@ def timed(command: list[str], env: dict, log: Path) -> dict:
 
 
 def model_times(target: Path) -> dict[str, float]:
+    """Seconds per model (model name -> execution time) from run_results.json in dbt's
+    target folder ``target``. Raises FileNotFoundError when dbt wrote none."""
     results = json.loads((target / "run_results.json").read_text())["results"]
     return {
         item["unique_id"].split(".")[-1]: round(item["execution_time"], 2)
@@ -217,7 +219,7 @@ def run(
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
         prepared = pool.submit(prepare, customers, years, seed, as_of, out, steps).result()
     files, first_day = prepared["files"], prepared["first_day"]
-    dbt = str(Path(sys.executable).with_name("dbt"))
+    dbt = executable()  # each step in a process of its own: its time and peak memory
 
     def dbt_vars(day: dt.date) -> str:
         settings = {"as_of_date": day.isoformat(), "load_date": day.isoformat()}
@@ -327,6 +329,9 @@ def run(
 
 
 def table(report: dict) -> str:
+    """The report of ``run`` as a Markdown table: seconds, ratio to the engine floor, input
+    rows per second and peak memory (MB) per step, then the incremental ratio and the five
+    slowest models."""
     settings = report.get("settings", {})
     lines = [
         f"{report['customers']:,} customers, {report['orders']:,} orders, "

@@ -19,6 +19,8 @@ SEGMENT_MAP = PROJECT_DIR / "seeds" / "rfm_segment_map.csv"
 
 
 def literal(value) -> str:
+    """A DuckDB SQL literal for a date, a tuple (a list in parentheses), a number or text
+    (quoted, quotes doubled)."""
     if isinstance(value, dt.date):
         return f"date '{value.isoformat()}'"
     if isinstance(value, tuple):
@@ -29,6 +31,8 @@ def literal(value) -> str:
 
 
 def floor_query(demo_dir: Path, as_of: dt.date, load_date: dt.date) -> str:
+    """floor.sql with the files of ``demo_dir``, the segment map seed and the project's
+    default settings filled in: one DuckDB query giving the RFM columns per customer."""
     template = (Path(__file__).with_name("floor.sql")).read_text()
     values = {
         "transactions": demo_dir / "transactions.parquet",
@@ -48,6 +52,8 @@ def floor_query(demo_dir: Path, as_of: dt.date, load_date: dt.date) -> str:
 
 
 def run_floor(demo_dir: Path, as_of: dt.date, load_date: dt.date, out: Path) -> None:
+    """Run floor_query in DuckDB (memory limit from WAREHOUSE_MEMORY_LIMIT, as the
+    profile) and write its rows to the Parquet file ``out``, monetary in integer cents."""
     import duckdb
 
     query = floor_query(demo_dir, as_of, load_date)
@@ -63,6 +69,7 @@ def run_floor(demo_dir: Path, as_of: dt.date, load_date: dt.date, out: Path) -> 
 
 
 def run_pandas(demo_dir: Path, as_of: dt.date, load_date: dt.date, out: Path) -> None:
+    """The pandas baseline (pandas_baseline.rfm) written to the Parquet file ``out``."""
     from customer_scoring.benchmark.pandas_baseline import rfm
 
     rfm(demo_dir, as_of, load_date, SEGMENT_MAP).rename(
@@ -71,6 +78,8 @@ def run_pandas(demo_dir: Path, as_of: dt.date, load_date: dt.date, out: Path) ->
 
 
 def main(argv: list[str]) -> int:
+    """``floor|pandas DEMO_DIR AS_OF LOAD_DATE OUT`` (module doc); returns 0. Raises
+    KeyError for another kind and ValueError for a date not written YYYY-MM-DD."""
     kind, demo_dir, as_of, load_date, out = argv
     run = {"floor": run_floor, "pandas": run_pandas}[kind]
     run(Path(demo_dir), dt.date.fromisoformat(as_of), dt.date.fromisoformat(load_date), Path(out))

@@ -32,6 +32,9 @@ def _round_half_away(numerator: np.ndarray, denominator: int) -> np.ndarray:
 
 
 def quintile(values: pd.Series, higher_is_better: bool = True) -> pd.Series:
+    """Scores 1..5 per value (same index) by the mid-rank rule of the module doc: equal
+    values get equal scores; 5 is the best fifth (highest, or lowest when not
+    higher_is_better)."""
     ranks = values.rank(method="average", ascending=higher_is_better)
     return (1 + np.floor(5 * (ranks - 0.5) / len(values))).astype(int)
 
@@ -46,6 +49,12 @@ def rfm(
     max_line_amount: float = 1_000_000,
     test_domains: tuple[str, ...] = ("example.com", "test.local"),
 ) -> pd.DataFrame:
+    """RFM values, scores and segments per scored customer from the demo files in
+    ``demo_dir`` (transactions, customers, exchange_rates), as of ``as_of``, rows dated
+    after ``load_date`` rejected, segments from the ``segment_map`` seed (map
+    ``map_name``), money in ``reporting`` currency. Returns a DataFrame, one row per
+    customer: customer_id, recency_days, frequency, monetary_cents, r_score, f_score,
+    m_score, segment (the columns the benchmark compares with the marts)."""
     lines = pd.read_parquet(demo_dir / "transactions.parquet")
     for column in ("currency", "status"):
         lines[column] = lines[column].astype("string")

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
-from dbt.cli.main import dbtRunner
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from customer_scoring import dbt
+from customer_scoring.dbt import DbtRun
+
+PROJECT_DIR = dbt.PROJECT_DIR
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
-
-
-@dataclass
-class DbtRun:
-    success: bool
-    messages: str  # every error message dbt raised or logged, joined
 
 
 class Warehouse:
@@ -29,42 +22,28 @@ class Warehouse:
         self.work_dir = work_dir
 
     def dbt(self, *args: str, vars: dict | None = None) -> DbtRun:
-        command = list(args)
-        if vars is not None:
-            command += ["--vars", json.dumps(vars)]
-        command += [
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(self.work_dir / "target"),
-            "--log-path",
-            str(self.work_dir / "logs"),
-        ]
-        events: list[str] = []
-
-        def collect(event) -> None:
-            if event.info.level in ("error", "warn"):
-                events.append(event.info.msg)
-
-        # profiles.yml reads WAREHOUSE_PATH; relative paths resolve from the working directory
-        saved_env, saved_cwd = dict(os.environ), os.getcwd()
-        os.environ["WAREHOUSE_PATH"] = str(self.path)
-        os.environ.pop("WAREHOUSE_AS_OF_DATE", None)
-        os.chdir(PROJECT_DIR)
-        try:
-            result = dbtRunner(callbacks=[collect]).invoke(command)
-        finally:
-            os.chdir(saved_cwd)
-            os.environ.clear()
-            os.environ.update(saved_env)
-        if result.exception is not None:
-            events.append(str(result.exception))
-        return DbtRun(success=bool(result.success), messages="\n".join(events))
+        """dbt ``args`` on this warehouse (customer_scoring.dbt.invoke: in this process,
+        from the project directory, target and logs in the work directory)."""
+        return dbt.invoke(
+            [
+                *args,
+                "--project-dir",
+                str(PROJECT_DIR),
+                "--profiles-dir",
+                str(PROJECT_DIR),
+                "--target-path",
+                str(self.work_dir / "target"),
+                "--log-path",
+                str(self.work_dir / "logs"),
+            ],
+            vars,
+            # profiles.yml reads WAREHOUSE_PATH; relative paths resolve from the working
+            # directory; the as-of date comes from the vars, never from the environment
+            env={"WAREHOUSE_PATH": str(self.path), "WAREHOUSE_AS_OF_DATE": None},
+            cwd=PROJECT_DIR,
+        )
 
     def query(self, sql: str) -> list[tuple]:
-        # Same process as dbt: open with the same (default) configuration.
         with duckdb.connect(str(self.path)) as con:
             return con.sql(sql).fetchall()
 

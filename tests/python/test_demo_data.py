@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from customer_scoring.demo_data import DemoConfig, generate
+from customer_scoring.demo import ORDER_TABLES, DemoConfig, generate
 
 # slow: generates 3,000-customer demos (./run test only)
 pytestmark = pytest.mark.slow
@@ -202,15 +206,12 @@ def test_rejects_nonsense_parameters(tmp_path):
         generate(DemoConfig(customers=0, as_of=AS_OF), tmp_path, progress=lambda _: None)
 
 
-def test_customers_are_drawn_in_blocks_with_ids_unique_across_blocks(tmp_path, monkeypatch):
+def test_customers_are_drawn_in_blocks_with_ids_unique_across_blocks(tmp_path):
     """At scale the generator draws BLOCK_CUSTOMERS at a time (flat memory); blocks must
     not share order, session, invoice or other ids, and a session or an order stays with
     one customer."""
-    from customer_scoring import demo_data
-
-    monkeypatch.setattr(demo_data, "BLOCK_CUSTOMERS", 700)
     config = DemoConfig(customers=2000, years=2, as_of=AS_OF, seed=11)
-    summary = generate(config, tmp_path / "blocks", progress=lambda _: None)
+    summary = generate(config, tmp_path / "blocks", progress=lambda _: None, block_customers=700)
     out = tmp_path / "blocks"
     assert summary.rows["customers"] == 2000
     assert summary.rows["products"] == pq.read_table(out / "products.parquet").num_rows == 400
@@ -240,9 +241,92 @@ def test_customers_are_drawn_in_blocks_with_ids_unique_across_blocks(tmp_path, m
         assert len(ids) == len(set(ids.to_pylist())), name
     assert sql(out, "select count(*) from {web} where session_id like 'S2-%'")[0][0] > 0
 
-    generate(config, tmp_path / "orders", progress=lambda _: None, orders_only=True)
+    generate(
+        config, tmp_path / "orders", progress=lambda _: None, orders_only=True, block_customers=700
+    )
     written = sorted(path.stem for path in (tmp_path / "orders").iterdir())
-    assert written == sorted(demo_data.ORDER_TABLES)
+    assert written == sorted(ORDER_TABLES)
     assert pq.read_table(tmp_path / "orders" / "transactions.parquet").equals(
         pq.read_table(out / "transactions.parquet")
     )
+
+
+PACKAGE = Path(__file__).resolve().parents[2] / "customer_scoring"
+
+
+def imports_of(path: Path) -> set[str]:
+    """The customer_scoring modules a file imports, at module level or inside functions."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            module = node.module if node.level == 0 else None
+            if module is None:  # relative: resolve against the file's package
+                parts = ("customer_scoring", *path.relative_to(PACKAGE).parent.parts)
+                base = parts[: len(parts) - node.level + 1]
+                module = ".".join([*base, node.module])
+            names = [f"{module}.{alias.name}" for alias in node.names]
+            found.add(module)
+            found.update(name for name in names if module_path(name) is not None)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("customer_scoring")}
+
+
+def module_path(name: str) -> Path | None:
+    if name == "customer_scoring":
+        return PACKAGE / "__init__.py"
+    relative = Path(*name.split(".")[1:])
+    for candidate in (PACKAGE / relative.with_suffix(".py"), PACKAGE / relative / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(("customer_scoring", *(parts[:-1] if parts[-1] == "__init__" else parts)))
+
+
+def test_the_package_imports_form_no_cycle():
+    """customer_scoring (demo included) imports in one direction only: a graph of every
+    import between its modules, function-level imports too, has no cycle."""
+    graph = {
+        module_name(path): {name for name in imports_of(path) if module_path(name)}
+        for path in PACKAGE.rglob("*.py")
+    }
+    graph = {name: {module_name(module_path(dep)) for dep in deps} - {name}
+             for name, deps in graph.items()}  # fmt: skip
+    assert "customer_scoring.demo.orders" in graph["customer_scoring.demo.generator"]
+    done, visiting = set(), []
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        assert name not in visiting, "import cycle: " + " -> ".join([*visiting, name])
+        visiting.append(name)
+        for dep in sorted(graph.get(name, ())):
+            # a package's __init__ re-exports its modules: a module importing a sibling
+            # through the package would be a cycle, and is caught here too
+            visit(dep)
+        visiting.pop()
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name)
+
+
+def test_each_demo_module_imports_on_its_own():
+    """Each module of the demo package imports in a fresh interpreter, first of all."""
+    for path in sorted((PACKAGE / "demo").glob("*.py")):
+        name = module_name(path)
+        result = subprocess.run(
+            [sys.executable, "-c", f"import {name}"], capture_output=True, text=True
+        )
+        assert result.returncode == 0, f"{name}: {result.stderr}"
+        # and only modules of the demo package (and no other part of customer_scoring)
+        outside = {
+            dep
+            for dep in imports_of(path)
+            if not dep.startswith("customer_scoring.demo") and dep != "customer_scoring"
+        }
+        assert not outside, f"{name} imports {outside}"

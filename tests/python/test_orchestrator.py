@@ -1,17 +1,22 @@
-"""The Dagster definitions load, map every dbt model to an asset, and run the nightly job
-in-process on a small demo warehouse."""
+"""The Dagster definitions load, map every dbt model and every dbt source to an asset, and
+run the nightly job in-process on a small demo warehouse: the same steps, in the same
+order, source freshness included, as the command line's nightly run."""
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+import json
+import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
 from conftest import PROJECT_DIR
 
-from customer_scoring.demo_data import DemoConfig, generate
+from customer_scoring.demo import DemoConfig, generate
+from customer_scoring.nightly import STEPS
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -37,9 +42,21 @@ def definitions(tmp_path_factory):
         yield module, work / "warehouse.duckdb"
 
 
+def steps_logged(run_dir: Path) -> list[tuple[str, str]]:
+    """(step, status) of the nightly steps a run folder logged, in order."""
+    events = [json.loads(line) for line in (run_dir / "events.jsonl").read_text().splitlines()]
+    return [(event["step"], event["status"]) for event in events if event["step"] in STEPS]
+
+
 def test_every_model_and_input_is_an_asset(definitions):
     module, _ = definitions
     keys = {"/".join(key.path) for key in module.defs.resolve_asset_graph().get_all_asset_keys()}
+    # the raw inputs are the manifest's sources, not a list of their own
+    manifest = json.loads(module.project.manifest_path.read_text())
+    sources = {f"{props['source_name']}/{props['name']}" for props in manifest["sources"].values()}
+    assert len(sources) >= 13
+    assert {"/".join(spec.key.path) for spec in module.RAW_INPUTS} == sources
+    assert sources <= keys
     for expected in [
         "shop/transactions",
         "billing/invoices",
@@ -82,3 +99,67 @@ def test_the_nightly_job_runs_in_process(definitions):
     } <= materialized
     with duckdb.connect(str(database), read_only=True) as con:
         assert con.sql("select distinct as_of_date from customer_history").fetchall() == [(AS_OF,)]
+    runs = database.parent / "runs"
+    (dagster_run,) = runs.glob("dagster_*")
+    logged = steps_logged(dagster_run)
+    # as of a past date, source freshness (it compares with the wall clock) is skipped
+    assert logged == [
+        (step, status)
+        for step in STEPS
+        for status in (("skipped",) if step == "source freshness" else ("started", "ok"))
+    ]
+    assert (dagster_run / "summary.json").exists()
+
+    # the command line's nightly run, on the same warehouse: the same steps, in order
+    cli = subprocess.run(
+        [sys.executable, "-m", "customer_scoring", "nightly", "--as-of", AS_OF.isoformat()]
+        + ["--vars", json.dumps({"load_date": AS_OF.isoformat()}), "--log-format", "json"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    (cli_run,) = runs.glob("*_nightly_*")
+    assert steps_logged(cli_run) == logged
+
+
+@pytest.mark.parametrize("fresh", [True, False])
+def test_the_raw_inputs_check_source_freshness_as_of_today(
+    definitions, tmp_path, monkeypatch, fresh
+):
+    """As of today the raw_inputs asset runs dbt source freshness, as the command line
+    does: files generated as of today pass; the demo files of June are stale and fail the
+    asset at that step with exit code 65, before anything is built."""
+    from dagster import materialize
+
+    module, database = definitions
+    today = dt.date.today()
+    demo = database.parent / "demo"
+    if fresh:
+        demo = tmp_path / "demo"
+        config = DemoConfig(customers=300, years=1.0, seed=9, as_of=today)
+        generate(config, demo, progress=lambda *_: None)
+    monkeypatch.setenv("WAREHOUSE_DEMO_DIR", str(demo))
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("WAREHOUSE_RUNS_DIR", str(tmp_path / "runs"))
+    step = {"config": {"as_of_date": today.isoformat(), "load_date": today.isoformat()}}
+    result = materialize(
+        [module.raw_inputs], run_config={"ops": {"raw_inputs": step}}, raise_on_error=False
+    )
+    (run_dir,) = (tmp_path / "runs").glob("dagster_*")
+    checks = list(STEPS[: STEPS.index("source freshness")])
+    logged = steps_logged(run_dir)
+    assert (run_dir / "sources.json").exists()
+    if fresh:
+        assert result.success
+        assert logged == [(step, status) for step in [*checks, "source freshness"]
+                          for status in ("started", "ok")]  # fmt: skip
+    else:
+        assert not result.success
+        assert logged == [(step, status) for step in checks for status in ("started", "ok")] + [
+            ("source freshness", "started"),
+            ("source freshness", "failed"),
+        ]
+        events = [json.loads(line) for line in (run_dir / "events.jsonl").read_text().splitlines()]
+        assert events[-1]["exit_code"] == 65

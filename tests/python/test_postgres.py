@@ -22,7 +22,7 @@ import pytest
 from conftest import Warehouse
 
 from customer_scoring import postgres
-from customer_scoring.demo_data import DemoConfig, generate
+from customer_scoring.demo import DemoConfig, generate
 
 # slow: starts PostgreSQL and builds every model on it and on DuckDB (./run test only)
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 
 Day 1: the files as they stood that day, then the nightly command. Day 2..7: the files of
 the next day (new orders, orders that arrived late, returns booked against orders already
-seen: customer_scoring/arrivals.py), and the nightly command again, incremental. After
+seen: customer_scoring/demo/arrivals.py), and the nightly command again, incremental. After
 each night:
 - the incremental facts equal a full rebuild from the same files (a copy of the
   warehouse rebuilt with --full-refresh): they have missed nothing and kept nothing
@@ -28,8 +28,7 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR
 
-from customer_scoring.arrivals import files_on_day
-from customer_scoring.demo_data import DemoConfig, generate
+from customer_scoring.demo import DemoConfig, files_on_day, generate
 
 # slow: runs seven nightly builds and a full rebuild (./run test only)
 pytestmark = pytest.mark.slow

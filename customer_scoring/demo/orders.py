@@ -1,17 +1,11 @@
-"""Deterministic, vectorised demo data for the warehouse.
-
-Writes the raw files that the dbt sources read (Parquet, one file per table):
+"""Demo customers, exchange rates and orders: the files the RFM path reads.
 
 - ``customers.parquet``      CRM export: B2C and B2B customers, with PII (email) that
                               staging drops, and a few internal test accounts.
-- ``products.parquet``       catalogue: products in categories with a list price.
 - ``transactions.parquet``   order lines in the bring-your-own shape
                               (customer_id, order_id, ordered_at, amount, currency, status,
                               plus product_id, line_number, quantity).
 - ``exchange_rates.parquet`` daily rates from each order currency to EUR.
-- behaviour between purchases (web events, e-mail events, surveys, reviews, preference-
-  centre interests): see ``demo_behaviour.py``;
-- subscriptions, invoices, payments and insolvency proceedings: see ``demo_accounts.py``.
 
 How purchases are drawn (so scores have something real to find):
 
@@ -19,10 +13,9 @@ How purchases are drawn (so scores have something real to find):
   whose rate is Gamma-distributed across customers (heterogeneous purchase rates);
 - each buyer stays active for an exponentially distributed time, then stops buying
   (customers who stop buying, as in the buy-till-you-die models);
-- customers favour a pair of related categories (books and music, home and kitchen, ...),
-  so categories are bought together and cross-sell has something to find;
+- customers favour a pair of related categories (catalogue.py);
 - some lapsed customers come back after a long gap (win-back), more often the engaged ones;
-- order days follow a seasonal profile (growth, weekends, November–December peak,
+- order days follow a seasonal profile (growth, weekends, November-December peak,
   summer dip), drawn by inverse CDF so no loop runs over orders;
 - spend is heavy-tailed: log-normal list prices, Gamma basket sizes, B2B bulk buying;
 - a few orders are cancelled, some lines are returned in full or refunded in part
@@ -30,19 +23,26 @@ How purchases are drawn (so scores have something real to find):
 
 Dirty rows, a small realistic share, for the input guards to catch: exact duplicate rows,
 missing customer and order ids, zero and negative amounts, orders dated in the future,
-and test accounts. The history ends the day before the as-of date.
+and test accounts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
+
+from customer_scoring.demo.catalogue import (
+    CATEGORIES,
+    CATEGORY_PAIRS,
+    PREFERRED_LINE_SHARE,
+    choose_products,
+)
+from customer_scoring.demo.columns import ids, labels, pick, with_nulls
+from customer_scoring.demo.config import DemoConfig
+from customer_scoring.demo.world import World
 
 REPORTING_CURRENCY = "EUR"
 
@@ -71,30 +71,6 @@ COUNTRIES = {
 # currency -> (EUR per unit at the start of history, daily volatility)
 CURRENCIES = {"EUR": (1.0, 0.0), "GBP": (1.17, 0.003), "USD": (0.92, 0.004), "CHF": (1.04, 0.003)}
 
-CATEGORIES = {  # category -> (median list price in EUR, share of the catalogue)
-    "Books": (18.0, 0.16),
-    "Music": (15.0, 0.08),
-    "Stationery": (9.0, 0.10),
-    "Home": (45.0, 0.14),
-    "Kitchen": (35.0, 0.10),
-    "Garden": (60.0, 0.07),
-    "Electronics": (180.0, 0.12),
-    "Fashion": (55.0, 0.13),
-    "Beauty": (25.0, 0.06),
-    "Toys": (30.0, 0.04),
-}
-# pairs of categories a customer tends to buy from together, and how common each pair is
-CATEGORY_PAIRS = [
-    (("Books", "Music"), 0.16),
-    (("Books", "Stationery"), 0.12),
-    (("Home", "Kitchen"), 0.16),
-    (("Home", "Garden"), 0.10),
-    (("Electronics", "Toys"), 0.10),
-    (("Electronics", "Music"), 0.10),
-    (("Fashion", "Beauty"), 0.18),
-    (("Kitchen", "Garden"), 0.08),
-]
-PREFERRED_LINE_SHARE = 0.55  # share of lines drawn from the customer's preferred pair
 TOWN_SIZES = ["rural", "small town", "medium city", "large city", "metropolis"]
 HOUSING = ["house", "apartment"]
 CHANNELS = [
@@ -123,36 +99,9 @@ CURRENCY_CODES = list(CURRENCIES)
 LINE_STATUSES = ["completed", "cancelled", "returned", "refunded"]
 
 
-@dataclass(frozen=True)
-class DemoConfig:
-    customers: int = 50_000
-    years: float = 3.0
-    as_of: dt.date = field(default_factory=dt.date.today)
-    seed: int = 42
-    orders_per_customer: float = 10.0  # mean over all customers, before data defects
-    b2b_share: float = 0.15
-    never_bought_share: float = 0.06  # signed up, no order yet
-    dirty_share: float = 0.006  # share of transaction rows touched by defects, all kinds
-
-
-@dataclass
-class DemoSummary:
-    out_dir: Path
-    rows: dict[str, int]
-    history_start: dt.date
-    history_end: dt.date
-    seconds: float
-
-    def __str__(self) -> str:
-        parts = ", ".join(f"{name}: {count:,}" for name, count in self.rows.items())
-        return (
-            f"demo data in {self.out_dir} ({self.history_start} .. {self.history_end}), "
-            f"{parts}; {self.seconds:.1f} s"
-        )
-
-
-def _day_weights(start: dt.date, days: int) -> np.ndarray:
-    """Relative order intensity of each day: growth, weekly and yearly seasonality."""
+def day_weights(start: dt.date, days: int) -> np.ndarray:
+    """Relative order intensity of each of ``days`` days from ``start``, shape (days,):
+    growth over the history, weekends, early-December peak, January sales, August dip."""
     dates = np.arange(np.datetime64(start), np.datetime64(start) + days)
     day_of_year = (dates - dates.astype("datetime64[Y]")).astype(int)
     weekday = (dates.astype(int) + 3) % 7  # 1970-01-01 was a Thursday: Monday = 0
@@ -164,62 +113,15 @@ def _day_weights(start: dt.date, days: int) -> np.ndarray:
     return growth * weekend * peak * january_sales * summer_dip
 
 
-def _pick(rng: np.random.Generator, values: list, size: int, p=None) -> np.ndarray:
-    return np.asarray(values, dtype=object)[rng.choice(len(values), size=size, p=p)]
+def draw_customers(
+    rng: np.random.Generator, cfg: DemoConfig, history_days: int, n: int, first: int
+) -> tuple[pa.Table, np.ndarray, np.ndarray, np.ndarray]:
+    """Customers first+1 .. first+n (ids C0000001 ...), drawn from ``rng``.
 
-
-def _choose_products(
-    rng: np.random.Generator,
-    popularity: np.ndarray,
-    product_category: np.ndarray,
-    pair_of_row: np.ndarray,
-    preferred_share: float,
-) -> np.ndarray:
-    """One product per row: from the row's preferred category pair with probability
-    ``preferred_share`` (by popularity within the category), else from the whole catalogue.
-    Products of a category are contiguous, so each draw is one search in the global CDF."""
-    names = list(CATEGORIES)
-    pair_codes = np.array([[names.index(a), names.index(b)] for (a, b), _ in CATEGORY_PAIRS])
-    cdf = np.concatenate([[0.0], np.cumsum(popularity)])
-    first = np.searchsorted(product_category, np.arange(len(names)), side="left")
-    last = np.searchsorted(product_category, np.arange(len(names)), side="right")
-    rows = len(pair_of_row)
-    category = pair_codes[pair_of_row, rng.integers(0, 2, rows)]
-    preferred = rng.random(rows) < preferred_share
-    lo = np.where(preferred, cdf[first[category]], 0.0)
-    hi = np.where(preferred, cdf[last[category]], cdf[-1])
-    product = np.searchsorted(cdf, lo + rng.random(rows) * (hi - lo), side="right") - 1
-    return np.clip(product, 0, len(popularity) - 1)
-
-
-def _ids(prefix: str, numbers: np.ndarray, width: int, block: int = 0) -> pa.Array:
-    """Zero-padded string ids, built in Arrow rather than a Python loop. Large arrays use
-    64-bit offsets: tens of millions of ids overflow a plain string array's 2 GB. Ids
-    numbered inside a block of customers (sessions, invoices, ...) carry the block number
-    after the prefix from the second block on (S2-000000001), so blocks never share one."""
-    import pyarrow.compute as pc
-
-    if block:
-        prefix = f"{prefix}{block}-"
-    text = pa.large_string() if len(numbers) > 10_000_000 else pa.string()
-    digits = pc.utf8_lpad(pc.cast(pa.array(numbers, type=pa.int64()), text), width, "0")
-    return pc.binary_join_element_wise(pa.scalar(prefix, text), digits, pa.scalar("", text))
-
-
-def _with_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
-    """``values`` with nulls where ``mask`` is true."""
-    import pyarrow.compute as pc
-
-    return pc.if_else(pa.array(mask), pa.scalar(None, values.type), values)
-
-
-def _labels(codes: np.ndarray, labels: list[str]) -> pa.Array:
-    """Strings from integer codes, dictionary-encoded (no Python string per row)."""
-    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int8()), pa.array(labels))
-
-
-def _customers(rng: np.random.Generator, cfg: DemoConfig, history_days: int, n: int, first: int):
-    """Customers first+1 .. first+n."""
+    Returns (table, signup_day, is_b2b, currency), the arrays (n,): the day of sign-up
+    (0 .. history_days - 1, denser towards the end), whether the customer is a company,
+    and the index in CURRENCY_CODES of the currency of their country.
+    """
     # signups accelerate over time (density grows like t^0.6)
     signup_day = np.floor(history_days * rng.random(n) ** (1 / 1.6)).astype(np.int64)
     signup_day = np.minimum(signup_day, history_days - 1)
@@ -231,26 +133,26 @@ def _customers(rng: np.random.Generator, cfg: DemoConfig, history_days: int, n: 
     region = np.empty(n, dtype=object)
     for i, code in enumerate(country_codes):
         mask = country_idx == i
-        region[mask] = _pick(rng, COUNTRIES[code][2], int(mask.sum()))
+        region[mask] = pick(rng, COUNTRIES[code][2], int(mask.sum()))
     is_b2b = rng.random(n) < cfg.b2b_share
-    gender = _pick(rng, ["F", "M", "X", None], n, p=[0.49, 0.46, 0.01, 0.04])
+    gender = pick(rng, ["F", "M", "X", None], n, p=[0.49, 0.46, 0.01, 0.04])
     birth_year = (cfg.as_of.year - np.clip(rng.normal(43, 14, n), 18, 90)).astype(np.int64)
-    sector = _pick(rng, SECTORS, n)
+    sector = pick(rng, SECTORS, n)
     size_idx = rng.choice(len(COMPANY_SIZES), size=n, p=[0.45, 0.3, 0.17, 0.08])
     company_size = np.asarray(COMPANY_SIZES, dtype=object)[size_idx]
     low, high = np.array([1, 10, 50, 250]), np.array([9, 49, 249, 5000])
     headcount = (low[size_idx] + rng.random(n) * (high[size_idx] - low[size_idx])).astype(np.int64)
     numbers = np.arange(first + 1, first + n + 1)
-    emails = _ids("customer", numbers, 7).to_numpy(zero_copy_only=False).astype(object)
-    domains = _pick(rng, ["mail.example.org", "post.example.net", "inbox.example.fr"], n)
+    emails = ids("customer", numbers, 7).to_numpy(zero_copy_only=False).astype(object)
+    domains = pick(rng, ["mail.example.org", "post.example.net", "inbox.example.fr"], n)
     is_test = rng.random(n) < 0.002
-    domains[is_test] = _pick(rng, TEST_DOMAINS, int(is_test.sum()))
+    domains[is_test] = pick(rng, TEST_DOMAINS, int(is_test.sum()))
     emails = emails + "@" + domains
     start = np.datetime64(cfg.as_of) - history_days
     signup_at = (start + signup_day).astype("datetime64[s]") + rng.integers(0, 86_400, n)
     table = pa.table(
         {
-            "customer_id": _ids("C", numbers, 7),
+            "customer_id": ids("C", numbers, 7),
             "email": pa.array(emails, type=pa.string()),
             "customer_type": pa.array(np.where(is_b2b, "B2B", "B2C").astype(object), pa.string()),
             "gender": pa.array(np.where(is_b2b, None, gender), pa.string()),
@@ -258,15 +160,15 @@ def _customers(rng: np.random.Generator, cfg: DemoConfig, history_days: int, n: 
             "country": pa.array(country, pa.string()),
             "region": pa.array(region, pa.string()),
             "town_size": pa.array(
-                _pick(rng, TOWN_SIZES, n, p=[0.2, 0.25, 0.25, 0.2, 0.1]), pa.string()
+                pick(rng, TOWN_SIZES, n, p=[0.2, 0.25, 0.25, 0.2, 0.1]), pa.string()
             ),
             "housing_type": pa.array(
-                np.where(is_b2b, None, _pick(rng, HOUSING, n, p=[0.55, 0.45])), pa.string()
+                np.where(is_b2b, None, pick(rng, HOUSING, n, p=[0.55, 0.45])), pa.string()
             ),
             "company_sector": pa.array(np.where(is_b2b, sector, None), pa.string()),
             "company_size": pa.array(np.where(is_b2b, company_size, None), pa.string()),
             "company_headcount": pa.array(headcount, mask=~is_b2b),
-            "acquisition_channel": pa.array(_pick(rng, CHANNELS, n), pa.string()),
+            "acquisition_channel": pa.array(pick(rng, CHANNELS, n), pa.string()),
             "signed_up_at": pa.array(signup_at),
             "email_opt_in": pa.array(rng.random(n) < 0.62),
             "profiling_consent": pa.array(rng.random(n) < 0.71),
@@ -275,32 +177,13 @@ def _customers(rng: np.random.Generator, cfg: DemoConfig, history_days: int, n: 
     return table, signup_day, is_b2b, currency
 
 
-def _products(rng: np.random.Generator) -> tuple[pa.Table, np.ndarray, np.ndarray]:
-    names = list(CATEGORIES)
-    per_category = np.maximum(1, np.round(np.array([CATEGORIES[c][1] for c in names]) * 400))
-    category = np.repeat(np.asarray(names, dtype=object), per_category.astype(int))
-    median = np.repeat(np.array([CATEGORIES[c][0] for c in names]), per_category.astype(int))
-    count = len(category)
-    price = np.round(median * rng.lognormal(0.0, 0.6, count), 2)
-    price = np.maximum(price, 0.99)
-    popularity = 1.0 / np.arange(1, count + 1) ** 0.9
-    popularity = rng.permutation(popularity)
-    popularity /= popularity.sum()
-    table = pa.table(
-        {
-            "product_id": _ids("P", np.arange(1, count + 1), 5),
-            "product_name": pa.array([f"{c} item {i + 1}" for i, c in enumerate(category)]),
-            "category": pa.array(category, pa.string()),
-            "list_price": pa.array(price),
-        }
-    )
-    category_code = np.repeat(np.arange(len(names)), per_category.astype(int))
-    return table, price, popularity, category_code
+def exchange_rates(
+    rng: np.random.Generator, start: np.datetime64, days: int
+) -> tuple[pa.Table, np.ndarray]:
+    """Daily rates (EUR per unit of each other currency) as geometric random walks.
 
-
-def _exchange_rates(rng: np.random.Generator, start: np.datetime64, days: int):
-    """Daily rates (EUR per unit) as geometric random walks: a table, and a matrix
-    [currency code, day] for converting prices."""
+    Returns the exchange_rates table (one row per day and non-EUR currency) and a matrix
+    (len(CURRENCY_CODES), days) of EUR per unit, 1.0 for EUR, for converting prices."""
     frames = []
     walks = np.ones((len(CURRENCY_CODES), days))
     dates = (start + np.arange(days)).astype("datetime64[D]")
@@ -322,92 +205,44 @@ def _exchange_rates(rng: np.random.Generator, start: np.datetime64, days: int):
     return pa.concat_tables(frames), walks
 
 
-ORDER_TABLES = ("customers", "products", "transactions", "exchange_rates")
-BLOCK_CUSTOMERS = 1_000_000  # customers drawn at a time: memory stays flat at any scale
+@dataclass
+class Orders:
+    """The orders of one block of customers: the transactions file's rows, the world the
+    behaviour and account files are drawn from, and each order's value in EUR at list
+    price (orders,), which the invoices bill."""
+
+    transactions: pa.Table
+    world: World
+    order_value: np.ndarray
+    count: int  # orders drawn (the next block numbers its orders after them)
 
 
-def generate(
-    cfg: DemoConfig, out_dir: Path | str, progress=print, orders_only: bool = False
-) -> DemoSummary:
-    """Generate the demo files into ``out_dir``; same config and seed, same bytes of data.
-
-    Customers are drawn in blocks of BLOCK_CUSTOMERS, each block with its own random
-    streams and its rows appended to the files, so memory does not grow with the scale.
-    (Up to one block the data are those of a single draw.) orders_only writes the files
-    the RFM path reads (ORDER_TABLES) and no behaviour or billing files."""
-    started = time.perf_counter()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if cfg.customers < 1 or cfg.years <= 0:
-        raise ValueError("customers must be at least 1 and years above 0")
-    history_days = max(int(round(cfg.years * 365.25)), 2)
-    start = np.datetime64(cfg.as_of) - history_days  # last day of history: as_of - 1
-    writers: dict[str, pq.ParquetWriter] = {}
-    rows: dict[str, int] = {}
-    shared = None  # products and exchange rates, drawn once
-    first_order = 0
-    try:
-        for block, first in enumerate(range(0, cfg.customers, BLOCK_CUSTOMERS)):
-            size = min(BLOCK_CUSTOMERS, cfg.customers - first)
-            if cfg.customers > BLOCK_CUSTOMERS:
-                progress(f"  block {block + 1}: customers {first + 1:,} .. {first + size:,}")
-            tables, shared, orders = _block(
-                cfg,
-                history_days,
-                start,
-                block,
-                first,
-                size,
-                first_order,
-                shared,
-                orders_only,
-                progress,
-            )
-            first_order += orders
-            for name, table in tables.items():
-                if name not in writers:
-                    writers[name] = pq.ParquetWriter(
-                        out / f"{name}.parquet", table.schema, compression="zstd"
-                    )
-                # (a block with more rows than another may hold its ids as large strings)
-                writers[name].write_table(table.cast(writers[name].schema))
-                rows[name] = rows.get(name, 0) + table.num_rows
-    finally:
-        for writer in writers.values():
-            writer.close()
-    return DemoSummary(
-        out_dir=out,
-        rows=rows,
-        history_start=start.astype(dt.date),
-        history_end=(start + history_days - 1).astype(dt.date),
-        seconds=time.perf_counter() - started,
-    )
-
-
-def _block(
+def draw_orders(
+    rng: np.random.Generator,
     cfg: DemoConfig,
-    history_days: int,
+    customers: pa.Table,
+    signup_day: np.ndarray,
+    is_b2b: np.ndarray,
+    currency: np.ndarray,
+    catalogue: tuple,
     start: np.datetime64,
+    history_days: int,
     block: int,
     first: int,
-    n: int,
     first_order: int,
-    shared,
-    orders_only: bool,
     progress,
-):
-    """The rows of customers first+1 .. first+n: ({table: rows}, shared, orders).
-    Products and exchange rates come with the first block only."""
-    rng = np.random.default_rng(cfg.seed if block == 0 else [cfg.seed, 2, block])
-    customers, signup_day, is_b2b, currency = _customers(rng, cfg, history_days, n, first)
-    fresh = shared is None
-    if fresh:
-        products, price, popularity, product_category = _products(rng)
-        rates, walks = _exchange_rates(rng, start, history_days)
-        shared = (products, price, popularity, product_category, rates, walks)
-        progress(f"  customers {customers.num_rows:,}, products {products.num_rows:,}")
-    products, price, popularity, product_category, rates, walks = shared
+) -> Orders:
+    """The purchase process of customers first+1 .. first+n (module doc), drawn from
+    ``rng`` (the block's main stream) and a second stream for latent traits, seeded from
+    cfg.seed and the block (so adding a behaviour draw never shifts the orders).
 
+    customers, signup_day, is_b2b, currency: as returned by ``customers``; catalogue:
+    (products table, price, popularity, category_code) from ``catalogue.products``, plus
+    the exchange-rate walks (currency code, day) from ``exchange_rates``. Order ids
+    continue from ``first_order``. ``progress`` receives one line per stage.
+    """
+    n = customers.num_rows
+    products, price, popularity, product_category, walks = catalogue
     # --- purchase process -------------------------------------------------------------
     buys = rng.random(n) >= cfg.never_bought_share
     rate = rng.gamma(shape=0.8, scale=1.0, size=n) * np.where(is_b2b, 1.6, 1.0)
@@ -451,7 +286,7 @@ def _block(
     ).astype(np.int64)
     back_day = np.minimum(back_day, history_days - 1)
 
-    weights = _day_weights(start.astype(dt.date), history_days)
+    weights = day_weights(start.astype(dt.date), history_days)
     cdf = np.concatenate([[0.0], np.cumsum(weights)])
     first_of_customer = np.concatenate([[0], np.cumsum(orders_per)[:-1]])
     is_first = np.zeros(total_orders, dtype=bool)
@@ -483,7 +318,7 @@ def _block(
         np.arange(len(line_order)) - np.repeat(np.cumsum(lines_per) - lines_per, lines_per) + 1
     )
     line_customer = order_customer[line_order]
-    product = _choose_products(
+    product = choose_products(
         brng, popularity, product_category, pair_idx[line_customer], PREFERRED_LINE_SHARE
     )
     basket = rng.gamma(0.5, 0.8, n) * np.where(is_b2b, 6.0, 1.0)
@@ -527,32 +362,22 @@ def _block(
     final = final[np.argsort(final, kind="stable")]  # duplicates sit beside their twin
 
     ordered_at = ((start + row_day).astype("datetime64[s]") + seconds[row_order])[final]
-    order_ids = _ids("O", first_order + row_order[final] + 1, 9)
-    customer_ids = _ids("C", first + line_customer[idx][final] + 1, 7)
+    order_ids = ids("O", first_order + row_order[final] + 1, 9)
+    customer_ids = ids("C", first + line_customer[idx][final] + 1, 7)
     transactions = pa.table(
         {
-            "order_id": _with_nulls(order_ids, row_order_missing[final]),
+            "order_id": with_nulls(order_ids, row_order_missing[final]),
             "line_number": pa.array(line_number[idx][final]),
-            "customer_id": _with_nulls(customer_ids, row_customer_missing[final]),
+            "customer_id": with_nulls(customer_ids, row_customer_missing[final]),
             "ordered_at": pa.array(ordered_at),
-            "product_id": _ids("P", product[idx][final] + 1, 5),
+            "product_id": ids("P", product[idx][final] + 1, 5),
             "quantity": pa.array(quantity[idx][final]),
             "amount": pa.array(row_amount[final]),
-            "currency": _labels(line_currency[idx][final], CURRENCY_CODES),
-            "status": _labels(row_status[final], LINE_STATUSES),
+            "currency": labels(line_currency[idx][final], CURRENCY_CODES),
+            "status": labels(row_status[final], LINE_STATUSES),
         }
     )
     progress(f"  transaction rows {transactions.num_rows:,}")
-    tables = {
-        "customers": customers,
-        **({"products": products} if fresh else {}),
-        "transactions": transactions,
-        **({"exchange_rates": rates} if fresh else {}),
-    }
-    if orders_only:
-        return tables, shared, total_orders
-
-    from customer_scoring.demo_behaviour import World, generate_behaviour
 
     world = World(
         rng=brng,
@@ -580,11 +405,6 @@ def _block(
         categories=list(CATEGORIES),
         block=block,
     )
-    behaviour = generate_behaviour(world)
-    from customer_scoring.demo_accounts import receivables, subscription_events
 
     order_value = np.bincount(line_order, weights=price[product] * quantity, minlength=total_orders)
-    behaviour["subscription_events"] = subscription_events(world)
-    behaviour.update(receivables(world, order_value))
-    progress("  " + ", ".join(f"{name} {table.num_rows:,}" for name, table in behaviour.items()))
-    return {**tables, **behaviour}, shared, total_orders
+    return Orders(transactions, world, order_value, total_orders)

@@ -43,6 +43,9 @@ DATE_COLUMNS = {
 
 @dataclass(frozen=True)
 class Arrivals:
+    """How late rows arrive: the share (0..1) of orders that arrive late, by up to
+    max_late_days days, and returns/refunds arriving up to max_change_days after."""
+
     late_order_share: float = 0.03
     max_late_days: int = 3
     max_change_days: int = 5

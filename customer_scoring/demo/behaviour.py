@@ -1,6 +1,6 @@
 """What demo customers do between purchases: the behaviour files the scores read.
 
-Written beside the purchase files by ``demo_data.generate`` (Parquet, one file per table):
+Written beside the purchase files by ``generator.generate`` (Parquet, one file per table):
 
 - ``web_events.parquet``         page views and add-to-cart events, grouped in sessions.
 - ``email_events.parquet``       a monthly newsletter: sent, delivered, opened, clicked,
@@ -28,10 +28,19 @@ exact duplicates, unknown event types, scores out of range, dates in the future.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pyarrow as pa
+
+from customer_scoring.demo.catalogue import CATEGORY_PAIRS, choose_products
+from customer_scoring.demo.columns import (
+    group_offsets,
+    ids,
+    labels,
+    take,
+    time_ordered_with_duplicates,
+    timestamps,
+)
+from customer_scoring.demo.world import World
 
 PAGE_TYPES = ["home", "category", "product", "blog", "pricing", "contact", "demo", "cart"]
 # share of page views by type outside a purchase: B2C, B2B (more pricing, contact, demo)
@@ -57,68 +66,16 @@ OTHER_INTERESTS = ["travel", "sport", "sustainability"]
 NEWSLETTER_EVERY_DAYS = 28
 
 
-@dataclass
-class World:
-    """The purchase history and latent traits the behaviour is drawn from."""
-
-    rng: np.random.Generator
-    start: np.datetime64  # first day of history
-    history_days: int
-    signup_day: np.ndarray
-    active_end: np.ndarray  # day (float) the customer stops buying
-    is_b2b: np.ndarray
-    email_opt_in: np.ndarray
-    engagement: np.ndarray  # mean about 1
-    happiness: np.ndarray  # 0..1
-    preferred_pair_index: np.ndarray  # index into demo_data.CATEGORY_PAIRS
-    comeback: np.ndarray
-    comeback_day: np.ndarray
-    order_customer: np.ndarray
-    order_day: np.ndarray
-    order_seconds: np.ndarray
-    order_cancelled: np.ndarray
-    order_product: np.ndarray  # first product of each order
-    product_category: np.ndarray
-    popularity: np.ndarray
-    dirty_share: float
-    customer_ids: pa.Array
-    product_ids: pa.Array
-    categories: list
-    block: int = 0  # block of customers (demo_data.BLOCK_CUSTOMERS): ids carry it
-
-
-def _group_offsets(counts: np.ndarray) -> np.ndarray:
-    """Position of each element inside its group, for groups laid out by np.repeat."""
-    starts = np.cumsum(counts) - counts
-    return np.arange(int(counts.sum())) - np.repeat(starts, counts)
-
-
-def _timestamps(w: World, day: np.ndarray, seconds: np.ndarray) -> pa.Array:
-    return pa.array((w.start + day).astype("datetime64[s]") + seconds.astype("timedelta64[s]"))
-
-
-def _take(ids: pa.Array, index: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
-    import pyarrow.compute as pc
-
-    taken = ids.take(pa.array(index))
-    if missing is not None:
-        taken = pc.if_else(pa.array(missing), pa.scalar(None, taken.type), taken)
-    return taken
-
-
-def _labels(codes: np.ndarray, labels: list[str]) -> pa.Array:
-    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int8()), pa.array(labels))
-
-
 def _browsed_products(w: World, customer: np.ndarray) -> np.ndarray:
     """Products a customer looks at: preferred categories two times in three."""
-    from customer_scoring.demo_data import _choose_products
-
     pair_of_row = w.preferred_pair_index[customer]
-    return _choose_products(w.rng, w.popularity, w.product_category, pair_of_row, 0.67)
+    return choose_products(w.rng, w.popularity, w.product_category, pair_of_row, 0.67)
 
 
 def web_events(w: World) -> pa.Table:
+    """Page views and add-to-cart events in sessions (module doc), one row per event:
+    session_id, customer_id (null when anonymous), event_at, event_type, page_type,
+    product_id. Draws from w.rng."""
     rng, n = w.rng, len(w.signup_day)
     # --- sessions -------------------------------------------------------------------
     # background browsing while active, fading after the last purchase
@@ -179,7 +136,7 @@ def web_events(w: World) -> pa.Table:
     # --- events ---------------------------------------------------------------------
     views = np.where(sess_kind == 2, 1, 1 + rng.poisson(1.2, len(sess_day)))
     ev_session = np.repeat(np.arange(len(sess_day)), views)
-    ev_pos = _group_offsets(views)
+    ev_pos = group_offsets(views)
     ev_customer = sess_customer[ev_session]
     mix = np.where(w.is_b2b[ev_customer], 1, 0)
     cumulative = np.cumsum(np.array([PAGE_MIX_B2C, PAGE_MIX_B2B]), axis=1)
@@ -215,32 +172,17 @@ def web_events(w: World) -> pa.Table:
     rows = len(all_rows)
     anonymous = rng.random(rows) < w.dirty_share * 0.5
     event_type = np.where(rng.random(rows) < w.dirty_share * 0.1, 2, event_type).astype(np.int8)
-    final = _time_ordered_with_duplicates(rng, (offset, session, seconds, day), w.dirty_share * 0.3)
+    final = time_ordered_with_duplicates(rng, (offset, session, seconds, day), w.dirty_share * 0.3)
     return pa.table(
         {
-            "session_id": _ids("S", session[final] + 1, 9, w.block),
-            "customer_id": _take(w.customer_ids, customer[final], anonymous[final]),
-            "event_at": _timestamps(w, day[final], seconds[final]),
-            "event_type": _labels(event_type[final], [*EVENT_TYPES, "scroll"]),
-            "page_type": _labels(page[final], PAGE_TYPES),
-            "product_id": _take(w.product_ids, np.maximum(product[final], 0), product[final] < 0),
+            "session_id": ids("S", session[final] + 1, 9, w.block),
+            "customer_id": take(w.customer_ids, customer[final], anonymous[final]),
+            "event_at": timestamps(w.start, day[final], seconds[final]),
+            "event_type": labels(event_type[final], [*EVENT_TYPES, "scroll"]),
+            "page_type": labels(page[final], PAGE_TYPES),
+            "product_id": take(w.product_ids, np.maximum(product[final], 0), product[final] < 0),
         }
     )
-
-
-def _time_ordered_with_duplicates(rng, sort_keys: tuple, duplicate_share: float) -> np.ndarray:
-    """Row indices sorted by ``sort_keys`` (np.lexsort order, last key first), with a share
-    of rows repeated right after their twin (exact duplicates, as a double export gives)."""
-    order = np.lexsort(sort_keys)
-    twins = np.flatnonzero(rng.random(len(order)) < duplicate_share)
-    position = np.concatenate([np.arange(len(order)), twins])
-    return np.concatenate([order, order[twins]])[np.argsort(position, kind="stable")]
-
-
-def _ids(prefix: str, numbers: np.ndarray, width: int, block: int = 0) -> pa.Array:
-    from customer_scoring.demo_data import _ids as ids
-
-    return ids(prefix, numbers, width, block)
 
 
 def email_events(w: World) -> pa.Table:
@@ -255,9 +197,9 @@ def email_events(w: World) -> pa.Table:
     until_unsubscribe = rng.geometric(unsubscribe_p)  # sends including the unsubscribing one
     sends = np.where(bounces, np.minimum(available, 1), np.minimum(available, until_unsubscribe))
     customer = np.repeat(np.arange(n), sends)
-    campaign = first[customer] + _group_offsets(sends)
+    campaign = first[customer] + group_offsets(sends)
     day = campaign_day[campaign]
-    last_send = _group_offsets(sends) == sends[customer] - 1
+    last_send = group_offsets(sends) == sends[customer] - 1
     bounced = bounces[customer]
     unsubscribed = last_send & ~bounced & (until_unsubscribe[customer] <= available[customer])
     # opens and clicks: engagement, and much less once the customer has lapsed
@@ -299,15 +241,15 @@ def email_events(w: World) -> pa.Table:
         event_day[keep],
         seconds[keep],
     )
-    final = _time_ordered_with_duplicates(
+    final = time_ordered_with_duplicates(
         rng, (event_type, customer[idx], seconds, event_day), w.dirty_share * 0.2
     )
     return pa.table(
         {
-            "campaign_id": _ids("NL", campaign[idx][final] + 1, 4),
-            "customer_id": _take(w.customer_ids, customer[idx][final]),
-            "event_type": _labels(event_type[final], EMAIL_EVENT_TYPES),
-            "event_at": _timestamps(w, event_day[final], seconds[final]),
+            "campaign_id": ids("NL", campaign[idx][final] + 1, 4),
+            "customer_id": take(w.customer_ids, customer[idx][final]),
+            "event_type": labels(event_type[final], EMAIL_EVENT_TYPES),
+            "event_at": timestamps(w.start, event_day[final], seconds[final]),
         }
     )
 
@@ -340,11 +282,11 @@ def survey_responses(w: World) -> pa.Table:
     final = np.lexsort((seconds, day))
     return pa.table(
         {
-            "response_id": _ids("R", np.arange(1, len(order) + 1), 8, w.block),
-            "customer_id": _take(w.customer_ids, w.order_customer[order][final]),
-            "survey_type": _labels(kind[final], SURVEY_TYPES),
+            "response_id": ids("R", np.arange(1, len(order) + 1), 8, w.block),
+            "customer_id": take(w.customer_ids, w.order_customer[order][final]),
+            "survey_type": labels(kind[final], SURVEY_TYPES),
             "score": pa.array(score[final]),
-            "answered_at": _timestamps(w, day[final], seconds[final]),
+            "answered_at": timestamps(w.start, day[final], seconds[final]),
         }
     )
 
@@ -360,11 +302,11 @@ def product_reviews(w: World) -> pa.Table:
     final = np.lexsort((seconds, day))
     return pa.table(
         {
-            "review_id": _ids("V", np.arange(1, len(order) + 1), 8, w.block),
-            "customer_id": _take(w.customer_ids, w.order_customer[order][final]),
-            "product_id": _take(w.product_ids, w.order_product[order][final]),
+            "review_id": ids("V", np.arange(1, len(order) + 1), 8, w.block),
+            "customer_id": take(w.customer_ids, w.order_customer[order][final]),
+            "product_id": take(w.product_ids, w.order_product[order][final]),
             "stars": pa.array(stars[final]),
-            "reviewed_at": _timestamps(w, day[final], seconds[final]),
+            "reviewed_at": timestamps(w.start, day[final], seconds[final]),
         }
     )
 
@@ -372,8 +314,6 @@ def product_reviews(w: World) -> pa.Table:
 def customer_interests(w: World) -> pa.Table:
     """Preference-centre topics: about half the customers fill it in; their preferred
     categories show two times in three, plus a few topics of their own."""
-    from customer_scoring.demo_data import CATEGORY_PAIRS
-
     rng, n = w.rng, len(w.signup_day)
     topics = [*CATEGORY_INTERESTS.values(), *OTHER_INTERESTS]
     pair_topic = np.array(
@@ -400,14 +340,16 @@ def customer_interests(w: World) -> pa.Table:
     )
     return pa.table(
         {
-            "customer_id": _take(w.customer_ids, customer),
-            "interest": _labels(topic.astype(np.int8), topics),
-            "updated_at": _timestamps(w, day, rng.integers(0, 86_400, len(customer))),
+            "customer_id": take(w.customer_ids, customer),
+            "interest": labels(topic.astype(np.int8), topics),
+            "updated_at": timestamps(w.start, day, rng.integers(0, 86_400, len(customer))),
         }
     )
 
 
 def generate_behaviour(w: World) -> dict[str, pa.Table]:
+    """Every behaviour file of the block (file stem -> table), drawn in this order from
+    w.rng: web events, e-mail events, surveys, reviews, interests."""
     return {
         "web_events": web_events(w),
         "email_events": email_events(w),

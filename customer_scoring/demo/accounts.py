@@ -1,6 +1,6 @@
 """Subscriptions and receivables of the demo customers: what churn and payment risk read.
 
-Written beside the other demo files by ``demo_data.generate``:
+Written beside the other demo files by ``generator.generate``:
 
 - ``subscription_events.parquet`` one row per start, renewal and cancellation of a
                                   subscription (plans: monthly magazine, annual magazine,
@@ -25,6 +25,9 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from customer_scoring.demo.columns import group_offsets, ids, labels, timestamps
+from customer_scoring.demo.world import World
+
 PLANS = ["magazine_monthly", "magazine_annual", "box_mobile_monthly"]
 PLAN_MONTHS = np.array([1, 12, 1])  # billing period of each plan, in months
 PLAN_BASE_CANCEL = np.array([0.07, 0.22, 0.04])  # per period, before tenure and mood
@@ -34,23 +37,9 @@ DAYS_PER_MONTH = 365.25 / 12
 PAYMENT_TERMS_DAYS = 30
 
 
-def _ids(prefix: str, numbers: np.ndarray, width: int, block: int = 0) -> pa.Array:
-    from customer_scoring.demo_data import _ids as ids
-
-    return ids(prefix, numbers, width, block)
-
-
-def _timestamps(w, day: np.ndarray, seconds: np.ndarray) -> pa.Array:
-    return pa.array(
-        (w.start + day.astype(np.int64)).astype("datetime64[s]") + seconds.astype("timedelta64[s]")
-    )
-
-
-def _labels(codes: np.ndarray, labels: list[str]) -> pa.Array:
-    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int8()), pa.array(labels))
-
-
-def subscription_events(w) -> pa.Table:
+def subscription_events(w: World) -> pa.Table:
+    """Starts, renewals and cancellations of subscriptions (module doc), one row per event:
+    subscription_id, customer_id, plan, event_type, event_at. Draws from w.rng."""
     rng, n = w.rng, len(w.signup_day)
     subscribes = rng.random(n) < np.clip(0.12 + 0.08 * w.engagement, 0, 0.6)
     customer = np.flatnonzero(subscribes)
@@ -79,7 +68,7 @@ def subscription_events(w) -> pa.Table:
     renewals = np.maximum(np.floor((last_day - start) / period_days).astype(np.int64), 0)
     renewals = np.where(cancelled, np.minimum(renewals, periods), renewals)
     sub = np.repeat(np.arange(len(customer)), renewals)
-    renewal_day = np.floor(start[sub] + (1 + _offsets(renewals)) * period_days[sub]).astype(
+    renewal_day = np.floor(start[sub] + (1 + group_offsets(renewals)) * period_days[sub]).astype(
         np.int64
     )
     index = np.concatenate([np.arange(len(customer)), sub, np.flatnonzero(cancelled)])
@@ -97,21 +86,16 @@ def subscription_events(w) -> pa.Table:
     index, kind, day = index[order], kind[order], day[order]
     return pa.table(
         {
-            "subscription_id": _ids("SUB", index + 1, 7, w.block),
+            "subscription_id": ids("SUB", index + 1, 7, w.block),
             "customer_id": w.customer_ids.take(pa.array(customer[index])),
-            "plan": _labels(plan[index].astype(np.int8), PLANS),
-            "event_type": _labels(kind, SUBSCRIPTION_EVENTS),
-            "event_at": _timestamps(w, day, rng.integers(6 * 3600, 22 * 3600, len(day))),
+            "plan": labels(plan[index].astype(np.int8), PLANS),
+            "event_type": labels(kind, SUBSCRIPTION_EVENTS),
+            "event_at": timestamps(w.start, day, rng.integers(6 * 3600, 22 * 3600, len(day))),
         }
     )
 
 
-def _offsets(counts: np.ndarray) -> np.ndarray:
-    starts = np.cumsum(counts) - counts
-    return np.arange(int(counts.sum())) - np.repeat(starts, counts)
-
-
-def receivables(w, order_amount: np.ndarray) -> dict[str, pa.Table]:
+def receivables(w: World, order_amount: np.ndarray) -> dict[str, pa.Table]:
     """Invoices of company orders, their payments, and insolvency proceedings."""
     rng, n = w.rng, len(w.signup_day)
     discipline = rng.beta(4, 1.5, n)  # 1 = always on time
@@ -123,7 +107,7 @@ def receivables(w, order_amount: np.ndarray) -> dict[str, pa.Table]:
     )
     stages = 1 + (rng.random(len(legal_customer)) < 0.5) + (rng.random(len(legal_customer)) < 0.35)
     legal_index = np.repeat(np.arange(len(legal_customer)), stages)
-    stage = _offsets(stages)
+    stage = group_offsets(stages)
     legal_day = np.floor(first_day[legal_index] + stage * rng.uniform(60, 200, len(legal_index)))
     ok = legal_day < w.history_days
     legal_index, stage, legal_day = legal_index[ok], stage[ok], legal_day[ok].astype(np.int64)
@@ -166,23 +150,23 @@ def receivables(w, order_amount: np.ndarray) -> dict[str, pa.Table]:
     pay_index, pay_day, pay_amount = pay_index[ok], pay_day[ok], pay_amount[ok]
     order = np.lexsort((pay_index, pay_day))
     pay_index, pay_day, pay_amount = pay_index[order], pay_day[order], pay_amount[order]
-    invoice_ids = _ids("INV", np.arange(1, len(invoiced) + 1), 8, w.block)
+    invoice_ids = ids("INV", np.arange(1, len(invoiced) + 1), 8, w.block)
     legal_order = np.lexsort((stage, legal_day))
     return {
         "invoices": pa.table(
             {
                 "invoice_id": invoice_ids,
                 "customer_id": w.customer_ids.take(pa.array(customer)),
-                "issued_at": _timestamps(w, issue_day, np.full(len(issue_day), 9 * 3600)),
+                "issued_at": timestamps(w.start, issue_day, np.full(len(issue_day), 9 * 3600)),
                 "due_date": pa.array((w.start + due_day).astype("datetime64[D]")),
                 "amount": pa.array(amount),
             }
         ),
         "payments": pa.table(
             {
-                "payment_id": _ids("PAY", np.arange(1, len(pay_index) + 1), 8, w.block),
+                "payment_id": ids("PAY", np.arange(1, len(pay_index) + 1), 8, w.block),
                 "invoice_id": invoice_ids.take(pa.array(pay_index)),
-                "paid_at": _timestamps(w, pay_day, np.full(len(pay_day), 11 * 3600)),
+                "paid_at": timestamps(w.start, pay_day, np.full(len(pay_day), 11 * 3600)),
                 "amount": pa.array(pay_amount),
             }
         ),
@@ -191,7 +175,7 @@ def receivables(w, order_amount: np.ndarray) -> dict[str, pa.Table]:
                 "customer_id": w.customer_ids.take(
                     pa.array(legal_customer[legal_index][legal_order])
                 ),
-                "event_type": _labels(stage[legal_order].astype(np.int8), LEGAL_EVENTS),
+                "event_type": labels(stage[legal_order].astype(np.int8), LEGAL_EVENTS),
                 "event_date": pa.array((w.start + legal_day[legal_order]).astype("datetime64[D]")),
             }
         ),

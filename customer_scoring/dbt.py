@@ -1,0 +1,145 @@
+"""The one way this package runs dbt: in this process, messages collected, file released.
+
+    from customer_scoring import dbt
+    run = dbt.invoke(["build", "--select", "customer_rfm"], vars={"as_of_date": "2026-06-30"})
+    if not run.success:
+        print(run.messages)
+
+Every caller goes through ``invoke``: the commands (cli.py), the nightly steps
+(nightly.py, which the Dagster definitions share), and the tests (tests/python/conftest.py).
+Only two places start dbt as a separate program, through ``executable()``: the benchmark
+(each step in a process of its own, to measure its time and peak memory) and dagster-dbt's
+``DbtCliResource`` for the model build (it streams one Dagster event per model).
+
+DuckDB lets one process write a file at a time, and dbt-duckdb keeps the warehouse open
+after a run. ``invoke`` closes it when dbt returns, so the same process (a read-only
+connection, a summary query) or another one (a dbt subprocess) can open it next.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class DbtRun:
+    """The outcome of one dbt invocation.
+
+    command: the arguments dbt received; success: dbt's own verdict; exception: what
+    stopped dbt before or outside the nodes (a compilation error, a missing profile),
+    else None; results: the node results (dbt ``RunResult``/``SourceFreshnessResult``
+    objects, with ``status``, ``node``, ``message``), empty for operations and when dbt
+    stopped early; logged: (level, message) of every error and warning dbt logged, in
+    order; seconds: wall time.
+    """
+
+    command: list[str]
+    success: bool
+    exception: BaseException | None = None
+    results: list = field(default_factory=list)
+    logged: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[str]:
+        """The messages dbt logged at error level (operations report failures this way)."""
+        return [message for level, message in self.logged if level == "error"]
+
+    @property
+    def messages(self) -> str:
+        """Every error and warning dbt logged, then the exception, one per line."""
+        lines = [message for _, message in self.logged]
+        if self.exception is not None:
+            lines.append(str(self.exception))
+        return "\n".join(lines)
+
+
+def invoke(
+    args: list[str],
+    vars: Mapping | None = None,
+    *,
+    env: Mapping[str, str | None] | None = None,
+    cwd: Path | str | None = None,
+    release: bool = True,
+) -> DbtRun:
+    """Run dbt with ``args`` in this process and return what happened (never raises for
+    a dbt failure: look at ``DbtRun.success``).
+
+    vars: dbt vars, passed as ``--vars`` JSON (dates as ISO strings). env: environment
+    variables set for the run only (None unsets one), e.g. WAREHOUSE_PATH, which
+    profiles.yml reads. cwd: working directory for the run only: relative paths in
+    profiles.yml and in the sources resolve against it, not against --project-dir.
+    release: close dbt-duckdb's handle on the warehouse file afterwards (module doc).
+    Raises only what dbt's runner itself raises (e.g. KeyboardInterrupt).
+    """
+    from dbt.cli.main import dbtRunner
+
+    command = [*args, *(["--vars", json.dumps(dict(vars), default=str)] if vars else [])]
+    logged: list[tuple[str, str]] = []
+
+    def collect(event) -> None:
+        if event.info.level in ("error", "warn") and event.info.msg.strip():
+            logged.append((event.info.level, event.info.msg.strip()))
+
+    started = time.perf_counter()
+    with _environment(env or {}, cwd):
+        try:
+            result = dbtRunner(callbacks=[collect]).invoke(command)
+        finally:
+            if release:
+                release_duckdb()
+    return DbtRun(
+        command=command,
+        success=bool(result.success),
+        exception=result.exception,
+        results=list(getattr(result.result, "results", None) or []),
+        logged=logged,
+        seconds=round(time.perf_counter() - started, 2),
+    )
+
+
+def release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process (no-op without
+    dbt-duckdb or when nothing is open)."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def executable() -> str:
+    """The dbt program of this Python environment (the venv need not be activated), else
+    ``dbt`` from PATH: for callers that need dbt in a process of its own."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else "dbt"
+
+
+@contextmanager
+def _environment(env: Mapping[str, str | None], cwd: Path | str | None) -> Iterator[None]:
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    for name, value in env.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = str(value)
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
