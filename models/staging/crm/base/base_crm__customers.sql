@@ -92,7 +92,9 @@ flagged as (
         has_profiling_consent,
         {% if domains -%}
             coalesce({{ dbt.split_part('email', "'@'", 2) }} in (
-                {%- for domain in domains %}{{ sql_string(domain | lower) }}{{ ', ' if not loop.last }}{% endfor -%}
+                {%- for domain in domains -%}
+                    {{ sql_string(domain | lower) }}{{ ', ' if not loop.last }}
+                {%- endfor -%}
             ), false)
         {%- else -%}
         false
