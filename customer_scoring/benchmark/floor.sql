@@ -4,7 +4,7 @@
 -- the same run as the warehouse and checks that it gives the marts' answer
 -- (customer_rfm, customer_segments) for every customer.
 --
--- Rules it reproduces (README, Data quality and What it computes):
+-- Rules it reproduces (docs/inputs.md, docs/bring-your-own.md and docs/scores.md):
 -- - a transaction row is rejected when its order or customer id is missing, its time or
 --   amount unreadable, its amount not above 0 or above max_line_amount, its day after the
 --   load date, its status unknown; exact copies count once;

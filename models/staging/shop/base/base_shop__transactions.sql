@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
 {#- Every raw transaction row, typed, with the reason it is unfit for scoring (or null).
-    Reason codes: README, Data quality.
+    Reason codes: docs/inputs.md (the contract) and docs/bring-your-own.md.
     stg_shop__transactions keeps the fit rows; marts/data_quality shows the others.
     A table, not a view: the checks run once per build however many models and tests
     read it. amount_raw and ordered_at_raw (the values as read, as text) are filled on
