@@ -66,8 +66,10 @@ LOG_BOUND = float(np.log(1e6))
 EDGE_MARGIN = 2.0
 
 
-def _fit(negative_ll, start, names, model: str, customers: int) -> Fit:
-    """Minimise over log-parameters (keeps every parameter positive)."""
+def _fit(negative_ll, start, names, model: str, customers: int, histories: int) -> Fit:
+    """Minimise over log-parameters (keeps every parameter positive). A fit on no more
+    distinct histories than parameters is refused whatever the optimiser says: its
+    likelihood has a flat ridge, and where L-BFGS-B stops on it is arbitrary."""
     result = optimize.minimize(
         negative_ll,
         np.clip(np.log(start), -LOG_BOUND, LOG_BOUND),
@@ -83,7 +85,13 @@ def _fit(negative_ll, start, names, model: str, customers: int) -> Fit:
         if abs(value) > LOG_BOUND - EDGE_MARGIN
     ]
     message = str(result.message)
-    if at_edge:
+    too_few = histories <= len(names)
+    if too_few:
+        message = (
+            f"{histories} distinct customer histories cannot determine {len(names)} parameters "
+            f"({', '.join(names)}): the data do not determine them"
+        )
+    elif at_edge:
         message = (
             f"{', '.join(at_edge)} ran to the edge of the search range "
             "(1e-6 to 1e6, within a factor e^2): "
@@ -93,7 +101,7 @@ def _fit(negative_ll, start, names, model: str, customers: int) -> Fit:
         model=model,
         params=dict(zip(names, map(float, params), strict=True)),
         log_likelihood=float(-result.fun),
-        converged=bool(result.success) and finite and not at_edge,
+        converged=bool(result.success) and finite and not at_edge and not too_few,
         message=message,
         customers=customers,
     )
@@ -118,7 +126,7 @@ def fit_bgnbd(x, t_x, T, start=(1.0, 1.0, 1.0, 1.0)) -> Fit:
         value = -np.dot(weight, bgnbd_log_likelihood(np.exp(log_params), x_d, t_x_d, T_d))
         return value if np.isfinite(value) else 1e300
 
-    return _fit(negative_ll, start, ["r", "alpha", "a", "b"], "bg_nbd", len(x))
+    return _fit(negative_ll, start, ["r", "alpha", "a", "b"], "bg_nbd", len(x), len(weight))
 
 
 def probability_alive(params, x, t_x, T) -> np.ndarray:
@@ -172,7 +180,7 @@ def fit_gamma_gamma(x, m, start=(1.0, 1.0, 1.0)) -> Fit:
         value = -np.dot(weight, gamma_gamma_log_likelihood(np.exp(log_params), x_d, m_d))
         return value if np.isfinite(value) else 1e300
 
-    fit = _fit(negative_ll, start, ["p", "q", "gamma"], "gamma_gamma", len(x))
+    fit = _fit(negative_ll, start, ["p", "q", "gamma"], "gamma_gamma", len(x), len(weight))
     if fit.converged and fit.params["q"] <= 1:
         # the population mean value p * gamma / (q - 1) does not exist
         return replace(

@@ -71,13 +71,18 @@ def test_expected_value_shrinks_towards_the_population_mean():
 
 def test_a_fit_whose_parameter_runs_off_is_not_published():
     # nobody ever came back: the purchase rate shape r runs to 0
-    fit = btyd.fit_bgnbd(np.zeros(5), np.zeros(5), np.ones(5))
+    fit = btyd.fit_bgnbd(np.zeros(6), np.zeros(6), np.arange(1.0, 7.0))
     assert not fit.converged
-    assert fit.message.startswith("r ran to the edge")
-    # one repeat customer cannot tell spend heterogeneity apart: p and q run to infinity
+    assert fit.message.startswith("r ran to the edge"), fit.message
+    # one repeat customer cannot tell spend heterogeneity apart: 1 history, 3 parameters
+    # (the optimiser stops anywhere on a flat ridge: p = 793,000 once, 5,000 another time)
     fit = btyd.fit_gamma_gamma([1], [60.0])
     assert not fit.converged
-    assert fit.message.startswith("p, q ran to the edge")
+    assert fit.message.startswith("1 distinct customer histories cannot determine 3"), fit.message
+    # five customers with one and the same history are still one history
+    fit = btyd.fit_bgnbd(np.zeros(5), np.zeros(5), np.ones(5))
+    assert not fit.converged
+    assert "the data do not determine" in fit.message
 
 
 def test_customers_with_the_same_history_are_weighted_not_repeated():
