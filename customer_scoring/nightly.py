@@ -198,13 +198,20 @@ def classify(run: DbtRun) -> tuple[int, str] | None:
     return (EXIT_INFRASTRUCTURE, "dbt failed without a node error (see events and dbt.log)")
 
 
-def run_dbt(args: list[str], step: str, log: RunLog, failure_code: int | None = None) -> DbtRun:
-    """dbt ``args`` in this process (customer_scoring.dbt.invoke), logged as ``step``.
+def run_dbt(
+    args: list[str],
+    step: str,
+    log: RunLog,
+    failure_code: int | None = None,
+    manifest: object | None = None,
+) -> DbtRun:
+    """dbt ``args`` in this process (customer_scoring.dbt.invoke, on ``manifest`` when
+    given: the project parsed before), logged as ``step``.
 
     Raises RunFailed with the classified exit code (or ``failure_code`` for any failure)
     and dbt's message when it fails; returns the DbtRun otherwise."""
     log.event(step, "started", " ".join(arg for arg in args if not arg.startswith("{")))
-    run = dbt.invoke(args)
+    run = dbt.invoke(args, manifest=manifest)
     outcome = classify(run)
     if outcome is not None:
         code, message = outcome
@@ -216,9 +223,11 @@ def run_dbt(args: list[str], step: str, log: RunLog, failure_code: int | None = 
 def keep_artifacts(
     log: RunLog,
     names: tuple[str, ...] = ("run_results.json", "sources.json"),
-    target: Path = Path("target"),
+    target: Path | None = None,
 ) -> None:
-    """Copy dbt's artifacts ``names`` from ``target`` (dbt's target path) to the run folder."""
+    """Copy dbt's artifacts ``names`` from ``target`` (dbt's target path: by default, as
+    dbt chooses it, $DBT_TARGET_PATH or ``target``) to the run folder."""
+    target = target or Path(os.environ.get("DBT_TARGET_PATH") or "target")
     for name in names:
         source = target / name
         if source.exists():
@@ -251,6 +260,15 @@ class NightlyRun:
 
     def __init__(self, options: NightlyOptions, log: RunLog):
         self.options, self.log = options, log
+        self._parsed: object | None = None
+
+    def manifest(self) -> object | None:
+        """The project parsed once with the run's vars (10-20 s), shared by the run's dbt
+        steps, which would otherwise parse it again each; None when the parse fails (the
+        step's own invocation then parses and reports the error with its exit code)."""
+        if self._parsed is None:
+            self._parsed = dbt.invoke(["parse", "--vars", self._vars()]).manifest
+        return self._parsed
 
     def steps(self) -> list[Callable[[], object]]:
         """The step methods in STEPS order."""
@@ -277,6 +295,7 @@ class NightlyRun:
             "settings",
             self.log,
             EXIT_CONFIGURATION,
+            self.manifest(),
         )
 
     def input_files(self) -> None:
@@ -287,6 +306,7 @@ class NightlyRun:
             "input files",
             self.log,
             EXIT_DATA_QUALITY,
+            self.manifest(),
         )
 
     def validation(self) -> dict[str, int]:
@@ -317,6 +337,7 @@ class NightlyRun:
                 "source freshness",
                 self.log,
                 EXIT_DATA_QUALITY,
+                self.manifest(),
             )
         finally:
             keep_artifacts(self.log, ("sources.json",))
@@ -331,7 +352,7 @@ class NightlyRun:
         """``dbt build``: seeds, models (incremental facts, then history), tests. Exit code
         from classify(); dbt's run_results.json is kept in the run folder."""
         try:
-            run_dbt(self.build_command(), "dbt build", self.log)
+            run_dbt(self.build_command(), "dbt build", self.log, manifest=self.manifest())
         finally:
             keep_artifacts(self.log, ("run_results.json",))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,38 @@ PROJECT_DIR = dbt.PROJECT_DIR
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
 
 
+# Parsing this project takes 10-20 s; most tests differ only in the input files they name
+# (the *_path vars, read when SQL is compiled), so one parse serves them all.
+_PARSED: dict[tuple, object] = {}
+
+
+def parsed_project(
+    path: Path, args: tuple[str, ...], vars: dict | None, options: list[str], env: dict
+) -> object | None:
+    """The project parsed with the parse-time settings of this invocation, parsed once and
+    kept for the session (customer_scoring.dbt.invoke's ``manifest``), or None when the
+    parse fails (the invocation then parses, and reports the error, itself).
+
+    The key holds what dbt renders at parse time: every var except the input paths
+    (``*_path``, ``demo_data_dir``: read by the macro raw_input when models are compiled;
+    tests/python/test_project_rules.py checks no YAML or config reads them), the database
+    name (dbt-duckdb names it after the file) and the target."""
+    settings = {
+        name: value
+        for name, value in (vars or {}).items()
+        if not (name.endswith("_path") or name == "demo_data_dir")
+    }
+    target = [arg for i, arg in enumerate(args) if i and args[i - 1] == "--target"]
+    key = (path.stem, json.dumps(settings, sort_keys=True, default=str), tuple(target))
+    if key not in _PARSED:
+        target_option = ["--target", *target] if target else []
+        parsed = dbt.invoke(["parse", *target_option, *options], settings, env=env, cwd=PROJECT_DIR)
+        if parsed.manifest is None:
+            return None
+        _PARSED[key] = parsed.manifest
+    return _PARSED[key]
+
+
 class Warehouse:
     """One DuckDB warehouse file and the dbt invocations that build it."""
 
@@ -23,25 +56,23 @@ class Warehouse:
 
     def dbt(self, *args: str, vars: dict | None = None) -> DbtRun:
         """dbt ``args`` on this warehouse (customer_scoring.dbt.invoke: in this process,
-        from the project directory, target and logs in the work directory)."""
-        return dbt.invoke(
-            [
-                *args,
-                "--project-dir",
-                str(PROJECT_DIR),
-                "--profiles-dir",
-                str(PROJECT_DIR),
-                "--target-path",
-                str(self.work_dir / "target"),
-                "--log-path",
-                str(self.work_dir / "logs"),
-            ],
-            vars,
-            # profiles.yml reads WAREHOUSE_PATH; relative paths resolve from the working
-            # directory; the as-of date comes from the vars, never from the environment
-            env={"WAREHOUSE_PATH": str(self.path), "WAREHOUSE_AS_OF_DATE": None},
-            cwd=PROJECT_DIR,
-        )
+        from the project directory, target and logs in the work directory), on a manifest
+        parsed once per parse-time setting (``parsed_project``)."""
+        options = [
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(self.work_dir / "target"),
+            "--log-path",
+            str(self.work_dir / "logs"),
+        ]
+        # profiles.yml reads WAREHOUSE_PATH; relative paths resolve from the working
+        # directory; the as-of date comes from the vars, never from the environment
+        env = {"WAREHOUSE_PATH": str(self.path), "WAREHOUSE_AS_OF_DATE": None}
+        manifest = parsed_project(self.path, args, vars, options, env)
+        return dbt.invoke([*args, *options], vars, env=env, cwd=PROJECT_DIR, manifest=manifest)
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.path)) as con:
@@ -62,3 +93,16 @@ def module_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
     """An empty warehouse shared by the tests of one module (build once, query many)."""
     work_dir = tmp_path_factory.mktemp("warehouse")
     return Warehouse(work_dir / "warehouse.duckdb", work_dir)
+
+
+# ./run test spreads the test files over the cores (pytest-xdist, --dist loadfile) in
+# collection order: the longest files go first, so that none starts last and runs alone.
+LONGEST_FIRST = ("test_simulation.py", "test_nightly.py", "test_input_guards.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within and among the other files is kept

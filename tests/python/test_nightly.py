@@ -49,6 +49,8 @@ class Warehouse:
             "WAREHOUSE_DEMO_DIR": str(demo_dir),
             "WAREHOUSE_RUNS_DIR": str(self.runs),
             "DBT_PROFILES_DIR": str(PROJECT_DIR),
+            # dbt's artifacts apart from the project's target/ (tests may run in parallel)
+            "DBT_TARGET_PATH": str(root / "target"),
         }
         self.env.pop("WAREHOUSE_AS_OF_DATE", None)
 

@@ -262,6 +262,34 @@ def long_sql_lines(project_dir: Path = PROJECT_DIR) -> list[str]:
     return problems
 
 
+# Input paths (the vars *_path and demo_data_dir) are read only when SQL is compiled (macro
+# raw_input), never when dbt parses: the tests parse the project once for many input files
+# (tests/python/conftest.py, parsed_project). Parse time renders dbt_project.yml, the YAML
+# properties files and the config() of each model.
+# (loaded_at_query, which calls the reader, is kept unrendered until freshness runs.)
+INPUT_PATH_VAR = re.compile(r"""var\(\s*['"]\w*(_path|demo_data_dir)['"]|['"]_path['"]""")
+CONFIG_CALL = re.compile(r"config\((.*?)\)\s*(}}|$)", re.DOTALL | re.MULTILINE)
+
+
+def input_paths_read_at_parse_time(project_dir: Path = PROJECT_DIR) -> list[str]:
+    problems = []
+    for path in sorted(
+        [project_dir / "dbt_project.yml", *(project_dir / "models").rglob("*.yml")]
+        + sorted((project_dir / "seeds").rglob("*.yml"))
+        + sorted((project_dir / "tests").rglob("*.yml"))
+    ):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if INPUT_PATH_VAR.search(line):
+                problems.append(f"{path.relative_to(project_dir)}:{number}: {line.strip()}")
+    for path in sorted((project_dir / "models").rglob("*.sql")) + sorted(
+        (project_dir / "models").rglob("*.py")
+    ):
+        for call in CONFIG_CALL.finditer(path.read_text()):
+            if INPUT_PATH_VAR.search(call.group(1)):
+                problems.append(f"{path.relative_to(project_dir)}: config() reads an input path")
+    return problems
+
+
 # --- the project follows them ------------------------------------------------------------
 
 
@@ -291,6 +319,10 @@ def test_models_are_named_after_their_layer_and_folder(manifest):
 
 def test_sql_lines_fit_the_line_limit():
     assert long_sql_lines() == []
+
+
+def test_input_paths_are_read_when_sql_is_compiled_not_when_parsed():
+    assert input_paths_read_at_parse_time() == []
 
 
 # --- each rule can fail ------------------------------------------------------------------
@@ -481,3 +513,21 @@ def test_the_line_limit_rule_fails_on_a_long_line(tmp_path):
     (tmp_path / "macros").mkdir()
     (tmp_path / "macros" / "long.sql").write_text("select 1\n-- " + "x" * 118 + "\n")
     assert long_sql_lines(tmp_path) == ["macros/long.sql:2: 121 > 120"]
+
+
+def test_the_parse_time_rule_fails_on_an_input_path_in_yaml_or_config(tmp_path):
+    (tmp_path / "models" / "staging").mkdir(parents=True)
+    (tmp_path / "dbt_project.yml").write_text("vars:\n  transactions_path: null\n")
+    (tmp_path / "models" / "staging" / "_sources.yml").write_text(
+        "sources:\n  - name: shop\n    meta: {file: \"{{ var('transactions_path') }}\"}\n"
+    )
+    (tmp_path / "models" / "staging" / "stg_orders.sql").write_text(
+        "{{ config(enabled=var('customers_path') is not none) }}\nselect 1\n"
+    )
+    (tmp_path / "models" / "staging" / "stg_other.sql").write_text(
+        "{{ config(materialized='table') }}\nselect '{{ var(\"web_events_path\") }}'\n"
+    )
+    assert input_paths_read_at_parse_time(tmp_path) == [
+        "models/staging/_sources.yml:3: meta: {file: \"{{ var('transactions_path') }}\"}",
+        "models/staging/stg_orders.sql: config() reads an input path",
+    ]

@@ -46,6 +46,8 @@ def environment(warehouse: Path, demo: Path, runs: Path) -> dict:
         "WAREHOUSE_DEMO_DIR": str(demo),
         "WAREHOUSE_RUNS_DIR": str(runs),
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        # dbt's artifacts apart from the project's target/ (tests may run in parallel)
+        "DBT_TARGET_PATH": str(runs.parent / "target"),
     }
     env.pop("WAREHOUSE_AS_OF_DATE", None)
     return env
