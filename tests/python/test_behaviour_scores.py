@@ -52,7 +52,7 @@ def test_scores_match_hand_computation(built):
     )
     assert rows == [
         ("C1", d("47.29"), d("40.31"), d("81.25"), "Kitchen", d("33.33"), None, False),
-        ("C2", d("9.15"), d("0.45"), d("55.56"), "Books", d("25.00"), d("27.56"), True),
+        ("C2", d("9.15"), d("0.82"), d("55.56"), "Books", d("25.00"), d("31.50"), True),
         ("C3", d("0.00"), d("7.69"), None, "Kitchen", d("0.00"), None, False),
         ("C4", d("12.50"), d("11.54"), None, None, None, None, False),
     ]
@@ -72,7 +72,7 @@ def test_top_factors_match_hand_computation(built):
             "recent_purchases",
             "nps",
             "category_affinity",
-            "remaining_engagement",
+            "past_value",
         ),
         ("C3", None, "recent_purchases", None, None, None),
         ("C4", "web_sessions", "recent_sessions", None, None, None),
@@ -104,10 +104,22 @@ def test_explanations_give_every_criterion_its_points(built):
     )
     assert reactivation == [
         ("lapse_recency", d("8.49")),
-        ("past_orders", d("3.57")),
-        ("past_value", d("6.93")),
+        ("past_orders", d("5.71")),
+        ("past_value", d("8.73")),
         ("remaining_engagement", d("8.57")),
     ]
+
+
+def test_purchase_rhythm_fades_with_the_silence_since_the_last_order(built):
+    # C1 and C2 both ordered twice 60 days apart (m = 60). C1's last order is 29 days old,
+    # within one interval: the full rhythm 1 - exp(-30/60) = 0.393469. C2 has been silent
+    # 303 days: x exp(-(303 - 60)/60) = exp(-4.05) = 0.017422, so 0.006855 (0.3935 before
+    # the silence counted: purchase probability about 10x too high for lapsed customers).
+    rows = built.query(
+        "select customer_id, round(mean_days_between_orders, 1), round(purchase_rhythm_level, 6) "
+        "from purchase_scores where date_role = 'scoring' and orders_before >= 2 order by 1"
+    )
+    assert rows == [("C1", 60.0, 0.393469), ("C2", 60.0, 0.006855)]
 
 
 def test_cross_sell_ranks_every_category_not_bought(built):
@@ -260,7 +272,7 @@ def test_a_criterion_no_score_model_computes_is_refused(warehouse):
 
 
 def test_backtest_matches_hand_computation(built):
-    # as of 2026-03-01 purchase scores are C1 12.86 > C2 0.63 > C3 = C4 = 0; C1 and C3
+    # as of 2026-03-01 purchase scores are C1 12.86 > C2 1.19 > C3 = C4 = 0; C1 and C3
     # bought in the next 30 days: AUC = (4 + 1.5 - 3) / (2 * 2) = 0.625, base rate 1/2.
     # With 4 customers the best lands in decile 9 by the mid-rank rule: no top decile.
     rows = built.query(
@@ -272,7 +284,7 @@ def test_backtest_matches_hand_computation(built):
         "select customer_id, purchase_score from purchase_scores "
         "where date_role = 'backtest' order by customer_id"
     )
-    assert scores == [("C1", d("12.86")), ("C2", d("0.63")), ("C3", d("0.00")), ("C4", d("0.00"))]
+    assert scores == [("C1", d("12.86")), ("C2", d("1.19")), ("C3", d("0.00")), ("C4", d("0.00"))]
 
 
 def test_segment_profiles_count_interests(built):
