@@ -131,7 +131,7 @@ final as (
         cross_sell.cross_sell_top_factor,
         reactivation.reactivation_top_factor,
         case
-            when purchase.purchase_probability is null then null
+            when purchase.purchase_probability_status = 'no_backtest_customers' then 'no_backtest_customers'
             when
                 churn.churn_method = 'bg_nbd_no_purchase'
                 and purchase.purchase_probability > 1 - churn.churn_probability
