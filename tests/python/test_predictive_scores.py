@@ -125,6 +125,17 @@ def test_payment_risk_matches_hand_computation(built):
             d("0.00"),
         ),
         (
+            "E",
+            d("0.00"),
+            d("0.00"),
+            d("0.00"),
+            d("33.33"),
+            d("33.33"),
+            "proceedings",
+            True,
+            d("0.00"),
+        ),
+        (
             "H",
             d("22.22"),
             d("6.94"),
@@ -136,6 +147,39 @@ def test_payment_risk_matches_hand_computation(built):
             d("1100.00"),
         ),
     ]
+    reasons = dict(built.query("select customer_id, prepayment_reason from payment_risk_scores"))
+    assert reasons == {
+        "A": None,
+        "B": None,
+        # liquidation: 33.33 points, under the threshold of 50, and still prepayment
+        "E": "in liquidation since 2026-01-15: insolvency proceedings force prepayment whatever the score",
+        # receivership (its liquidation of 2026-04-02 is after the as-of date)
+        "H": "in receivership since 2026-02-10: insolvency proceedings force prepayment whatever the score",
+    }
+
+
+def test_safeguard_requires_prepayment_when_configured(built):
+    run = built.dbt(
+        "build",
+        "--select",
+        "payment_risk_scores",
+        vars={**VARS, "prepayment_on_safeguard": True},
+    )
+    assert run.success, run.messages
+    assert built.query(
+        "select requires_prepayment, prepayment_reason from payment_risk_scores "
+        "where customer_id = 'B'"
+    ) == [
+        (
+            True,
+            "in safeguard since 2025-06-01: insolvency proceedings force prepayment whatever the score",
+        )
+    ]
+    run = built.dbt("build", "--select", "payment_risk_scores", vars=VARS)
+    assert run.success, run.messages
+    assert built.query(
+        "select requires_prepayment from payment_risk_scores where customer_id = 'B'"
+    ) == [(False,)]
 
 
 def test_recovery_matches_hand_computation(built):

@@ -143,6 +143,7 @@ final as (
         churn.churn_reason,
         coalesce(lifetime.prediction_status, 'no_purchase_yet') as clv_status,
         payment_risk.payment_risk_top_factor,
+        payment_risk.prepayment_reason,
         recovery.recovery_top_factor,
 
         -- numerics
