@@ -51,7 +51,7 @@ def test_scores_match_hand_computation(built):
         "from customer_scores order by customer_id"
     )
     assert rows == [
-        ("C1", d("47.29"), d("40.31"), d("81.25"), "Kitchen", d("33.33"), None, False),
+        ("C1", d("28.54"), d("40.31"), d("81.25"), "Kitchen", d("33.33"), None, False),
         ("C2", d("9.15"), d("0.82"), d("55.56"), "Books", d("25.00"), d("31.50"), True),
         ("C3", d("0.00"), d("7.69"), None, "Kitchen", d("0.00"), None, False),
         ("C4", d("12.50"), d("11.54"), None, None, None, None, False),
@@ -89,6 +89,7 @@ def test_explanations_give_every_criterion_its_points(built):
         ("engagement", "content_views"): d("5.18"),
         ("engagement", "email_clicks"): d("12.50"),
         ("engagement", "email_opens"): d("4.17"),
+        ("engagement", "email_unsubscribes"): d("-18.75"),
         ("engagement", "feedback_given"): d("9.38"),
         ("engagement", "web_sessions"): d("16.07"),
         ("purchase", "cart_adds"): d("11.54"),
@@ -154,7 +155,8 @@ def test_bad_behaviour_rows_are_quarantined_with_their_reason(built):
 def test_events_after_the_as_of_date_are_kept_but_not_counted(built):
     # S6 (C1, 2026-04-02) is after the as-of date but not after the load date: the facts
     # keep it (they do not depend on the as-of date), and C1's scores are still the
-    # hand-computed ones, which leave it out (tests/fixtures/behaviour/README.md)
+    # hand-computed ones, which leave it out (tests/fixtures/behaviour/README.md; engagement
+    # 28.54 with the unsubscribe of the day)
     (kept,) = built.query(
         "select count(*) from stg_web__web_events where event_date > date '2026-03-31'"
     )[0]
@@ -166,7 +168,7 @@ def test_events_after_the_as_of_date_are_kept_but_not_counted(built):
     scores = built.query(
         "select engagement_score, purchase_score from customer_scores where customer_id = 'C1'"
     )
-    assert scores == [(d("47.29"), d("40.31"))]
+    assert scores == [(d("28.54"), d("40.31"))]
 
 
 def test_score_criteria_publish_the_settings_in_force(built):
@@ -175,7 +177,9 @@ def test_score_criteria_publish_the_settings_in_force(built):
         "from score_criteria where score_name = 'engagement' order by criterion"
     )
     assert rows[-1] == ("web_sessions", d("3.000"), d("0.3750"), d("30.00"), d("2.00"))
-    assert len(rows) == 5
+    # e-mail unsubscribes: weight -3, a signal against engagement, -3/8 of the points
+    assert ("email_unsubscribes", d("-3.000"), d("-0.3750"), d("90.00"), d("1.00")) in rows
+    assert len(rows) == 6
 
 
 def test_a_weight_set_picked_by_var_moves_the_score_as_computed(module_warehouse):
@@ -203,7 +207,7 @@ def test_a_weight_set_picked_by_var_moves_the_score_as_computed(module_warehouse
     origins = module_warehouse.query(
         "select weight_set, count(*) from int_score_settings group by all order by all"
     )
-    assert origins == [("standard", 24), ("web_sessions_only", 5)]
+    assert origins == [("standard", 24), ("web_sessions_only", 6)]
     # back to the standard set for the tests after this one
     run = module_warehouse.dbt("build", *selection, vars=VARS)
     assert run.success, run.messages
@@ -232,7 +236,7 @@ def test_an_unknown_weight_set_is_refused_with_the_known_sets(warehouse):
 @pytest.mark.parametrize(
     ("weight_set", "problem"),
     [
-        ("broken_negative_weight", "weight must be a number of at least 0"),
+        ("broken_missing_weight", "weight must be a number (negative: a signal against the score)"),
         ("broken_zero_half_life", "half_life_days must be above 0"),
         ("broken_all_weights_zero", "at least one criterion needs a weight above 0"),
     ],
