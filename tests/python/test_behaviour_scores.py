@@ -291,6 +291,47 @@ def test_backtest_matches_hand_computation(built):
     assert scores == [("C1", d("12.86")), ("C2", d("1.19")), ("C3", d("0.00")), ("C4", d("0.00"))]
 
 
+def test_calibration_of_the_purchase_probability_matches_hand_computation(built):
+    # back-test (2026-03-01): base rate 2/4; band 0 (C2, C3, C4; C3 bought) smoothed
+    # (1 + 20 x 0.5) / (3 + 20) = 0.4783, band 1 (C1, bought) (1 + 10) / 21 = 0.5238.
+    # Calibration by tenth of the probability: 0.4 to 0.5 holds 3 customers, 1 bought:
+    # gap |0.4783 - 1/3| = 0.1450, tolerance max(0.05, 0.25 / 3) = 0.0833, Brier
+    # (2 x 0.4783^2 + 0.5217^2) / 3 = 0.2432; 0.5 to 0.6 holds C1: gap 0.4762, Brier
+    # 0.4762^2 = 0.2268; ECE (3 x 0.1450 + 0.4762) / 4 = 0.2278. Not off: under 200
+    # customers. (No BG/NBD fit here, so no churn or expected-purchase rows.)
+    rows = built.query(
+        "select score_name, band_label, customers, mean_predicted, observed, calibration_gap, "
+        "tolerance, brier, expected_calibration_error, is_off_calibration "
+        "from probability_calibration order by band"
+    )
+    assert rows == [
+        (
+            "purchase_probability",
+            "0.4 to 0.5",
+            3,
+            d("0.4783"),
+            d("0.3333"),
+            d("0.1450"),
+            d("0.0833"),
+            d("0.2432"),
+            d("0.2278"),
+            False,
+        ),
+        (
+            "purchase_probability",
+            "0.5 to 0.6",
+            1,
+            d("0.5238"),
+            d("1.0000"),
+            d("0.4762"),
+            d("0.0500"),
+            d("0.2268"),
+            d("0.2278"),
+            False,
+        ),
+    ]
+
+
 def test_segment_profiles_count_interests(built):
     rows = built.query(
         "select attribute_value, sum(customers) from segment_profiles "
