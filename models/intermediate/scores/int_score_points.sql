@@ -72,8 +72,10 @@ raw_terms as (
         settings.weight,
         cast(settings.weight as {{ dbt.type_float() }}) * levels.criterion_level as raw_term,
         -- the positive weights of the criteria that have a level: the divisor of the score
-        nullif(sum(case when levels.criterion_level is not null and settings.weight > 0 then settings.weight else 0 end)
-            over (partition by levels.date_role, levels.customer_id, levels.category, levels.score_name), 0
+        nullif(
+            sum(case when levels.criterion_level is not null and settings.weight > 0 then settings.weight else 0 end)
+                over (partition by levels.date_role, levels.customer_id, levels.category, levels.score_name),
+            0
         ) as weight_total
     from levels
     left join settings

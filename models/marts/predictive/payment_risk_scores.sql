@@ -11,6 +11,7 @@
     {{ exceptions.raise_compiler_error("prepayment_on_safeguard must be true or false; got '" ~ on_safeguard ~ "'.") }}
 {%- endif -%}
 {%- set forcing = ['receivership', 'liquidation'] + (['safeguard'] if on_safeguard else []) -%}
+{%- set forcing_list = "'" ~ forcing | join("', '") ~ "'" -%}
 
 with
 
@@ -79,7 +80,7 @@ decided as (
 
     select
         *,
-        coalesce(most_severe_proceeding in ('{{ forcing | join("', '") }}'), false) as is_forced_by_proceeding,
+        coalesce(most_severe_proceeding in ({{ forcing_list }}), false) as is_forced_by_proceeding,
         payment_risk_score >= {{ prepayment_threshold() }} as is_over_threshold
     from final
 

@@ -49,13 +49,33 @@ calibration as (
 
 long_form as (
 
-    select score_name, 'auc' as metric, customers, auc as metric_value from behaviour
+    select
+        score_name,
+        'auc' as metric,
+        customers,
+        auc as metric_value
+    from behaviour
     union all
-    select score_name, 'lift' as metric, customers, lift as metric_value from behaviour
+    select
+        score_name,
+        'lift' as metric,
+        customers,
+        lift as metric_value
+    from behaviour
     union all
-    select score_name, 'auc' as metric, customers, auc as metric_value from predictive
+    select
+        score_name,
+        'auc' as metric,
+        customers,
+        auc as metric_value
+    from predictive
     union all
-    select score_name, 'lift' as metric, customers, lift as metric_value from predictive
+    select
+        score_name,
+        'lift' as metric,
+        customers,
+        lift as metric_value
+    from predictive
     union all
     select
         score_name,

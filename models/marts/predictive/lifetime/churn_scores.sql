@@ -176,9 +176,9 @@ population as (
         dates.reference_date,
         customers.customer_id
     from {{ ref('dim_customers') }} as customers
+    -- a customer without any date (customer_id only, no purchase): as of the as-of date
+    -- only, as in int_score_customers
     inner join dates
-        -- a customer without any date (customer_id only, no purchase): as of the as-of
-        -- date only, as in int_score_customers
         on
             customers.customer_since_date <= dates.reference_date
             or (customers.customer_since_date is null and dates.date_role = 'scoring')
