@@ -155,6 +155,27 @@ def expected_purchases(params, t, x, t_x, T) -> np.ndarray:
     return numerator / denominator
 
 
+def probability_no_purchase(params, t, x, t_x, T) -> np.ndarray:
+    """P(no purchase in (T, T + t] | x, t_x, T) under BG/NBD: the churn of a horizon t.
+
+    A BG/NBD customer drops out only right after a purchase, so a customer alive at T who
+    buys nothing in (T, T + t] is still alive at T + t, and the chance of that silence is
+    E[exp(-lambda t)] over the posterior of lambda given alive and the history, which is
+    Gamma(r + x, alpha + T) (FHL 2005, section 4; the same posterior gives equation 10):
+
+        P(no purchase) = 1 - P(alive) + P(alive) * ((alpha + T) / (alpha + T + t))^(r + x)
+
+    With P(alive) = 1 (no repeat purchase) it is ((alpha + T) / (alpha + T + t))^r, which
+    rises with T, the time since the one purchase: one-time buyers get a churn that grows
+    with their recency, not 0. For a new customer (x = 0, T = 0) it is (alpha / (alpha +
+    t))^r, FHL 2005 equation 8 at x = 0."""
+    r, alpha, a, b = params
+    x, T = np.asarray(x, dtype=float), np.asarray(T, dtype=float)
+    alive = probability_alive(params, x, t_x, T)
+    silent_while_alive = np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t)))
+    return 1.0 - alive + alive * silent_while_alive
+
+
 def gamma_gamma_log_likelihood(params, x, m) -> np.ndarray:
     """Log-likelihood of each customer's mean repeat value m over x purchases (x >= 1)."""
     p, q, gamma = params

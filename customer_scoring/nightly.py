@@ -423,7 +423,8 @@ def validate_inputs(
 
 
 def run_summary(as_of: dt.date, rows_in: dict[str, int]) -> dict:
-    """Rows in and rejected, customers per segment, moves since the previous as-of date."""
+    """Rows in and rejected, customers per segment, moves since the previous as-of date,
+    and the scores whose back-test figures moved beyond var drift_thresholds."""
     import duckdb
 
     database = os.environ.get("WAREHOUSE_PATH", "data/warehouse.duckdb")
@@ -447,6 +448,16 @@ def run_summary(as_of: dt.date, rows_in: dict[str, int]) -> dict:
         history_dates = con.sql(
             "select count(distinct as_of_date) from customer_history"
         ).fetchall()[0][0]
+        # back-test figures that moved beyond var drift_thresholds since the previous date
+        # (score_drift; absent where the lifetime models are off)
+        drift = []
+        if con.sql(
+            "select count(*) from duckdb_tables() where table_name = 'score_drift'"
+        ).fetchone()[0]:
+            drift = con.sql(
+                "select score_name, metric, previous_metric_value, metric_value from score_drift "
+                "where is_beyond_threshold order by score_name, metric"
+            ).fetchall()
     return {
         "as_of_date": as_of.isoformat(),
         "rows_in": rows_in,
@@ -456,6 +467,10 @@ def run_summary(as_of: dt.date, rows_in: dict[str, int]) -> dict:
         "segment_moves": int(moves[1]),
         "new_customers": int(moves[2]),
         "history_dates": int(history_dates),
+        "score_drift": [
+            {"score": score, "metric": metric, "from": float(before), "to": float(after)}
+            for score, metric, before, after in drift
+        ],
     }
 
 

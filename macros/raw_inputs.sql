@@ -110,8 +110,17 @@
     {%- endif -%}
     {%- set reader = customer_scoring.raw_input(relation) -%}
     {%- set column = customer_scoring.relation_columns(reader).get(contract.loaded_at, {}) -%}
-    {{ return('select max(' ~ customer_scoring.parse_timestamp(adapter.quote(column.get('name', contract.loaded_at)),
-        column.get('type', 'varchar')) ~ ') from ' ~ reader) }}
+    {%- set parsed = customer_scoring.parse_timestamp(adapter.quote(column.get('name', contract.loaded_at)),
+        column.get('type', 'varchar')) -%}
+    {#- Only rows staging keeps as not in the future: on or before the load date (var
+        load_date; rows after it are quarantined as date_in_future), or without one, not
+        after the time of the check. A stray row dated years ahead must not make a stale
+        feed look fresh. -#}
+    {%- set load_date = customer_scoring.load_date_iso() -%}
+    {%- set latest_kept = dbt.dateadd('day', 1, "cast('" ~ load_date ~ "' as date)") if load_date
+        else dbt.current_timestamp() -%}
+    {{ return('select max(parsed) from (select ' ~ parsed ~ ' as parsed from ' ~ reader ~ ') as loaded where parsed '
+        ~ ('< ' if load_date else '<= ') ~ latest_kept) }}
 {% endmacro %}
 
 

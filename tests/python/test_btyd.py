@@ -105,3 +105,38 @@ def test_customers_with_the_same_history_are_weighted_not_repeated():
         ).sum(),
         rel=1e-12,
     )
+
+
+def test_probability_of_no_purchase_matches_the_model_integrated_numerically():
+    """P(no purchase in (T, T + t] | x, t_x, T), the churn of a horizon t, against the
+    BG/NBD model itself: draw (lambda, p) from the priors, weigh each draw by the
+    likelihood of the history (alive: lambda^x e^(-lambda T) (1 - p)^x; dropped out after
+    the last purchase: lambda^x e^(-lambda t_x) p (1 - p)^(x - 1)), and count a silent
+    horizon as e^(-lambda t) for the alive and 1 for the dropped out."""
+    r, alpha, a, b = params = [0.2426, 4.4135, 0.7931, 2.4259]
+    rng = np.random.default_rng(16)
+    lam = rng.gamma(r, 1 / alpha, 2_000_000)
+    p = rng.beta(a, b, 2_000_000)
+    t = 39.0
+    for x, t_x, T in [(0, 0.0, 30.0), (2, 30.43, 38.86), (5, 5.0, 30.0)]:
+        alive = lam**x * np.exp(-lam * T) * (1 - p) ** x
+        dropped = lam**x * np.exp(-lam * t_x) * p * (1 - p) ** (x - 1) if x else 0 * lam
+        integrated = (alive * np.exp(-lam * t) + dropped).sum() / (alive + dropped).sum()
+        closed = btyd.probability_no_purchase(params, t, [x], [t_x], [T])[0]
+        assert closed == pytest.approx(integrated, abs=0.01), (x, t_x, T)
+
+
+def test_one_time_buyers_churn_more_the_longer_ago_they_bought():
+    params = [0.2426, 4.4135, 0.7931, 2.4259]
+    # no repeat purchase: ((alpha + T) / (alpha + T + t))^r, by hand for T = 30, t = 39:
+    # (34.4135 / 73.4135)^0.2426 = exp(0.2426 * ln 0.468767) = exp(-0.183807) = 0.8321
+    churn = btyd.probability_no_purchase(params, 39, [0, 0, 0, 0], [0, 0, 0, 0], [1, 30, 60, 100])
+    assert churn[1] == pytest.approx(0.8321, abs=1e-4)
+    assert list(churn) == sorted(churn) and churn[0] < churn[-1]
+    # a brand-new customer: FHL 2005 equation 8 at x = 0, P(X(t) = 0) = (alpha / (alpha + t))^r
+    assert btyd.probability_no_purchase(params, 39, [0], [0], [0])[0] == pytest.approx(
+        (params[1] / (params[1] + 39)) ** params[0]
+    )
+    # a repeat buyer: at least the chance they are gone, below 1
+    silent = btyd.probability_no_purchase(params, 39, [5], [5.0], [30.0])[0]
+    assert 1 - btyd.probability_alive(params, [5], [5.0], [30.0])[0] < silent < 1

@@ -123,14 +123,19 @@ def test_python_reads_a_file_as_the_reader_macro_does(tmp_path):
 
 def test_freshness_reads_the_contract_column_of_the_files_given(warehouse, tmp_path):
     """dbt source freshness reads each input through the one reader (loaded_at_query):
-    a transactions file with yesterday's orders is fresh, one of last year is stale, and
-    an input the run has no file for cannot be stale."""
+    a transactions file with yesterday's orders is fresh, one of last year is stale even
+    with a stray row dated six years ahead (staging quarantines it as date_in_future, so
+    freshness does not count it), and an input the run has no file for cannot be stale."""
     import datetime as dt
     import json
 
     def freshness(day: dt.date) -> dict[str, str]:
         orders = tmp_path / f"orders-{day}.csv"
-        orders.write_text(f"customer_id,order_id,ordered_at,amount\nc1,o1,{day} 10:00:00,5\n")
+        ahead = day + dt.timedelta(days=6 * 365)
+        orders.write_text(
+            "customer_id,order_id,ordered_at,amount\n"
+            f"c1,o1,{day} 10:00:00,5\nc1,o2,{ahead} 10:00:00,5\n"
+        )
         run = warehouse.dbt(
             "source",
             "freshness",

@@ -125,6 +125,17 @@ def test_payment_risk_matches_hand_computation(built):
             d("0.00"),
         ),
         (
+            "E",
+            d("0.00"),
+            d("0.00"),
+            d("0.00"),
+            d("33.33"),
+            d("33.33"),
+            "proceedings",
+            True,
+            d("0.00"),
+        ),
+        (
             "H",
             d("22.22"),
             d("6.94"),
@@ -136,6 +147,41 @@ def test_payment_risk_matches_hand_computation(built):
             d("1100.00"),
         ),
     ]
+    reasons = dict(built.query("select customer_id, prepayment_reason from payment_risk_scores"))
+    forced = ": insolvency proceedings force prepayment whatever the score"
+    assert reasons == {
+        "A": None,
+        "B": None,
+        # liquidation: 33.33 points, under the threshold of 50, and still prepayment
+        "E": "in liquidation since 2026-01-15" + forced,
+        # receivership (its liquidation of 2026-04-02 is after the as-of date)
+        "H": "in receivership since 2026-02-10" + forced,
+    }
+
+
+def test_safeguard_requires_prepayment_when_configured(built):
+    run = built.dbt(
+        "build",
+        "--select",
+        "payment_risk_scores",
+        vars={**VARS, "prepayment_on_safeguard": True},
+    )
+    assert run.success, run.messages
+    assert built.query(
+        "select requires_prepayment, prepayment_reason from payment_risk_scores "
+        "where customer_id = 'B'"
+    ) == [
+        (
+            True,
+            "in safeguard since 2025-06-01: insolvency proceedings force prepayment whatever the"
+            " score",
+        )
+    ]
+    run = built.dbt("build", "--select", "payment_risk_scores", vars=VARS)
+    assert run.success, run.messages
+    assert built.query(
+        "select requires_prepayment from payment_risk_scores where customer_id = 'B'"
+    ) == [(False,)]
 
 
 def test_recovery_matches_hand_computation(built):
@@ -213,7 +259,7 @@ def test_a_fit_the_data_cannot_determine_is_refused(built):
         ("fit_not_converged", None)
     ]
     assert built.query(
-        "select count(*) from churn_scores where churn_method = 'bg_nbd_p_alive'"
+        "select count(*) from churn_scores where churn_method = 'bg_nbd_no_purchase'"
     ) == [(0,)]
 
 

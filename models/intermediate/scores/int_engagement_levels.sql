@@ -3,7 +3,8 @@
     the last score_lookback_days, each decayed by the criterion's half-life
     (0.5 ^ (days_before / half_life_days)), and is put on 0..1 by x / (x + saturation);
     half-lives and saturations come from the weight set in force (int_score_settings).
-    measured_value is the decayed count. int_score_points weighs the levels. -#}
+    measured_value is the decayed count. int_score_points weighs the levels; e-mail
+    unsubscribes have a negative weight in the standard set: they take points away. -#}
 
 with
 
@@ -43,7 +44,8 @@ criterion_interactions as (
         ('feedback_given', 'nps_passive'),
         ('feedback_given', 'nps_detractor'),
         ('feedback_given', 'csat'),
-        ('feedback_given', 'review')
+        ('feedback_given', 'review'),
+        ('email_unsubscribes', 'email_unsubscribed')
     ) as counted (criterion, interaction_type)
 
 ),

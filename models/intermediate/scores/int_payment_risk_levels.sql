@@ -7,7 +7,8 @@
     - proceedings: most severe proceeding so far (safeguard 0.5, receivership 0.8,
       liquidation 1).
     measured_value is the share, mean days or severity the level comes from; the invoice
-    counts, overdue amount and proceedings repeat on every row of a customer. -#}
+    counts, overdue amount and proceedings (the most severe one, its type and date) repeat
+    on every row of a customer. -#}
 
 with
 
@@ -44,14 +45,30 @@ criteria as (
 
 ),
 
+known_proceedings as (
+
+    select
+        customer_id,
+        event_type,
+        severity,
+        event_date,
+        row_number() over (
+            partition by customer_id order by severity desc, event_date desc, event_type asc
+        ) as severity_rank
+    from {{ ref('stg_legal__legal_events') }}
+    where event_date <= {{ as_of_date() }}
+
+),
+
 proceedings as (
 
     select
         customer_id,
         max(severity) as severity,
-        max(event_date) as last_proceeding_date
-    from {{ ref('stg_legal__legal_events') }}
-    where event_date <= {{ as_of_date() }}
+        max(event_date) as last_proceeding_date,
+        max(case when severity_rank = 1 then event_type end) as most_severe_proceeding,
+        max(case when severity_rank = 1 then event_date end) as most_severe_proceeding_date
+    from known_proceedings
     group by customer_id
 
 ),
@@ -81,6 +98,8 @@ measures as (
         coalesce(per_customer.late_invoices, 0) as late_invoices,
         cast(coalesce(per_customer.overdue_amount, 0) as decimal(18, 2)) as overdue_amount,
         proceedings.last_proceeding_date,
+        proceedings.most_severe_proceeding,
+        proceedings.most_severe_proceeding_date,
         coalesce(proceedings.severity, 0) as proceedings_severity,
         coalesce(cast(per_customer.late_invoices as {{ dbt.type_float() }}) / nullif(per_customer.due_invoices, 0), 0)
             as late_payments,
@@ -110,6 +129,8 @@ final as (
         measures.late_invoices,
         measures.overdue_amount,
         measures.last_proceeding_date,
+        measures.most_severe_proceeding,
+        measures.most_severe_proceeding_date,
         measures.proceedings_severity,
         coalesce(measures.mean_days_late, 0) as mean_days_late,
         case criteria.criterion

@@ -3,8 +3,14 @@
     score_lookback_days, decayed by the criterion's half-life and put on 0..1 by
     x / (x + saturation) (settings: int_score_settings); measured_value is the decayed
     count. purchase_rhythm is the chance of an order within prediction_horizon_days at the
-    pace of all past orders, 1 - exp(-horizon * (orders - 1) / days from first to last
-    order), 0 with fewer than 2 orders; its measured_value is the mean days between orders.
+    pace of all past orders, given how long the customer has been silent: with m the mean
+    days between orders ((days from first to last order) / (orders - 1)) and g the days
+    since the last order, (1 - exp(-horizon / m)) * exp(-max(0, g - m) / m): the chance of
+    an order in the horizon at that pace, times the chance that pace leaves a gap beyond
+    the usual one this long (a Poisson pace of one order per m days goes g - m days without
+    an order with probability exp(-(g - m) / m)). A customer within one interval of their
+    last order keeps the full rhythm; one who stopped fades (at m = 60, silent 180 days:
+    x 0.14). 0 with fewer than 2 orders; its measured_value is the mean days between orders.
     orders_before and mean_days_between_orders repeat on every row of a customer. -#}
 {%- set horizon = prediction_horizon_days() -%}
 
@@ -82,7 +88,8 @@ purchase_history as (
             'min(activity_date)',
             'max(activity_date)',
             'day',
-        ) }} as purchase_span_days
+        ) }} as purchase_span_days,
+        min(days_before) as days_since_last_order
     from activity
     where interaction_type = 'purchase'
     group by date_role, customer_id
@@ -102,10 +109,18 @@ history as (
         end as mean_days_between_orders,
         case
             when purchase_history.orders >= 2
-                then 1 - exp(
+                then (
+                    1 - exp(
                         -1.0 * {{ horizon }} * (purchase_history.orders - 1)
                         / greatest(purchase_history.purchase_span_days, 1)
                     )
+                ) * exp(
+                    -1.0 * greatest(
+                        purchase_history.days_since_last_order * (purchase_history.orders - 1)
+                        / greatest(purchase_history.purchase_span_days, 1) - 1,
+                        0
+                    )
+                )
             else 0
         end as purchase_rhythm_level
     from customers

@@ -1,5 +1,8 @@
 {#- Every customer (dim_customers) known on each score date (int_score_dates): one row per
-    date role, reference date and customer - the population of the behaviour scores. -#}
+    date role, reference date and customer - the population of the behaviour scores. A
+    customer without any date (a customer file with only customer_id, no purchase) is
+    scored as of the as-of date, as dim_customers lists them then; they are left out of
+    the back-test, which cannot know whether they were customers on its date. -#}
 {{ config(materialized='view') }}
 
 with
@@ -24,7 +27,9 @@ final as (
         customers.customer_id
     from customers
     inner join dates
-        on customers.customer_since_date <= dates.reference_date
+        on
+            customers.customer_since_date <= dates.reference_date
+            or (customers.customer_since_date is null and dates.date_role = 'scoring')
 
 )
 

@@ -2,7 +2,11 @@
     (int_*_levels, long form) with the weights in force (int_score_settings) turned into
     points, scores (0-100) and top factors. One row per score date, customer, category
     (cross-sell only), score and criterion.
-    - points = 100 * weight * level / the weights of the criteria that have a level;
+    - points = 100 * weight * level / the positive weights of the criteria that have a
+      level;
+    - a negative weight (e.g. e-mail unsubscribes in engagement) takes points away, at
+      most all the points the other criteria gave (the penalties then shrink in
+      proportion): the score stays in 0..100;
     - score = the sum of the points before rounding: 100 * sum(weight * level) / those
       weights. A criterion without a level (only satisfaction has some: no feedback of
       its kind) is left out and the others re-weighted; no level at all, no score (null).
@@ -60,22 +64,54 @@ levels as (
 
 ),
 
-weighted as (
+raw_terms as (
 
     select
         levels.*,
         settings.position,
         settings.weight,
-        cast(settings.weight as {{ dbt.type_float() }}) * levels.criterion_level as term,
-        -- the weights of the criteria that have a level: the divisor of the score
-        nullif(sum(case when levels.criterion_level is not null then settings.weight else 0 end) over (
-            partition by levels.date_role, levels.customer_id, levels.category, levels.score_name
-        ), 0) as weight_total
+        cast(settings.weight as {{ dbt.type_float() }}) * levels.criterion_level as raw_term,
+        -- the positive weights of the criteria that have a level: the divisor of the score
+        nullif(
+            sum(case when levels.criterion_level is not null and settings.weight > 0 then settings.weight else 0 end)
+                over (partition by levels.date_role, levels.customer_id, levels.category, levels.score_name),
+            0
+        ) as weight_total
     from levels
     left join settings
         on
             levels.score_name = settings.score_name
             and levels.criterion = settings.criterion
+
+),
+
+signed_sums as (
+
+    select
+        *,
+        sum(case when weight > 0 then coalesce(raw_term, 0) else 0 end) over (
+            partition by date_role, customer_id, category, score_name
+        ) as positive_sum,
+        -1 * sum(case when weight < 0 then coalesce(raw_term, 0) else 0 end) over (
+            partition by date_role, customer_id, category, score_name
+        ) as penalty_sum
+    from raw_terms
+
+),
+
+weighted as (
+
+    -- a negative weight is a signal against the score: it takes away points, at most all
+    -- the points the other criteria gave (the penalties shrink in proportion), so the
+    -- score stays in 0..100 and the points still add up to it
+    select
+        *,
+        case
+            when weight < 0 and penalty_sum > positive_sum
+                then raw_term * positive_sum / penalty_sum
+            else raw_term
+        end as term
+    from signed_sums
 
 ),
 

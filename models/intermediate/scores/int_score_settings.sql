@@ -64,7 +64,11 @@ final as (
         -- numerics
         in_force.position,
         in_force.weight,
-        in_force.weight / nullif(sum(in_force.weight) over (partition by in_force.score_name), 0) as weight_share,
+        in_force.weight / nullif(
+            sum(case when in_force.weight > 0 then in_force.weight else 0 end)
+                over (partition by in_force.score_name),
+            0
+        ) as weight_share,
         cast(in_force.half_life_days as {{ dbt.type_float() }}) as half_life_days,
         cast(in_force.saturation as {{ dbt.type_float() }}) as saturation
 

@@ -130,11 +130,20 @@ final as (
         cross_sell.category as best_next_category,
         cross_sell.cross_sell_top_factor,
         reactivation.reactivation_top_factor,
+        case
+            when purchase.purchase_probability_status = 'no_backtest_customers' then 'no_backtest_customers'
+            when
+                churn.churn_method = 'bg_nbd_no_purchase'
+                and purchase.purchase_probability > 1 - churn.churn_probability
+                then 'capped_at_purchase_chance_within_churn_horizon'
+            else 'score_band'
+        end as purchase_probability_basis,
         churn.churn_method,
         churn.churn_risk_band,
         churn.churn_reason,
         coalesce(lifetime.prediction_status, 'no_purchase_yet') as clv_status,
         payment_risk.payment_risk_top_factor,
+        payment_risk.prepayment_reason,
         recovery.recovery_top_factor,
 
         -- numerics
@@ -147,7 +156,15 @@ final as (
         rfm_all.rfm_score,
         engagement.engagement_score,
         purchase.purchase_score,
-        purchase.purchase_probability,
+        -- never likelier within prediction_horizon_days (30) than the model's chance of a
+        -- purchase within btyd_holdout_days (90), where churn is that no-purchase chance
+        case
+            when
+                churn.churn_method = 'bg_nbd_no_purchase'
+                and purchase.purchase_probability > 1 - churn.churn_probability
+                then cast(1 - churn.churn_probability as decimal(6, 4))
+            else purchase.purchase_probability
+        end as purchase_probability,
         satisfaction.satisfaction_score,
         cross_sell.cross_sell_score,
         reactivation.reactivation_score,

@@ -7,7 +7,10 @@
     bought within the horizon after the back-test date, smoothed towards the overall rate
     with the weight of 20 customers, so a thin band does not give an extreme rate, and
     never below the rate of a lower band (each band takes the highest rate of the bands
-    up to it; an empty band, that of the bands below). -#}
+    up to it; an empty band, that of the bands below). When nobody was a customer on the
+    back-test date (all history within the horizon before the as-of date) there is
+    nothing to calibrate on: purchase_probability is null and purchase_probability_status
+    says no_backtest_customers (otherwise calibrated). -#}
 {%- set horizon = prediction_horizon_days() -%}
 
 with
@@ -146,7 +149,11 @@ final as (
         scored.*,
         least(cast(floor(scored.purchase_score / 10) as integer), 9) as score_band,
         cast(round(cast(probabilities.purchase_probability as {{ dbt.type_numeric() }}), 4) as decimal(6, 4))
-            as purchase_probability
+            as purchase_probability,
+        case
+            when probabilities.purchase_probability is null then 'no_backtest_customers'
+            else 'calibrated'
+        end as purchase_probability_status
     from scored
     inner join probabilities
         on

@@ -6,7 +6,12 @@
       period / subscriptions that finished it, cancelled or renewed; the plan's pooled
       rate when nobody has reached that period yet), over the n billing periods the
       horizon spans: 1 - (1 - h)^n, n = horizon days / the plan's mean period length.
-    - bg_nbd_p_alive, for other buyers: 1 - P(alive) from customer_lifetime_value.
+    - bg_nbd_no_purchase, for other buyers: P(no qualifying purchase in the next
+      btyd_holdout_days | history) under BG/NBD (p_no_purchase_holdout of
+      customer_lifetime_value) = 1 - P(alive) + P(alive) ((alpha + T) / (alpha + T + t))^(r + x)
+      (derivation: customer_scoring/btyd.py, probability_no_purchase). Not 1 - P(alive):
+      P(alive) is 1 for a buyer without a repeat purchase, which gave every one-time buyer
+      a churn of 0; this one rises with the time since their purchase.
     - unavailable: no subscription and no prediction (never bought, or no BG/NBD fit).
     churn_risk_band: low, medium or high at var churn_risk_bands. -#}
 {%- set horizon = positive_whole_var('btyd_holdout_days', 90) -%}
@@ -171,8 +176,12 @@ population as (
         dates.reference_date,
         customers.customer_id
     from {{ ref('dim_customers') }} as customers
+    -- a customer without any date (customer_id only, no purchase): as of the as-of date
+    -- only, as in int_score_customers
     inner join dates
-        on customers.customer_since_date <= dates.reference_date
+        on
+            customers.customer_since_date <= dates.reference_date
+            or (customers.customer_since_date is null and dates.date_role = 'scoring')
 
 ),
 
@@ -190,10 +199,10 @@ scored as (
         population.customer_id,
         case
             when subscribers.customer_id is not null then 'subscription_life_table'
-            when buyers.p_alive is not null then 'bg_nbd_p_alive'
+            when buyers.p_no_purchase_holdout is not null then 'bg_nbd_no_purchase'
             else 'unavailable'
         end as churn_method,
-        coalesce(subscribers.churn_probability, 1 - buyers.p_alive) as churn_probability,
+        coalesce(subscribers.churn_probability, buyers.p_no_purchase_holdout) as churn_probability,
         subscribers.plan,
         subscribers.billing_period,
         subscribers.period_hazard,
@@ -201,6 +210,7 @@ scored as (
         subscribers.horizon_periods,
         buyers.prediction_status,
         buyers.p_alive,
+        buyers.p_no_purchase_holdout,
         buyers.time_unit,
         buyers.btyd_frequency,
         buyers.btyd_t - buyers.btyd_recency as btyd_time_since_last
@@ -233,8 +243,12 @@ explained as (
                 "': '", rounded_text('100 * period_hazard', 1), "'% of subscriptions cancel in it; '",
                 rounded_text('horizon_periods', 1), "' periods ahead'",
             ]) }}
-            when churn_method = 'bg_nbd_p_alive' then {{ dbt.concat([
-                "'P(alive) '", rounded_text('p_alive', 2), "': '",
+            when churn_method = 'bg_nbd_no_purchase' and btyd_frequency = 0 then {{ dbt.concat([
+                "'BG/NBD: no purchase in " ~ horizon ~ " days: one purchase, '",
+                rounded_text('btyd_time_since_last', 1), "' '", "time_unit", "'s ago'",
+            ]) }}
+            when churn_method = 'bg_nbd_no_purchase' then {{ dbt.concat([
+                "'BG/NBD: no purchase in " ~ horizon ~ " days: P(alive) '", rounded_text('p_alive', 2), "', '",
                 "cast(btyd_frequency as " ~ dbt.type_string() ~ ")", "' repeat purchases, the last '",
                 rounded_text('btyd_time_since_last', 1), "' '", "time_unit", "'s ago'",
             ]) }}

@@ -2,6 +2,9 @@
 and customer lifetime value, from the fits of btyd_fits (customer_scoring/btyd.py).
 
 - p_alive: P(still a customer | frequency, recency, T) under BG/NBD;
+- p_no_purchase_holdout: P(no purchase in the next btyd_holdout_days | frequency, recency,
+  T) under BG/NBD (btyd.probability_no_purchase): churn within that horizon, which rises
+  with the time since the last purchase for one-time buyers too (their P(alive) is 1);
 - expected_purchases_horizon: expected purchase days in the next prediction_horizon_days;
 - expected_purchases_holdout / expected_spend_holdout: over the next btyd_holdout_days
   (what the back-test compares with reality, from the calibration date);
@@ -47,6 +50,7 @@ def model(dbt, session):
             frame["prediction_status"] = "fit_" + "_and_".join(sorted(statuses - {"converged"}))
             for column in [
                 "p_alive",
+                "p_no_purchase_holdout",
                 "expected_purchases_horizon",
                 "expected_purchases_holdout",
                 "expected_average_value",
@@ -77,6 +81,9 @@ def model(dbt, session):
         )
         frame["prediction_status"] = "predicted"
         frame["p_alive"] = btyd.probability_alive(bgnbd, x, t_x, T)
+        frame["p_no_purchase_holdout"] = btyd.probability_no_purchase(
+            bgnbd, holdout_days / unit_days, x, t_x, T
+        )
         frame["expected_purchases_horizon"] = expected(horizon_days)
         frame["expected_purchases_holdout"] = expected(holdout_days)
         frame["expected_average_value"] = value
@@ -86,7 +93,12 @@ def model(dbt, session):
     out = pd.concat(frames, ignore_index=True) if frames else summary.assign(prediction_status=None)
     # a date, not the timestamp pandas makes of it
     out["reference_date"] = pd.to_datetime(out["reference_date"]).dt.date
-    for column in ["p_alive", "expected_purchases_horizon", "expected_purchases_holdout"]:
+    for column in [
+        "p_alive",
+        "p_no_purchase_holdout",
+        "expected_purchases_horizon",
+        "expected_purchases_holdout",
+    ]:
         out[column] = out[column].astype(float).round(6)
     for column in ["expected_average_value", "expected_spend_holdout", "clv"]:
         out[column] = out[column].astype(float).round(2)
@@ -102,6 +114,7 @@ def model(dbt, session):
             "btyd_monetary_value",
             "prediction_status",
             "p_alive",
+            "p_no_purchase_holdout",
             "expected_purchases_horizon",
             "expected_purchases_holdout",
             "expected_average_value",
