@@ -116,7 +116,7 @@ history as (
                     )
                 ) * exp(
                     -1.0 * greatest(
-                        purchase_history.days_since_last_order * (purchase_history.orders - 1)
+                        1.0 * purchase_history.days_since_last_order * (purchase_history.orders - 1)
                         / greatest(purchase_history.purchase_span_days, 1) - 1,
                         0
                     )
