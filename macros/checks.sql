@@ -30,6 +30,9 @@
         {%- do customer_scoring.scoring_window_start() -%}
         {%- do customer_scoring.reporting_currency() -%}
         {%- do customer_scoring.max_line_amount() -%}
+        {%- do customer_scoring.min_plausible_year() -%}
+        {%- do customer_scoring.placeholder_dates() -%}
+        {%- do customer_scoring.scientific_notation_pattern() -%}
         {%- do customer_scoring.validated_weights(customer_scoring.rfm_criteria(), var('rfm_weights')) -%}
     {%- endif -%}
 {% endmacro %}
@@ -86,7 +89,7 @@
             {%- set counts = [] -%}
             {%- for name, data_type in input.typed.items() if columns[name]['type'] == 'varchar' -%}
                 {%- set text = 'nullif(trim(' ~ adapter.quote(columns[name]['name']) ~ "), '')" -%}
-                {%- set parsed = customer_scoring.parse_timestamp(text) if data_type == 'timestamp'
+                {%- set parsed = customer_scoring.parse_timestamp(text) if data_type in ('timestamp', 'date')
                     else dbt.safe_cast(text, data_type) -%}
                 {%- do counts.append("count(" ~ text ~ ") as " ~ name ~ "_values, "
                     ~ "count(case when " ~ text ~ " is not null and "
@@ -103,8 +106,11 @@
                 {%- set values = profile.columns[name ~ '_values'].values()[0] -%}
                 {%- set bad = profile.columns[name ~ '_bad'].values()[0] -%}
                 {%- if values > 0 and bad * 2 > values -%}
-                    {%- set advice = "Dates need the ISO form YYYY-MM-DD, optionally with a time and a UTC offset "
-                        ~ "(2024-01-31 14:05:00+01:00); 03/04/2024 could be March or April."
+                    {%- set advice = "Dates need the ISO form YYYY-MM-DD with a four-digit year, optionally with "
+                        ~ "a time and a UTC offset or time-zone name (2024-01-31 14:05:00+01:00, "
+                        ~ "2024-01-31 14:05:00 Europe/Paris); 03/04/2024 could be March or April, and "
+                        ~ "3/1/24 has a two-digit year (years before var min_plausible_year, "
+                        ~ customer_scoring.min_plausible_year() ~ ", are not read)."
                         if data_type in ('timestamp', 'date') else
                         "Numbers need '.' as the decimal point and no thousands separator (1234.50, not 1.234,50)." -%}
                     {{ exceptions.raise_compiler_error(label ~ ": column " ~ columns[name]['name'] ~ " is mostly not "

@@ -147,8 +147,9 @@
 {% macro input_column(columns, name, data_type, required=false, input='input') %}
     {#- The column `name` cast to data_type (unparseable values become null, to be
         quarantined; 'raw': as read, not cast), or a typed null when the input lacks an
-        optional column. Timestamps go
-        through parse_timestamp, so a UTC offset is honoured. A missing required column
+        optional column. Timestamps and
+        dates go through parse_timestamp, so a UTC offset or a zone name is honoured and
+        only ISO dates with a plausible year are read. A missing required column
         stops the run with the columns that were found. -#}
     {%- if name in columns -%}
         {%- set column = columns[name] -%}
@@ -156,6 +157,9 @@
             {{ return(adapter.quote(column['name'])) }}
         {%- elif data_type == 'timestamp' -%}
             {{ return(customer_scoring.parse_timestamp(adapter.quote(column['name']), column['type'])) }}
+        {%- elif data_type == 'date' -%}
+            {{ return('cast(' ~ customer_scoring.parse_timestamp(adapter.quote(column['name']), column['type'])
+                ~ ' as date)') }}
         {%- endif -%}
         {{ return(dbt.safe_cast(adapter.quote(column['name']), data_type)) }}
     {%- elif required and execute and columns -%}
@@ -197,18 +201,36 @@
 {% endmacro %}
 
 {% macro duckdb__parse_timestamp(expression, source_type) %}
-    {#- DuckDB's text -> timestamp cast drops a UTC offset silently ('10:00+02:00' -> 10:00),
-        so text with an offset is read as timestamptz and converted to UTC. -#}
+    {#- Text is read only in ISO order, year first with four digits (YYYY-MM-DD[ HH:MM[:SS]]),
+        optionally followed by a UTC offset (Z, +02, +0200, +02:00, with or without a space
+        before it, as shop platforms export '2024-03-25 19:30:00 -0400') or an IANA time-zone
+        name ('2024-03-31 22:30:00 America/New_York', daylight saving time included); a
+        value with an offset or a zone is converted to UTC. Anything else is null, to be
+        quarantined: DuckDB's own cast would read '3/1/24 8:26' as the year 3 and drop a
+        zone name. A year before var min_plausible_year is null too, unless the day is one
+        of var placeholder_dates, which its own reason (placeholder_date) sets aside. -#}
+    {%- set placeholders = customer_scoring.placeholder_dates() -%}
     {%- if source_type.startswith('timestamp with time zone') -%}
-        {{ return('cast(' ~ expression ~ " at time zone 'UTC' as timestamp)") }}
+        {%- set typed = 'cast(' ~ expression ~ " at time zone 'UTC' as timestamp)" -%}
+        {{ return('case when year(' ~ typed ~ ') >= ' ~ customer_scoring.min_plausible_year()
+            ~ ' or cast(' ~ typed ~ ' as date) in (' ~ placeholders ~ ') then ' ~ typed ~ ' end') }}
     {%- elif source_type.startswith('timestamp') or source_type == 'date' -%}
-        {{ return('cast(' ~ expression ~ ' as timestamp)') }}
+        {{ return('case when year(' ~ expression ~ ') >= ' ~ customer_scoring.min_plausible_year()
+            ~ ' or cast(' ~ expression ~ ' as date) in (' ~ placeholders ~ ') then cast('
+            ~ expression ~ ' as timestamp) end') }}
     {%- endif -%}
     {%- set text = 'trim(cast(' ~ expression ~ ' as varchar))' -%}
-    {%- set with_offset = "'[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'" -%}
-    {{ return("case when regexp_matches(" ~ text ~ ", " ~ with_offset ~ ") "
-        ~ "then cast(try_cast(" ~ text ~ " as timestamptz) at time zone 'UTC' as timestamp) "
-        ~ "else try_cast(" ~ text ~ " as timestamp) end") }}
+    {%- set day = '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}' -%}
+    {%- set time = '([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?' -%}
+    {%- set offset = '(Z|[+-][0-9]{2}(:?[0-9]{2})?)' -%}
+    {%- set zone = '(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+)+)' -%}
+    {%- set plausible = '(try_cast(left(' ~ text ~ ', 4) as integer) >= ' ~ customer_scoring.min_plausible_year()
+        ~ ' or try_cast(left(' ~ text ~ ', 10) as date) in (' ~ placeholders ~ '))' -%}
+    {{ return("case when not " ~ plausible ~ " then null "
+        ~ "when regexp_matches(" ~ text ~ ", '^" ~ day ~ time ~ "$') then try_cast(" ~ text ~ " as timestamp) "
+        ~ "when regexp_matches(" ~ text ~ ", '^" ~ day ~ time ~ " *(" ~ offset ~ "|" ~ zone ~ ")$') "
+        ~ "then cast(try_cast(regexp_replace(" ~ text ~ ", ' +" ~ offset ~ "$', '\\1') as timestamptz) "
+        ~ "at time zone 'UTC' as timestamp) end") }}
 {% endmacro %}
 
 
@@ -305,4 +327,24 @@
         left join copies on numbered.source_row_number = copies.source_row_number
     {%- endset -%}
     {{ return(query) }}
+{% endmacro %}
+
+
+{% macro contract_rule(input, reason) %}
+    {#- The SQL of the input's row rule for `reason` (contract meta.input.rules), true when
+        the row passes, with the settings it names filled in: {max_line_amount},
+        {placeholder_dates} (date literals), {scientific_notation_pattern}. A null counts as
+        passing here (the column's own reason comes first). While dbt parses: true. -#}
+    {%- if not input -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set rule = input.rules | selectattr('reason', 'equalto', reason) | first -%}
+    {%- if not rule -%}
+        {{ exceptions.raise_compiler_error("The contract of " ~ input.name ~ " has no rule for " ~ reason
+            ~ " (models/staging/" ~ input.source ~ "/_" ~ input.source ~ "__sources.yml).") }}
+    {%- endif -%}
+    {%- set sql = rule.sql | replace('{max_line_amount}', customer_scoring.max_line_amount() | string)
+        | replace('{placeholder_dates}', customer_scoring.placeholder_dates())
+        | replace('{scientific_notation_pattern}', customer_scoring.scientific_notation_pattern()) -%}
+    {{ return('coalesce(' ~ sql ~ ', true)') }}
 {% endmacro %}

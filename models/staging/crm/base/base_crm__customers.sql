@@ -115,6 +115,7 @@ final as (
         *,
         case
             when customer_id is null then 'missing_customer_id'
+            when not {{ contract_rule(input, 'scientific_notation_id') }} then 'scientific_notation_id'
             when copy_number > 1 then 'duplicate_customer_id'
         end as rejection_reason
     from flagged

@@ -56,6 +56,7 @@ final as (
         case
             when from_currency is null or to_currency is null then 'missing_currency'
             when rate_date is null then 'invalid_rate_date'
+            when not {{ contract_rule(input, 'placeholder_date') }} then 'placeholder_date'
             when rate is null or rate <= 0 then 'invalid_rate'
             when row_number() over (
                     partition by from_currency, to_currency, rate_date order by source_row_number
