@@ -350,6 +350,11 @@ STRUCTURAL = {
         (HEADER + "c1,o1,31/01/2024,10\nc1,o2,28/02/2024,3\n").encode(),
         "column ordered_at is mostly not a date (2 of 2 values, e.g. '28/02/2024')",
     ),
+    # as spreadsheets save the online-retail sample: read by DuckDB as the years 3 and 10
+    "dates mostly with two-digit years": (
+        (HEADER + "c1,o1,3/1/24 8:26,10\nc1,o2,12/1/10 8:26,3\n").encode(),
+        "column ordered_at is mostly not a date (2 of 2 values, e.g. '12/1/10 8:26')",
+    ),
 }
 
 ACCEPTED = {
@@ -607,3 +612,100 @@ def test_every_input_reads_tab_separated_and_txt_files(module_warehouse, tmp_pat
     )
     assert not refused.success
     assert f"The web events file {sessions} has no column event_at" in refused.messages
+
+
+# --- issue 15: real exports, each with the issue's own values ------------------------------
+
+EXPORT_HEADER = "customer_id,order_id,ordered_at,amount,currency,status,line_number\n"
+EXPORTS = {
+    # case: (order lines, as-of date, customer_rfm (id, recency, frequency, monetary),
+    #        quarantined reasons in file order)
+    # 19:30 at -04:00 is 23:30 UTC on 25 March: 7 days before 1 April (before: the value
+    # did not parse; a file of them was refused as "mostly not a date")
+    "space before the UTC offset": (
+        "c1,o1,2024-03-25 19:30:00 -0400,40.00,,,\nc1,o2,2024-03-01,40.00,,,\n",
+        "2024-04-01",
+        [("c1", 7, 2, Decimal("80.00"))],
+        [],
+    ),
+    # 22:30 in New York on 31 March (EDT, UTC-4) is 02:30 UTC on 1 April, after the as-of
+    # date (before: the zone was dropped and o2 scored: R 0, F 2, M 70.00)
+    "time-zone name": (
+        "c1,o1,2024-03-01,20.00,,,\nc1,o2,2024-03-31 22:30:00 America/New_York,50.00,,,\n",
+        "2024-03-31",
+        [("c1", 30, 1, Decimal("20.00"))],
+        [],
+    ),
+    # 3/1/24 was the year 3 (recency ~738,000 days); 1970-01-01 a real order
+    "two-digit year and a placeholder date": (
+        "c1,o1,2024-03-01,10.00,,,\nc1,o2,3/1/24 8:26,10.00,,,\nc1,o3,1970-01-01,10.00,,,\n",
+        "2024-04-01",
+        [("c1", 31, 1, Decimal("10.00"))],
+        ["invalid_ordered_at", "placeholder_date"],
+    ),
+    # the refund of 5 March belongs to o1 of 10 February (before: both o1 lines were
+    # conflicting_order_lines, c1 F 1, M 50.00)
+    "refund dated on its own day": (
+        "c1,o1,2024-02-10,100.00,EUR,completed,\nc1,o1,2024-03-05,30.00,EUR,refunded,\n"
+        "c1,o2,2024-03-20,50.00,EUR,completed,\n",
+        "2024-04-01",
+        [("c1", 12, 2, Decimal("120.00"))],
+        [],
+    ),
+    # 4 x 1.125 KWD at 3.0 = 13.50 EUR (before: 13.56, each line read as 1.13)
+    "three minor digits": (
+        "".join(f"c1,o1,2024-03-01,1.125,KWD,completed,{line}\n" for line in range(1, 5)),
+        "2024-04-01",
+        [("c1", 31, 1, Decimal("13.50"))],
+        [],
+    ),
+    # without a customer file, three orders of two customers whose ids read 1.23457E+11
+    # were one customer (F 3, M 125.00)
+    "ids in scientific notation": (
+        "1.23457E+11,o1,2024-03-01,50.00,,,\n1.23457E+11,o2,2024-03-05,25.00,,,\n"
+        "1.23457E+11,o3,2024-03-10,50.00,,,\nc1,o4,2024-03-10,10.00,,,\n",
+        "2024-04-01",
+        [("c1", 22, 1, Decimal("10.00"))],
+        ["scientific_notation_id"] * 3,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EXPORTS))
+def test_real_export_is_scored_with_the_right_values(warehouse, tmp_path, case):
+    lines, as_of, scored, reasons = EXPORTS[case]
+    orders = tmp_path / "orders.csv"
+    orders.write_text(EXPORT_HEADER + lines)
+    rates = tmp_path / "rates.csv"
+    rates.write_text("rate_date,from_currency,to_currency,rate\n2024-01-01,KWD,EUR,3.0\n")
+    run = warehouse.dbt(
+        "build",
+        "-s",
+        "+customer_rfm",
+        "+quarantined_rows",
+        "--exclude",
+        "resource_type:test",
+        vars={
+            "transactions_path": str(orders),
+            "exchange_rates_path": str(rates),
+            "as_of_date": as_of,
+        },
+    )
+    assert run.success, run.messages
+    assert (
+        warehouse.query(
+            "select customer_id, recency_days, frequency, monetary from customer_rfm "
+            "order by customer_id"
+        )
+        == scored
+    )
+    assert [
+        reason
+        for (reason,) in warehouse.query(
+            "select rejection_reason from quarantined_rows order by source_row_number"
+        )
+    ] == reasons
+    if case == "refund dated on its own day":
+        assert warehouse.query(
+            "select ordered_date, net_amount from int_orders_netted where order_id = 'o1'"
+        ) == [(dt.date(2024, 2, 10), Decimal("70.00"))]
