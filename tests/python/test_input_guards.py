@@ -322,7 +322,26 @@ def test_quarantined_share_above_threshold_fails_the_run(module_warehouse):
         vars={**CORPUS_VARS, "max_quarantined_share": 0.05},
     )
     assert not run.success
-    assert "assert_quarantined_share_within_threshold" in run.messages
+    # the gate says which source, its share and count, the threshold and its var, and the
+    # top reasons (before: only "Failure in test ... Got 1 result"): 33 of the 63 lines
+    assert (
+        "assert_quarantined_share_within_threshold: shop.transactions has 33 of 63 rows "
+        "quarantined (52.4%), above var max_quarantined_share = 0.05 (5%). Top reasons: "
+        "invalid_ordered_at 7, conflicting_order_lines 6, invalid_amount 2." in run.messages
+    )
+    # the nightly run's failure message (customer_scoring.nightly.classify) repeats it
+    from customer_scoring.nightly import EXIT_DATA_QUALITY, classify
+
+    gate = module_warehouse.dbt(
+        "test",
+        "-s",
+        "assert_quarantined_share_within_threshold",
+        vars={**CORPUS_VARS, "max_quarantined_share": 0.05},
+    )
+    code, message = classify(gate)
+    assert code == EXIT_DATA_QUALITY
+    assert message.startswith("1 data test(s) failed: assert_quarantined_share_within_threshold")
+    assert "shop.transactions has 33 of 63 rows quarantined (52.4%)" in message
 
 
 # --- structural defects: refused before any model runs ----------------------------------
