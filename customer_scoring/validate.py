@@ -114,9 +114,11 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
-def _reader(name: str, path: Path) -> str:
+def _reader(name: str, path: Path, settings: dict) -> str:
     """The DuckDB reader of an input's file, from its contract (as the macro raw_input)."""
-    return contract.duckdb_reader(path, contract.inputs()[name].file_types)
+    return contract.duckdb_reader(
+        path, contract.inputs()[name].file_types, contract.csv_encoding(settings)
+    )
 
 
 def _timestamp(column: str, settings: dict) -> str:
@@ -184,7 +186,7 @@ def _staged(con, spec: contract.Input, path: Path, settings: dict, load_date: st
     the contract: a column's reason when it is missing, unparseable or not accepted, the
     row rules, date_in_future (loaded_at after the load date), and copies (of the duplicate
     key, else of every column) after the first, in file order."""
-    source = _reader(spec.name, path)
+    source = _reader(spec.name, path, settings)
     found = {
         row[0].lower(): row[0] for row in con.sql(f"describe select * from {source}").fetchall()
     }

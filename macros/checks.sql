@@ -33,6 +33,7 @@
         {%- do customer_scoring.min_plausible_year() -%}
         {%- do customer_scoring.placeholder_dates() -%}
         {%- do customer_scoring.scientific_notation_pattern() -%}
+        {%- do customer_scoring.csv_encoding() -%}
         {%- do customer_scoring.validated_weights(customer_scoring.rfm_criteria(), var('rfm_weights')) -%}
     {%- endif -%}
 {% endmacro %}
@@ -70,6 +71,20 @@
                     ~ "Export it again, with a header line and at least one row.") }}
             {%- endif -%}
             {%- set reader = customer_scoring.raw_input(api.Relation.create(identifier=input.name)) -%}
+            {%- set compressed = path.lower().endswith(('.gz', '.zst', '.bz2', '.zip')) -%}
+            {%- if (reader | string).startswith('read_csv(') and not compressed
+                and customer_scoring.csv_encoding() == 'utf-8' -%}
+                {#- DuckDB would stop on the first byte that is not UTF-8 with hints (encoding=,
+                    ignore_errors=) that are not settings of this project -#}
+                {%- set undecodable = run_query('select count(*) from read_blob(' ~ literal
+                    ~ ') where try(decode(content)) is null').columns[0].values()[0] -%}
+                {%- if undecodable > 0 -%}
+                    {{ exceptions.raise_compiler_error(label ~ " is not UTF-8: it has bytes such as an accented"
+                        ~ " letter saved as Latin-1 (Windows-1252), as spreadsheets and older tools export"
+                        ~ " 'CSV'. Set the var csv_encoding: latin-1 (--vars '{csv_encoding: latin-1}'), or"
+                        ~ " save the file as CSV UTF-8.") }}
+                {%- endif -%}
+            {%- endif -%}
             {%- set columns = customer_scoring.relation_columns(reader) -%}
             {%- set names = [] -%}
             {%- for column in columns.values() %}{% do names.append(column['name']) %}{% endfor -%}

@@ -187,3 +187,17 @@
     {%- endif -%}
     {{ return(pattern) }}
 {% endmacro %}
+
+
+{% macro csv_encoding() %}
+    {#- The character encoding of every delimited text input (var csv_encoding): utf-8, or
+        latin-1 for the files spreadsheets and older tools save, or utf-16. -#}
+    {%- set encoding = var('csv_encoding', 'utf-8') | string | lower | replace('_', '-') -%}
+    {%- set known = {'utf-8': 'utf-8', 'utf8': 'utf-8', 'latin-1': 'latin-1', 'latin1': 'latin-1',
+        'iso-8859-1': 'latin-1', 'utf-16': 'utf-16', 'utf16': 'utf-16'} -%}
+    {%- if encoding not in known -%}
+        {{ exceptions.raise_compiler_error("csv_encoding must be utf-8, latin-1 or utf-16; got '"
+            ~ var('csv_encoding') ~ "'.") }}
+    {%- endif -%}
+    {{ return(known[encoding]) }}
+{% endmacro %}

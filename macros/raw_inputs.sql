@@ -81,7 +81,8 @@
 {% macro duckdb__raw_input(relation) %}
     {#- DuckDB reads the file where it lies: delimited text (the contract's file types other
         than parquet, e.g. .csv, .csv.gz, .tsv, .txt) with every column as text, so staging
-        decides every cast; anything else as Parquet, typed. -#}
+        decides every cast, in the encoding of var csv_encoding; anything else as Parquet,
+        typed. -#}
     {%- set path = customer_scoring.raw_input_path(relation.identifier) -%}
     {%- if not path -%}
         {{ return(relation) }}
@@ -91,7 +92,9 @@
     {%- set lowered = path | lower -%}
     {%- set extension = lowered.split('/')[-1].split('.')[-1] -%}
     {%- if extension in text_types or '.csv' in lowered -%}
-        {{ return('read_csv(' ~ customer_scoring.sql_string(path) ~ ', header = true, all_varchar = true)') }}
+        {%- set encoding = customer_scoring.csv_encoding() -%}
+        {{ return('read_csv(' ~ customer_scoring.sql_string(path) ~ ', header = true, all_varchar = true'
+            ~ ((', encoding = ' ~ customer_scoring.sql_string(encoding)) if encoding != 'utf-8' else '') ~ ')') }}
     {%- endif -%}
     {{ return('read_parquet(' ~ customer_scoring.sql_string(path) ~ ')') }}
 {% endmacro %}

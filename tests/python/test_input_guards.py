@@ -347,6 +347,9 @@ def test_quarantined_share_above_threshold_fails_the_run(module_warehouse):
 # --- structural defects: refused before any model runs ----------------------------------
 
 HEADER = "customer_id,order_id,ordered_at,amount\n"
+LATIN_1 = (
+    "customer_id,order_id,ordered_at,amount,product_name\nc1,o1,2024-01-01,10.5,Crème brûlée\n"
+).encode("latin-1")
 STRUCTURAL = {
     "missing file": (None, "does not exist. Check the var transactions_path"),
     "empty file": (b"", "is empty (0 bytes)"),
@@ -368,6 +371,12 @@ STRUCTURAL = {
     "dates mostly dd/mm/yyyy": (
         (HEADER + "c1,o1,31/01/2024,10\nc1,o2,28/02/2024,3\n").encode(),
         "column ordered_at is mostly not a date (2 of 2 values, e.g. '28/02/2024')",
+    ),
+    # a Latin-1 export (accents as one byte): DuckDB's own error named its read_csv options
+    "Latin-1 file": (
+        LATIN_1,
+        "is not UTF-8: it has bytes such as an accented letter saved as Latin-1 (Windows-1252)"
+        ", as spreadsheets and older tools export 'CSV'. Set the var csv_encoding: latin-1",
     ),
     # as spreadsheets save the online-retail sample: read by DuckDB as the years 3 and 10
     "dates mostly with two-digit years": (
@@ -413,6 +422,27 @@ def test_readable_variants_are_scored(warehouse, tmp_path, case):
         "--exclude",
         "resource_type:test",
         vars={"transactions_path": str(path), "as_of_date": "2024-03-31"},
+    )
+    assert run.success, run.messages
+    assert warehouse.query("select customer_id, frequency, monetary from customer_rfm") == [
+        ("c1", 1, Decimal("10.50"))
+    ]
+
+
+def test_a_latin_1_file_is_read_with_the_encoding_var(warehouse, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(LATIN_1)
+    run = warehouse.dbt(
+        "build",
+        "-s",
+        "+customer_rfm",
+        "--exclude",
+        "resource_type:test",
+        vars={
+            "transactions_path": str(path),
+            "as_of_date": "2024-03-31",
+            "csv_encoding": "latin-1",
+        },
     )
     assert run.success, run.messages
     assert warehouse.query("select customer_id, frequency, monetary from customer_rfm") == [
