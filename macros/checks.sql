@@ -93,6 +93,7 @@
             {%- if missing -%}
                 {%- set only = (names[0] | lower) if names | length == 1 else '' -%}
                 {%- if only and input.required | select('in', only) | list | length > 1 -%}
+                    {%- do customer_scoring.check_ragged_lines(path, label) -%}
                     {{ exceptions.raise_compiler_error(label ~ " was read as a single column '" ~ names[0]
                         ~ "': it is not comma-separated, or its delimiter could not be detected. "
                         ~ "Save it as CSV with ',' (or ';') between fields and one header line.") }}
@@ -136,4 +137,54 @@
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
+{% endmacro %}
+
+
+{% macro check_ragged_lines(path, label) %}
+    {#- A delimited file DuckDB read as one column because some lines have more (or fewer)
+        fields than the header: DuckDB's sniffer then gives up the delimiter. Counts each
+        line's fields (outside double quotes) for ',', ';', tab and '|', keeps the
+        delimiter that most lines agree with the header on, and stops the run naming the
+        first line that does not, instead of blaming the delimiter. Nothing when no
+        delimiter splits the header (a genuine delimiter problem). DuckDB only. -#}
+    {%- set query -%}
+        with lines as (
+            select unnest(split) as text, unnest(range(1, len(split) + 1)) as line
+            from (
+                select string_split(replace(content, chr(13), ''), chr(10)) as split
+                from read_text({{ customer_scoring.sql_string(path) }})
+            )
+        ),
+        stripped as (
+            select line, regexp_replace(text, '"[^"]*"', '', 'g') as text from lines where trim(text) != ''
+        ),
+        counted as (
+            select delimiter, line, length(text) - length(replace(text, delimiter, '')) + 1 as fields
+            from stripped cross join (values (','), (';'), (chr(9)), ('|')) as delimiters (delimiter)
+        ),
+        judged as (
+            select counted.delimiter, counted.line, counted.fields, header.fields as expected
+            from counted
+            inner join counted as header on header.delimiter = counted.delimiter and header.line = 1
+            where header.fields > 1
+        )
+        select
+            min(expected) as expected,
+            min(line) filter (where fields != expected) as first_line,
+            arg_min(fields, line) filter (where fields != expected) as found,
+            count(*) filter (where fields != expected) as differing,
+            count(*) - 1 as row_count
+        from judged
+        group by delimiter
+        order by count(*) filter (where fields = expected) desc, delimiter
+        limit 1
+    {%- endset -%}
+    {%- set found = run_query(query) -%}
+    {%- if found.rows | length > 0 and found.rows[0][1] is not none -%}
+        {%- set row = found.rows[0] -%}
+        {{ exceptions.raise_compiler_error(label ~ ": line " ~ row[1] ~ " has " ~ row[2] ~ " fields where the header"
+            ~ " has " ~ row[0] ~ ": " ~ row[0] ~ " columns expected, " ~ row[2] ~ " found (" ~ row[3] ~ " of "
+            ~ row[4] ~ " lines differ). Quote the values that contain the delimiter, or remove the extra"
+            ~ " or missing fields, and export the file again.") }}
+    {%- endif -%}
 {% endmacro %}

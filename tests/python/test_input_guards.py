@@ -378,6 +378,22 @@ STRUCTURAL = {
         "is not UTF-8: it has bytes such as an accented letter saved as Latin-1 (Windows-1252)"
         ", as spreadsheets and older tools export 'CSV'. Set the var csv_encoding: latin-1",
     ),
+    # an 8-field line under a 7-column header, inside DuckDB's sniffing sample: it gave up
+    # the delimiter and the file was refused as "not comma-separated"
+    "ragged line": (
+        (
+            "customer_id,order_id,ordered_at,amount,currency,status,product_id\n"
+            + "".join(
+                f"c1,o{n},2024-03-0{n},10.00,EUR,completed,p1{',extra' if n == 3 else ''}\n"
+                for n in range(1, 6)
+            )
+        ).encode(),
+        "line 4 has 8 fields where the header has 7: 7 columns expected, 8 found (1 of 5 lines",
+    ),
+    "short line": (
+        (HEADER + "c1,o1,2024-01-01,10\nc1,o2,2024-01-02\nc1,o3,2024-01-03,4\n").encode(),
+        "line 3 has 3 fields where the header has 4: 4 columns expected, 3 found (1 of 3 lines",
+    ),
     # as spreadsheets save the online-retail sample: read by DuckDB as the years 3 and 10
     "dates mostly with two-digit years": (
         (HEADER + "c1,o1,3/1/24 8:26,10\nc1,o2,12/1/10 8:26,3\n").encode(),
