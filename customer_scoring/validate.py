@@ -224,6 +224,10 @@ def _staged(con, spec: contract.Input, path: Path, settings: dict, load_date: st
     typed = ", ".join(
         f"{_typed(column, text(column.name), settings)} as {column.name}" for column in spec.columns
     )
+    # rows with every field empty are skipped, not quarantined (macro raw_source_rows)
+    blank = " and ".join(
+        f"coalesce(trim(cast(raw.\"{name}\" as varchar)), '') = ''" for name in found.values()
+    )
     table = f"staged_{spec.name}"
     con.sql(f"""
         create temp table {table} as
@@ -231,7 +235,7 @@ def _staged(con, spec: contract.Input, path: Path, settings: dict, load_date: st
             select *, row_number() over () as source_row_number from {source}
         ),
         typed as (
-            select source_row_number, {typed} from raw
+            select source_row_number, {typed} from raw where not ({blank})
         ),
         copied as (
             select typed.*, row_number() over (

@@ -247,15 +247,47 @@
         {{ return('select cast(null as integer) as source_row_number' ~ none_copied ~ ' where 1 = 0') }}
     {%- endif -%}
     {%- set reader = customer_scoring.raw_input(relation) -%}
-    {%- set numbered = customer_scoring.numbered_rows(reader) -%}
-    {%- if not copies -%}
-        {{ return(numbered) }}
-    {%- endif -%}
     {%- set quoted = [] -%}
     {%- for column in customer_scoring.relation_columns(reader).values() -%}
         {%- do quoted.append(adapter.quote(column['name'])) -%}
     {%- endfor -%}
+    {#- rows with every field empty (a spreadsheet's blank lines: ',,,,,') are skipped, not
+        quarantined; data_quality_summary counts them (blank_rows_skipped). The numbering
+        comes first, so source_row_number stays the position in the file. -#}
+    {%- set numbered = 'select * from (' ~ customer_scoring.numbered_rows(reader) ~ ') as read_rows where not '
+        ~ customer_scoring.is_blank_row(quoted) -%}
+    {%- if not copies -%}
+        {{ return(numbered) }}
+    {%- endif -%}
     {{ return(customer_scoring.with_copy_number(numbered, quoted or ['source_row_number'])) }}
+{% endmacro %}
+
+
+{% macro is_blank_row(quoted_columns) %}
+    {#- True when every one of the (quoted) columns is null or blank. -#}
+    {%- if not quoted_columns -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {%- set blanks = [] -%}
+    {%- for column in quoted_columns -%}
+        {%- do blanks.append("coalesce(trim(cast(" ~ column ~ " as " ~ dbt.type_string() ~ ")), '') = ''") -%}
+    {%- endfor -%}
+    {{ return('(' ~ blanks | join(' and ') ~ ')') }}
+{% endmacro %}
+
+
+{% macro blank_rows(relation) %}
+    {#- The query of the number of blank rows raw_source_rows skips in a raw input (0 without
+        its file): rows with every field empty. -#}
+    {%- if not customer_scoring.raw_input_path(relation.identifier) -%}
+        {{ return('select 0 as blank_rows') }}
+    {%- endif -%}
+    {%- set reader = customer_scoring.raw_input(relation) -%}
+    {%- set quoted = [] -%}
+    {%- for column in customer_scoring.relation_columns(reader).values() -%}
+        {%- do quoted.append(adapter.quote(column['name'])) -%}
+    {%- endfor -%}
+    {{ return('select count(*) as blank_rows from ' ~ reader ~ ' where ' ~ customer_scoring.is_blank_row(quoted)) }}
 {% endmacro %}
 
 

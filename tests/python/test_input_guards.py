@@ -211,9 +211,14 @@ def corpus(module_warehouse):
     return module_warehouse
 
 
+# Lines of bare commas (a spreadsheet's blank rows): skipped, counted, not quarantined.
+BLANK_ROWS = CASES.count("")
+
+
 def test_the_corpus_has_twenty_distinct_defects():
     assert len(set(QUARANTINED) | set(KEPT) - {"valid reference row"}) >= 20
-    assert set(QUARANTINED) | set(KEPT) == set(CASES)
+    assert set(QUARANTINED) | set(KEPT) == set(CASES) - {""}
+    assert BLANK_ROWS == 2
 
 
 @pytest.mark.parametrize("case", sorted(QUARANTINED))
@@ -303,7 +308,21 @@ def test_every_transaction_row_is_kept_or_quarantined_once(corpus):
     (quarantined,) = corpus.query(
         "select count(*) from quarantined_rows where source_name = 'shop.transactions'"
     )[0]
-    assert kept + quarantined == len(CASES)
+    assert kept + quarantined + BLANK_ROWS == len(CASES)
+
+
+def test_blank_rows_are_skipped_and_counted(corpus):
+    """Lines of bare commas were quarantined as missing_order_id (shown with currency EUR
+    and status completed); now skipped and counted in data_quality_summary."""
+    blank = [i + 1 for i, name in enumerate(CASES) if name == ""]
+    assert corpus.query(
+        "select count(*) from base_shop__transactions where source_row_number in "
+        f"({', '.join(map(str, blank))})"
+    ) == [(0,)]
+    assert corpus.query(
+        "select distinct blank_rows_skipped, source_rows from data_quality_summary "
+        "where source_name = 'shop.transactions'"
+    ) == [(2, len(CASES) - 2)]
 
 
 def test_data_quality_summary_counts_reasons_per_load_day(corpus):
@@ -734,6 +753,29 @@ EXPORTS = {
         ["scientific_notation_id"] * 3,
     ),
 }
+
+
+def test_blank_spreadsheet_rows_do_not_fail_the_gate(warehouse, tmp_path):
+    """20 orders and 3 lines of bare commas: before, the 3 were missing_order_id, 13% of the
+    rows, over max_quarantined_share (5%), and the build failed. Now they are skipped and
+    counted (blank_rows_skipped 3), and the gate passes."""
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        EXPORT_HEADER
+        + "".join(f"c{n % 4},o{n},2024-03-{n:02d},10.00,EUR,completed,\n" for n in range(1, 21))
+        + ",,,,,,\n" * 3
+    )
+    settings = {"transactions_path": str(orders), "as_of_date": "2024-04-01"}
+    built = warehouse.dbt(
+        "build", "-s", "+data_quality_summary", "--exclude", "resource_type:test", vars=settings
+    )
+    assert built.success, built.messages
+    gate = warehouse.dbt("test", "-s", "assert_quarantined_share_within_threshold", vars=settings)
+    assert gate.success, gate.messages
+    assert warehouse.query(
+        "select source_name, rejection_reason, quarantined_rows, source_rows, blank_rows_skipped "
+        "from data_quality_summary"
+    ) == [("shop.transactions", None, 0, 20, 3)]
 
 
 @pytest.mark.parametrize("case", sorted(EXPORTS))

@@ -17,6 +17,7 @@ per_reason as (
         sum(quarantined_rows) as quarantined_rows,
         max(source_rows) as source_rows
     from {{ ref('data_quality_summary') }}
+    where rejection_reason is not null
     group by source_name, rejection_reason
 
 ),

@@ -10,22 +10,9 @@
 
 with
 
-source as (
-
-    {% if path -%}
-        select * from {{ raw_input(raw) }}
-    {%- else -%}
-    select 1 as no_exchange_rate_file where 1 = 0
-    {%- endif %}
-
-),
-
 numbered as (
 
-    select
-        *,
-        row_number() over () as source_row_number
-    from source
+    {{ raw_source_rows(raw) }}
 
 ),
 
