@@ -816,3 +816,93 @@ def test_real_export_is_scored_with_the_right_values(warehouse, tmp_path, case):
         assert warehouse.query(
             "select ordered_date, net_amount from int_orders_netted where order_id = 'o1'"
         ) == [(dt.date(2024, 2, 10), Decimal("70.00"))]
+
+
+# --- every source's staging reads export dates and ids the same way -----------------------
+
+EXPORT_DATES = [
+    # (value as exported, what staging reads: a UTC time, or the reason it gives)
+    ("2024-03-25 19:30:00 -0400", dt.datetime(2024, 3, 25, 23, 30)),
+    ("2024-03-20 00:30:00 Europe/Paris", dt.datetime(2024, 3, 19, 23, 30)),
+    ("3/1/24 8:26", "invalid"),
+    ("1970-01-01", "placeholder_date"),
+]
+
+
+def _export_rows(spec) -> tuple[str, list]:
+    """A CSV of an input's required columns: one row per EXPORT_DATES value in its first
+    required date column (when it has one), then a row whose first id is in scientific
+    notation (when it has ids), then a blank row; and the (reason, read value) expected
+    of each kept-or-quarantined row, in file order."""
+    columns = [column for column in spec.columns if column.required]
+    dates = [c for c in columns if c.data_type in ("date", "timestamp")]
+    ids = [c for c in columns if c.data_type == "varchar" and c.name.endswith("_id")]
+
+    def row(n: int, date_value: str = "2024-03-01 10:00:00", id_value: str | None = None):
+        values = []
+        for column in columns:
+            if column.values:
+                values.append(column.values[0])
+            elif column.data_type.startswith("decimal"):
+                values.append("4")
+            elif column.data_type in ("date", "timestamp"):
+                values.append(date_value if column is dates[0] else "2024-03-01")
+            elif ids and column is ids[0] and id_value:
+                values.append(id_value)
+            else:
+                values.append(f"{column.name[:3]}{n}")
+        return '"' + '","'.join(values) + '"'
+
+    lines, expected = [], []
+    for n, (value, read) in enumerate(EXPORT_DATES if dates else []):
+        lines.append(row(n, date_value=value))
+        if isinstance(read, dt.datetime):
+            when = read.date() if dates[0].data_type == "date" else read
+            expected.append((None, when))
+        elif read == "invalid":
+            expected.append((dates[0].reason, None))
+        else:
+            expected.append((read, dt.datetime(1970, 1, 1)))
+    if ids:
+        lines.append(row(9, id_value="1.23457E+11"))
+        expected.append(("scientific_notation_id", None))
+    lines.append("," * (len(columns) - 1))
+    return ",".join(c.name for c in columns) + "\n" + "\n".join(lines) + "\n", expected
+
+
+def test_every_source_reads_export_dates_and_ids(warehouse, tmp_path):
+    """The typing macro and the contract rules are shared: each input with a required date
+    reads an offset after a space and a zone name as UTC, refuses a two-digit year with its
+    column's reason and a placeholder day with placeholder_date; each input with ids sets
+    aside an id in scientific notation; a blank row is skipped everywhere."""
+    from customer_scoring import contract
+
+    inputs = contract.inputs()
+    settings = {"as_of_date": "2024-04-01"}
+    expected = {}
+    for name, spec in inputs.items():
+        text, expected[name] = _export_rows(spec)
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text)
+        settings[f"{name}_path"] = str(path)
+    run = warehouse.dbt(
+        "run",
+        "-s",
+        *(f"base_{spec.source}__{name}" for name, spec in inputs.items()),
+        vars=settings,
+    )
+    assert run.success, run.messages
+    for name, spec in inputs.items():
+        dates = [c for c in spec.columns if c.required and c.data_type in ("date", "timestamp")]
+        read = dates[0].name if dates else "null"
+        got = warehouse.query(
+            f"select rejection_reason, {read} from base_{spec.source}__{name} "
+            "order by source_row_number"
+        )
+        wanted = [
+            (reason, value if reason in (None, "placeholder_date") else got[i][1])
+            for i, (reason, value) in enumerate(expected[name])
+        ]
+        if dates and dates[0].data_type == "date":
+            wanted = [(r, v.date() if isinstance(v, dt.datetime) else v) for r, v in wanted]
+        assert got == wanted, name
