@@ -177,7 +177,7 @@
 
 
 {% macro scientific_notation_pattern() %}
-    {#- The regular expression of an id a spreadsheet turned into scientific notation
+    {#- The SIMILAR TO pattern of an id a spreadsheet turned into scientific notation
         (var scientific_notation_pattern, e.g. 1.23457E+11): such rows are quarantined as
         scientific_notation_id, since the digits that told customers apart are lost. -#}
     {%- set pattern = var('scientific_notation_pattern') | string -%}

@@ -906,3 +906,26 @@ def test_every_source_reads_export_dates_and_ids(warehouse, tmp_path):
         if dates and dates[0].data_type == "date":
             wanted = [(r, v.date() if isinstance(v, dt.datetime) else v) for r, v in wanted]
         assert got == wanted, name
+    # the Great Expectations report counts the same reasons as staging, input by input
+    from customer_scoring.validate import Inputs, validate
+
+    report = validate(
+        Inputs.from_vars(settings, tmp_path / "no-demo"),
+        dt.date(2024, 4, 1),
+        tmp_path / "report",
+        load_time=dt.datetime(2024, 4, 1, 12, tzinfo=dt.UTC),
+        progress=lambda _: None,
+    )
+    for name, spec in inputs.items():
+        reported = {
+            check.handled_as: check.unexpected
+            for check in report.checks
+            if check.input == name and check.unexpected and check.handled_as in spec.reasons
+        }
+        staged = dict(
+            warehouse.query(
+                f"select rejection_reason, count(*) from base_{spec.source}__{name} "
+                "where rejection_reason is not null group by 1"
+            )
+        )
+        assert reported == staged, name
