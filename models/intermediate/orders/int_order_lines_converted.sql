@@ -146,29 +146,29 @@ over_refunded_orders as (
 joined as (
 
     select
-        lines.*,
+        dated_lines.*,
         case
-            when lines.currency = {{ reporting }} then cast(1 as decimal(18, 8))
+            when dated_lines.currency = {{ reporting }} then cast(1 as decimal(18, 8))
             else day_rates.rate
         end as exchange_rate,
         coalesce(customers.is_test_account, false) as is_test_account,
         customers.customer_id is not null as is_known_customer,
-        lines.currency = {{ reporting }} or rated_currencies.currency is not null as is_rated_currency,
+        dated_lines.currency = {{ reporting }} or rated_currencies.currency is not null as is_rated_currency,
         conflicting_orders.order_id is not null as is_conflicting_order,
         over_refunded_orders.order_id is not null as is_over_refunded_order
-    from dated_lines as lines
+    from dated_lines
     left join customers
-        on lines.customer_id = customers.customer_id
+        on dated_lines.customer_id = customers.customer_id
     left join rated_currencies
-        on lines.currency = rated_currencies.currency
+        on dated_lines.currency = rated_currencies.currency
     left join day_rates
         on
-            lines.currency = day_rates.currency
-            and lines.ordered_date = day_rates.ordered_date
+            dated_lines.currency = day_rates.currency
+            and dated_lines.ordered_date = day_rates.ordered_date
     left join conflicting_orders
-        on lines.order_id = conflicting_orders.order_id
+        on dated_lines.order_id = conflicting_orders.order_id
     left join over_refunded_orders
-        on lines.order_id = over_refunded_orders.order_id
+        on dated_lines.order_id = over_refunded_orders.order_id
 
 ),
 
