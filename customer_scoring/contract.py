@@ -150,13 +150,34 @@ def is_text_file(path: Path | str, file_types: tuple[str, ...]) -> bool:
     return extension in text_types or ".csv" in lowered
 
 
-def duckdb_reader(path: Path | str, file_types: tuple[str, ...]) -> str:
+def duckdb_reader(path: Path | str, file_types: tuple[str, ...], encoding: str = "utf-8") -> str:
     """The DuckDB table expression that reads a raw file, as the macro raw_input builds it:
-    text files with every column as text (staging decides every cast), Parquet typed."""
+    text files with every column as text (staging decides every cast) in ``encoding`` (var
+    csv_encoding, normalised: utf-8, latin-1 or utf-16), Parquet typed."""
     quoted = "'" + str(path).replace("'", "''") + "'"
     if is_text_file(path, file_types):
-        return f"read_csv({quoted}, header = true, all_varchar = true)"
+        given = "" if encoding == "utf-8" else f", encoding = '{encoding}'"
+        return f"read_csv({quoted}, header = true, all_varchar = true{given})"
     return f"read_parquet({quoted})"
+
+
+ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "latin-1": "latin-1",
+    "latin1": "latin-1",
+    "iso-8859-1": "latin-1",
+    "utf-16": "utf-16",
+    "utf16": "utf-16",
+}
+
+
+def csv_encoding(settings: dict) -> str:
+    """var csv_encoding normalised as the macro csv_encoding does (utf-8, latin-1, utf-16)."""
+    given = str(settings.get("csv_encoding") or "utf-8").lower().replace("_", "-")
+    if given not in ENCODINGS:
+        raise ValueError(f"csv_encoding must be utf-8, latin-1 or utf-16; got '{given}'.")
+    return ENCODINGS[given]
 
 
 def inputs_markdown(project_dir: Path = PROJECT_DIR) -> str:

@@ -194,7 +194,17 @@ def classify(run: DbtRun) -> tuple[int, str] | None:
         )
     if failed_tests:
         names = ", ".join(name(item) for item in failed_tests[:5])
-        return (EXIT_DATA_QUALITY, f"{len(failed_tests)} data test(s) failed: {names}")
+        # a test that explains its failure warns with its name first (the quality gate:
+        # source, share, count, threshold, var, top reasons)
+        said = [
+            message
+            for level, message in run.logged
+            if level == "warn" and message.startswith(tuple(name(t) + ":" for t in failed_tests))
+        ]
+        return (
+            EXIT_DATA_QUALITY,
+            " ".join([f"{len(failed_tests)} data test(s) failed: {names}", *said]),
+        )
     return (EXIT_INFRASTRUCTURE, "dbt failed without a node error (see events and dbt.log)")
 
 

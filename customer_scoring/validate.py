@@ -114,27 +114,58 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
-def _reader(name: str, path: Path) -> str:
+def _reader(name: str, path: Path, settings: dict) -> str:
     """The DuckDB reader of an input's file, from its contract (as the macro raw_input)."""
-    return contract.duckdb_reader(path, contract.inputs()[name].file_types)
-
-
-def _timestamp(column: str) -> str:
-    """Text or typed column -> timestamp, honouring a UTC offset (as parse_timestamp does)."""
-    text = f"trim(cast({column} as varchar))"
-    return (
-        f"case when regexp_matches({text}, "
-        "'[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *(Z|[+-][0-9]{2}(:?[0-9]{2})?)$') "
-        f"then cast(try_cast({text} as timestamptz) at time zone 'UTC' as timestamp) "
-        f"else try_cast({text} as timestamp) end"
+    return contract.duckdb_reader(
+        path, contract.inputs()[name].file_types, contract.csv_encoding(settings)
     )
 
 
-def _typed(column: contract.Column, text: str) -> str:
+def _timestamp(column: str, settings: dict) -> str:
+    """Text -> timestamp as macro parse_timestamp reads it: ISO order with a four-digit year
+    and a plausible one (var min_plausible_year, placeholder_dates excepted), an optional
+    UTC offset (with or without a space before it) or IANA zone name converted to UTC."""
+    text = f"trim(cast({column} as varchar))"
+    day = "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    time = "([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?"
+    offset = "(Z|[+-][0-9]{2}(:?[0-9]{2})?)"
+    zone = "(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+)+)"
+    plausible = (
+        f"(try_cast(left({text}, 4) as integer) >= {int(settings['min_plausible_year'])} "
+        f"or try_cast(left({text}, 10) as date) in ({_placeholder_dates(settings)}))"
+    )
+    return (
+        f"case when not {plausible} then null "
+        f"when regexp_matches({text}, '^{day}{time}$') then try_cast({text} as timestamp) "
+        f"when regexp_matches({text}, '^{day}{time} *({offset}|{zone})$') "
+        f"then cast(try_cast(regexp_replace({text}, ' +{offset}$', '\\1') as timestamptz) "
+        "at time zone 'UTC' as timestamp) end"
+    )
+
+
+def _placeholder_dates(settings: dict) -> str:
+    """var placeholder_dates as SQL date literals (macro placeholder_dates)."""
+    return ", ".join(
+        f"date '{dt.date.fromisoformat(str(day))}'" for day in settings["placeholder_dates"]
+    )
+
+
+def _rule(sql: str, settings: dict) -> str:
+    """A contract row rule with the settings it names filled in (macro contract_rule)."""
+    return (
+        sql.replace("{max_line_amount}", str(settings["max_line_amount"]))
+        .replace("{placeholder_dates}", _placeholder_dates(settings))
+        .replace("{scientific_notation_pattern}", str(settings["scientific_notation_pattern"]))
+    )
+
+
+def _typed(column: contract.Column, text: str, settings: dict) -> str:
     """The trimmed text of a column typed as staging types it (unparseable -> null);
     columns with accepted values lower-cased, with their default when missing."""
     if column.data_type == "timestamp":
-        return _timestamp(text)
+        return _timestamp(text, settings)
+    if column.data_type == "date":
+        return f"cast({_timestamp(text, settings)} as date)"
     if column.data_type == "varchar":
         if not column.values:
             return text
@@ -155,7 +186,7 @@ def _staged(con, spec: contract.Input, path: Path, settings: dict, load_date: st
     the contract: a column's reason when it is missing, unparseable or not accepted, the
     row rules, date_in_future (loaded_at after the load date), and copies (of the duplicate
     key, else of every column) after the first, in file order."""
-    source = _reader(spec.name, path)
+    source = _reader(spec.name, path, settings)
     found = {
         row[0].lower(): row[0] for row in con.sql(f"describe select * from {source}").fetchall()
     }
@@ -175,8 +206,7 @@ def _staged(con, spec: contract.Input, path: Path, settings: dict, load_date: st
         elif column.reason:
             failing[column.reason].append(f"{column.name} is null")
     for rule in spec.rules:
-        sql = rule["sql"].replace("{max_line_amount}", str(settings["max_line_amount"]))
-        failing[rule["reason"]].append(f"not coalesce({sql}, false)")
+        failing[rule["reason"]].append(f"not coalesce({_rule(rule['sql'], settings)}, true)")
     if "date_in_future" in failing and spec.loaded_at:
         failing["date_in_future"].append(f"cast({spec.loaded_at} as date) > date '{load_date}'")
     if spec.duplicate_reason:
@@ -192,7 +222,11 @@ def _staged(con, spec: contract.Input, path: Path, settings: dict, load_date: st
         else ", ".join(f'raw."{name}"' for name in found.values())
     )
     typed = ", ".join(
-        f"{_typed(column, text(column.name))} as {column.name}" for column in spec.columns
+        f"{_typed(column, text(column.name), settings)} as {column.name}" for column in spec.columns
+    )
+    # rows with every field empty are skipped, not quarantined (macro raw_source_rows)
+    blank = " and ".join(
+        f"coalesce(trim(cast(raw.\"{name}\" as varchar)), '') = ''" for name in found.values()
     )
     table = f"staged_{spec.name}"
     con.sql(f"""
@@ -201,7 +235,7 @@ def _staged(con, spec: contract.Input, path: Path, settings: dict, load_date: st
             select *, row_number() over () as source_row_number from {source}
         ),
         typed as (
-            select source_row_number, {typed} from raw
+            select source_row_number, {typed} from raw where not ({blank})
         ),
         copied as (
             select typed.*, row_number() over (
@@ -243,23 +277,38 @@ def _later_reasons(inputs: Inputs, staged: dict[str, str], settings: dict) -> di
         else "select null::varchar as invoice_id where false"
     )
     currency = f"coalesce(upper(currency), '{reporting_currency}')"
+    lines = staged.get("transactions")
+    line_currency = f"coalesce(upper({lines}.currency), '{reporting_currency}')"
     kept_lines = f"(select * from {staged.get('transactions')} where rejection_reason is null)"
+    sale = "status in ('completed', 'cancelled')"
     conditions = {
         "test_account": f"customer_id in ({test_ids})",
         "unknown_customer": f"customer_id not in ({known_ids})" if known_ids else None,
         "unknown_invoice": f"invoice_id not in ({invoices})",
+        # customers differ, sale lines on different days, or a return before the sale
+        # (int_order_lines_converted); a return on its own later day belongs to its order
         "conflicting_order_lines": (
             f"order_id in (select order_id from {kept_lines} group by order_id having "
-            "count(distinct customer_id) > 1 or count(distinct cast(ordered_at as date)) > 1)"
+            f"count(distinct customer_id) > 1 or count(distinct case when {sale} "
+            "then cast(ordered_at as date) end) > 1 or min(cast(ordered_at as date)) < "
+            f"coalesce(min(case when {sale} then cast(ordered_at as date) end), "
+            "min(cast(ordered_at as date))))"
+        ),
+        "refund_exceeds_order": (
+            f"order_id in (select order_id from {kept_lines} group by order_id having "
+            "count(case when status = 'completed' then 1 end) > 0 and "
+            "sum(case when status in ('returned', 'refunded') then amount else 0 end) > "
+            "sum(case when status = 'completed' then amount else 0 end))"
         ),
         "unknown_currency": (
             f"{currency} != '{reporting_currency}' and {currency} not in "
             f"(select currency from ({rates}))"
         ),
+        # the line's columns named by its table: unqualified, they would bind to the rates'
         "no_exchange_rate": (
             f"{currency} != '{reporting_currency}' and not exists (select 1 from ({rates}) "
-            f"as rates where rates.currency = {currency} "
-            "and rates.rate_date <= cast(ordered_at as date))"
+            f"as rates where rates.currency = {line_currency} "
+            f"and rates.rate_date <= cast({lines}.ordered_at as date))"
         ),
     }
     return {

@@ -140,3 +140,64 @@
     {%- endif -%}
     {{ return(enabled) }}
 {% endmacro %}
+
+
+{% macro min_plausible_year() %}
+    {#- The earliest year a date of an input may have (var min_plausible_year): an earlier
+        one is read as unparseable (a two-digit year such as '24' read as the year 24). -#}
+    {%- set year = var('min_plausible_year', 1970) -%}
+    {%- if year is not number or year is boolean or year != year | int or year < 1 -%}
+        {{ exceptions.raise_compiler_error("min_plausible_year must be a whole year, e.g. 1970; got '"
+            ~ year ~ "'.") }}
+    {%- endif -%}
+    {{ return(year | int) }}
+{% endmacro %}
+
+
+{% macro placeholder_dates() %}
+    {#- The days that stand for "no date" in exports (var placeholder_dates), as a SQL list of
+        date literals: a row dated on one of them is set aside as placeholder_date. -#}
+    {%- set days = var('placeholder_dates', ['1970-01-01', '1900-01-01']) -%}
+    {%- if days is string or days is not iterable or not days -%}
+        {{ exceptions.raise_compiler_error("placeholder_dates must be a list of YYYY-MM-DD dates; got '"
+            ~ days ~ "'.") }}
+    {%- endif -%}
+    {%- set literals = [] -%}
+    {%- for day in days -%}
+        {%- do literals.append("date '" ~ customer_scoring.iso_date(day, 'placeholder_dates') ~ "'") -%}
+    {%- endfor -%}
+    {{ return(literals | join(', ')) }}
+{% endmacro %}
+
+
+{% macro is_placeholder_date(column) %}
+    {#- True when a typed date or timestamp column falls on one of var placeholder_dates. -#}
+    {{ return('cast(' ~ column ~ ' as date) in (' ~ customer_scoring.placeholder_dates() ~ ')') }}
+{% endmacro %}
+
+
+{% macro scientific_notation_pattern() %}
+    {#- The SIMILAR TO pattern of an id a spreadsheet turned into scientific notation
+        (var scientific_notation_pattern, e.g. 1.23457E+11): such rows are quarantined as
+        scientific_notation_id, since the digits that told customers apart are lost. -#}
+    {%- set pattern = var('scientific_notation_pattern') | string -%}
+    {%- if "'" in pattern -%}
+        {{ exceptions.raise_compiler_error("scientific_notation_pattern must not contain a quote; got '"
+            ~ pattern ~ "'.") }}
+    {%- endif -%}
+    {{ return(pattern) }}
+{% endmacro %}
+
+
+{% macro csv_encoding() %}
+    {#- The character encoding of every delimited text input (var csv_encoding): utf-8, or
+        latin-1 for the files spreadsheets and older tools save, or utf-16. -#}
+    {%- set encoding = var('csv_encoding', 'utf-8') | string | lower | replace('_', '-') -%}
+    {%- set known = {'utf-8': 'utf-8', 'utf8': 'utf-8', 'latin-1': 'latin-1', 'latin1': 'latin-1',
+        'iso-8859-1': 'latin-1', 'utf-16': 'utf-16', 'utf16': 'utf-16'} -%}
+    {%- if encoding not in known -%}
+        {{ exceptions.raise_compiler_error("csv_encoding must be utf-8, latin-1 or utf-16; got '"
+            ~ var('csv_encoding') ~ "'.") }}
+    {%- endif -%}
+    {{ return(known[encoding]) }}
+{% endmacro %}

@@ -81,7 +81,8 @@
 {% macro duckdb__raw_input(relation) %}
     {#- DuckDB reads the file where it lies: delimited text (the contract's file types other
         than parquet, e.g. .csv, .csv.gz, .tsv, .txt) with every column as text, so staging
-        decides every cast; anything else as Parquet, typed. -#}
+        decides every cast, in the encoding of var csv_encoding; anything else as Parquet,
+        typed. -#}
     {%- set path = customer_scoring.raw_input_path(relation.identifier) -%}
     {%- if not path -%}
         {{ return(relation) }}
@@ -91,7 +92,9 @@
     {%- set lowered = path | lower -%}
     {%- set extension = lowered.split('/')[-1].split('.')[-1] -%}
     {%- if extension in text_types or '.csv' in lowered -%}
-        {{ return('read_csv(' ~ customer_scoring.sql_string(path) ~ ', header = true, all_varchar = true)') }}
+        {%- set encoding = customer_scoring.csv_encoding() -%}
+        {{ return('read_csv(' ~ customer_scoring.sql_string(path) ~ ', header = true, all_varchar = true'
+            ~ ((', encoding = ' ~ customer_scoring.sql_string(encoding)) if encoding != 'utf-8' else '') ~ ')') }}
     {%- endif -%}
     {{ return('read_parquet(' ~ customer_scoring.sql_string(path) ~ ')') }}
 {% endmacro %}
@@ -156,8 +159,9 @@
 {% macro input_column(columns, name, data_type, required=false, input='input') %}
     {#- The column `name` cast to data_type (unparseable values become null, to be
         quarantined; 'raw': as read, not cast), or a typed null when the input lacks an
-        optional column. Timestamps go
-        through parse_timestamp, so a UTC offset is honoured. A missing required column
+        optional column. Timestamps and
+        dates go through parse_timestamp, so a UTC offset or a zone name is honoured and
+        only ISO dates with a plausible year are read. A missing required column
         stops the run with the columns that were found. -#}
     {%- if name in columns -%}
         {%- set column = columns[name] -%}
@@ -165,6 +169,9 @@
             {{ return(adapter.quote(column['name'])) }}
         {%- elif data_type == 'timestamp' -%}
             {{ return(customer_scoring.parse_timestamp(adapter.quote(column['name']), column['type'])) }}
+        {%- elif data_type == 'date' -%}
+            {{ return('cast(' ~ customer_scoring.parse_timestamp(adapter.quote(column['name']), column['type'])
+                ~ ' as date)') }}
         {%- endif -%}
         {{ return(dbt.safe_cast(adapter.quote(column['name']), data_type)) }}
     {%- elif required and execute and columns -%}
@@ -206,18 +213,36 @@
 {% endmacro %}
 
 {% macro duckdb__parse_timestamp(expression, source_type) %}
-    {#- DuckDB's text -> timestamp cast drops a UTC offset silently ('10:00+02:00' -> 10:00),
-        so text with an offset is read as timestamptz and converted to UTC. -#}
+    {#- Text is read only in ISO order, year first with four digits (YYYY-MM-DD[ HH:MM[:SS]]),
+        optionally followed by a UTC offset (Z, +02, +0200, +02:00, with or without a space
+        before it, as shop platforms export '2024-03-25 19:30:00 -0400') or an IANA time-zone
+        name ('2024-03-31 22:30:00 America/New_York', daylight saving time included); a
+        value with an offset or a zone is converted to UTC. Anything else is null, to be
+        quarantined: DuckDB's own cast would read '3/1/24 8:26' as the year 3 and drop a
+        zone name. A year before var min_plausible_year is null too, unless the day is one
+        of var placeholder_dates, which its own reason (placeholder_date) sets aside. -#}
+    {%- set placeholders = customer_scoring.placeholder_dates() -%}
     {%- if source_type.startswith('timestamp with time zone') -%}
-        {{ return('cast(' ~ expression ~ " at time zone 'UTC' as timestamp)") }}
+        {%- set typed = 'cast(' ~ expression ~ " at time zone 'UTC' as timestamp)" -%}
+        {{ return('case when year(' ~ typed ~ ') >= ' ~ customer_scoring.min_plausible_year()
+            ~ ' or cast(' ~ typed ~ ' as date) in (' ~ placeholders ~ ') then ' ~ typed ~ ' end') }}
     {%- elif source_type.startswith('timestamp') or source_type == 'date' -%}
-        {{ return('cast(' ~ expression ~ ' as timestamp)') }}
+        {{ return('case when year(' ~ expression ~ ') >= ' ~ customer_scoring.min_plausible_year()
+            ~ ' or cast(' ~ expression ~ ' as date) in (' ~ placeholders ~ ') then cast('
+            ~ expression ~ ' as timestamp) end') }}
     {%- endif -%}
     {%- set text = 'trim(cast(' ~ expression ~ ' as varchar))' -%}
-    {%- set with_offset = "'[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'" -%}
-    {{ return("case when regexp_matches(" ~ text ~ ", " ~ with_offset ~ ") "
-        ~ "then cast(try_cast(" ~ text ~ " as timestamptz) at time zone 'UTC' as timestamp) "
-        ~ "else try_cast(" ~ text ~ " as timestamp) end") }}
+    {%- set day = '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}' -%}
+    {%- set time = '([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?' -%}
+    {%- set offset = '(Z|[+-][0-9]{2}(:?[0-9]{2})?)' -%}
+    {%- set zone = '(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+)+)' -%}
+    {%- set plausible = '(try_cast(left(' ~ text ~ ', 4) as integer) >= ' ~ customer_scoring.min_plausible_year()
+        ~ ' or try_cast(left(' ~ text ~ ', 10) as date) in (' ~ placeholders ~ '))' -%}
+    {{ return("case when not " ~ plausible ~ " then null "
+        ~ "when regexp_matches(" ~ text ~ ", '^" ~ day ~ time ~ "$') then try_cast(" ~ text ~ " as timestamp) "
+        ~ "when regexp_matches(" ~ text ~ ", '^" ~ day ~ time ~ " *(" ~ offset ~ "|" ~ zone ~ ")$') "
+        ~ "then cast(try_cast(regexp_replace(" ~ text ~ ", ' +" ~ offset ~ "$', '\\1') as timestamptz) "
+        ~ "at time zone 'UTC' as timestamp) end") }}
 {% endmacro %}
 
 
@@ -231,15 +256,47 @@
         {{ return('select cast(null as integer) as source_row_number' ~ none_copied ~ ' where 1 = 0') }}
     {%- endif -%}
     {%- set reader = customer_scoring.raw_input(relation) -%}
-    {%- set numbered = customer_scoring.numbered_rows(reader) -%}
-    {%- if not copies -%}
-        {{ return(numbered) }}
-    {%- endif -%}
     {%- set quoted = [] -%}
     {%- for column in customer_scoring.relation_columns(reader).values() -%}
         {%- do quoted.append(adapter.quote(column['name'])) -%}
     {%- endfor -%}
+    {#- rows with every field empty (a spreadsheet's blank lines: ',,,,,') are skipped, not
+        quarantined; data_quality_summary counts them (blank_rows_skipped). The numbering
+        comes first, so source_row_number stays the position in the file. -#}
+    {%- set numbered = 'select * from (' ~ customer_scoring.numbered_rows(reader) ~ ') as read_rows where not '
+        ~ customer_scoring.is_blank_row(quoted) -%}
+    {%- if not copies -%}
+        {{ return(numbered) }}
+    {%- endif -%}
     {{ return(customer_scoring.with_copy_number(numbered, quoted or ['source_row_number'])) }}
+{% endmacro %}
+
+
+{% macro is_blank_row(quoted_columns) %}
+    {#- True when every one of the (quoted) columns is null or blank. -#}
+    {%- if not quoted_columns -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {%- set blanks = [] -%}
+    {%- for column in quoted_columns -%}
+        {%- do blanks.append("coalesce(trim(cast(" ~ column ~ " as " ~ dbt.type_string() ~ ")), '') = ''") -%}
+    {%- endfor -%}
+    {{ return('(' ~ blanks | join(' and ') ~ ')') }}
+{% endmacro %}
+
+
+{% macro blank_rows(relation) %}
+    {#- The query of the number of blank rows raw_source_rows skips in a raw input (0 without
+        its file): rows with every field empty. -#}
+    {%- if not customer_scoring.raw_input_path(relation.identifier) -%}
+        {{ return('select 0 as blank_rows') }}
+    {%- endif -%}
+    {%- set reader = customer_scoring.raw_input(relation) -%}
+    {%- set quoted = [] -%}
+    {%- for column in customer_scoring.relation_columns(reader).values() -%}
+        {%- do quoted.append(adapter.quote(column['name'])) -%}
+    {%- endfor -%}
+    {{ return('select count(*) as blank_rows from ' ~ reader ~ ' where ' ~ customer_scoring.is_blank_row(quoted)) }}
 {% endmacro %}
 
 
@@ -314,4 +371,24 @@
         left join copies on numbered.source_row_number = copies.source_row_number
     {%- endset -%}
     {{ return(query) }}
+{% endmacro %}
+
+
+{% macro contract_rule(input, reason) %}
+    {#- The SQL of the input's row rule for `reason` (contract meta.input.rules), true when
+        the row passes, with the settings it names filled in: {max_line_amount},
+        {placeholder_dates} (date literals), {scientific_notation_pattern}. A null counts as
+        passing here (the column's own reason comes first). While dbt parses: true. -#}
+    {%- if not input -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set rule = input.rules | selectattr('reason', 'equalto', reason) | first -%}
+    {%- if not rule -%}
+        {{ exceptions.raise_compiler_error("The contract of " ~ input.name ~ " has no rule for " ~ reason
+            ~ " (models/staging/" ~ input.source ~ "/_" ~ input.source ~ "__sources.yml).") }}
+    {%- endif -%}
+    {%- set sql = rule.sql | replace('{max_line_amount}', customer_scoring.max_line_amount() | string)
+        | replace('{placeholder_dates}', customer_scoring.placeholder_dates())
+        | replace('{scientific_notation_pattern}', customer_scoring.scientific_notation_pattern()) -%}
+    {{ return('coalesce(' ~ sql ~ ', true)') }}
 {% endmacro %}

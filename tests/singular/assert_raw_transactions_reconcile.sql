@@ -26,7 +26,7 @@ quarantined as (
 
     select
         count(*) as row_count,
-        coalesce(sum({{ dbt.safe_cast('amount_text', 'decimal(18, 2)') }}), 0) as amount
+        coalesce(sum({{ dbt.safe_cast('amount_text', 'decimal(18, 4)') }}), 0) as amount
     from {{ ref('quarantined_rows') }}
     where source_name = 'shop.transactions'
 

@@ -1,7 +1,13 @@
 {#- Staged lines in the reporting currency, with the reason a line cannot be scored when
     the reason needs more than the row itself: a test account, a customer the customer file
-    does not know, an order whose lines disagree on customer or day, a currency without
-    rates, or no rate on or before the order day. -#}
+    does not know, an order whose lines disagree on customer or whose sale lines disagree on
+    day, an order refunded or returned for more than it was sold for, a currency without
+    rates, or no rate on or before the order day.
+    A return or refund is often dated on its own day, after the sale: it belongs to its
+    order all the same. Every line carries its order's day (ordered_date: the day of its
+    sale lines, or of its own lines when it has none) and its own (line_date); rates are
+    those of the order's day, so a full refund nets to zero. amount_reporting keeps the
+    precision of amount x rate: amounts are rounded once, per order (int_orders_netted). -#}
 {%- set reporting = sql_string(reporting_currency()) -%}
 {%- set has_customer_file = raw_input_path('customers') is not none -%}
 
@@ -37,6 +43,41 @@ rate_periods as (
 
 ),
 
+-- the day of each order: its sale lines' (completed or cancelled), else its own lines'
+order_days as (
+
+    select
+        order_id,
+        coalesce(
+            min(case when line_status in ('completed', 'cancelled') then ordered_date end),
+            min(ordered_date)
+        ) as order_date
+    from lines
+    group by order_id
+
+),
+
+dated_lines as (
+
+    select
+        lines.source_row_number,
+        lines.order_id,
+        lines.customer_id,
+        lines.product_id,
+        lines.currency,
+        lines.line_status,
+        lines.line_number,
+        lines.quantity,
+        lines.amount,
+        lines.ordered_at,
+        lines.ordered_date as line_date,
+        order_days.order_date as ordered_date
+    from lines
+    inner join order_days
+        on lines.order_id = order_days.order_id
+
+),
+
 -- the rate of each (currency, day) that occurs, found on the few distinct pairs rather
 -- than on every line: the latest rate on or before the order day
 currency_days as (
@@ -44,7 +85,7 @@ currency_days as (
     select distinct
         currency,
         ordered_date
-    from lines
+    from dated_lines
     where currency != {{ reporting }}
 
 ),
@@ -74,41 +115,60 @@ rated_currencies as (
 
 ),
 
--- lines of one order must agree on who ordered and when
+-- lines of one order must agree on who ordered, its sale lines on the day, and no
+-- return or refund may be dated before the sale
 conflicting_orders as (
 
     select order_id
-    from lines
+    from dated_lines
     group by order_id
     having
         min(customer_id) != max(customer_id)
-        or min(ordered_date) != max(ordered_date)
+        or min(case when line_status in ('completed', 'cancelled') then line_date end)
+        != max(case when line_status in ('completed', 'cancelled') then line_date end)
+        or min(line_date) < min(ordered_date)
+
+),
+
+-- returned and refunded more than was sold: the order is set aside, never netted below 0
+over_refunded_orders as (
+
+    select order_id
+    from dated_lines
+    group by order_id
+    having
+        sum(case when line_status = 'completed' then 1 else 0 end) > 0
+        and sum(case when line_status in ('returned', 'refunded') then amount else 0 end)
+        > sum(case when line_status = 'completed' then amount else 0 end)
 
 ),
 
 joined as (
 
     select
-        lines.*,
+        dated_lines.*,
         case
-            when lines.currency = {{ reporting }} then cast(1 as decimal(18, 8))
+            when dated_lines.currency = {{ reporting }} then cast(1 as decimal(18, 8))
             else day_rates.rate
         end as exchange_rate,
         coalesce(customers.is_test_account, false) as is_test_account,
         customers.customer_id is not null as is_known_customer,
-        lines.currency = {{ reporting }} or rated_currencies.currency is not null as is_rated_currency,
-        conflicting_orders.order_id is not null as is_conflicting_order
-    from lines
+        dated_lines.currency = {{ reporting }} or rated_currencies.currency is not null as is_rated_currency,
+        conflicting_orders.order_id is not null as is_conflicting_order,
+        over_refunded_orders.order_id is not null as is_over_refunded_order
+    from dated_lines
     left join customers
-        on lines.customer_id = customers.customer_id
+        on dated_lines.customer_id = customers.customer_id
     left join rated_currencies
-        on lines.currency = rated_currencies.currency
+        on dated_lines.currency = rated_currencies.currency
     left join day_rates
         on
-            lines.currency = day_rates.currency
-            and lines.ordered_date = day_rates.ordered_date
+            dated_lines.currency = day_rates.currency
+            and dated_lines.ordered_date = day_rates.ordered_date
     left join conflicting_orders
-        on lines.order_id = conflicting_orders.order_id
+        on dated_lines.order_id = conflicting_orders.order_id
+    left join over_refunded_orders
+        on dated_lines.order_id = over_refunded_orders.order_id
 
 ),
 
@@ -130,6 +190,7 @@ final as (
                 when not is_known_customer then 'unknown_customer'
             {% endif -%}
             when is_conflicting_order then 'conflicting_order_lines'
+            when is_over_refunded_order then 'refund_exceeds_order'
             when not is_rated_currency then 'unknown_currency'
             when exchange_rate is null then 'no_exchange_rate'
         end as rejection_reason,
@@ -139,10 +200,12 @@ final as (
         quantity,
         amount,
         exchange_rate,
-        cast(round(amount * exchange_rate, 2) as decimal(18, 2)) as amount_reporting,
+        -- unrounded: the order's amounts are rounded once, in int_orders_netted
+        cast(amount * exchange_rate as decimal(38, 10)) as amount_reporting,
 
         -- dates
         ordered_date,
+        line_date,
 
         -- timestamps
         ordered_at

@@ -8,13 +8,17 @@
 {#- The order fact: one row per order in the loaded files, amounts in the reporting
     currency: gross = completed lines, deducted = returned and refunded rows,
     net = gross - deducted. Cancelled lines count for nothing. A qualifying order has a
-    completed line and a positive net amount.
+    completed line and a positive net amount. Lines come unrounded (amount x rate, in the
+    precision of the currency: 3 decimals for KWD, 0 for JPY): each amount is rounded
+    once, here, to the reporting currency's cents; net is gross - deducted rounded once.
 
     Independent of the as-of date (readers keep ordered_date <= as-of), so it is kept
     incrementally: each run recomputes the orders of its look-back window
     (macros/incremental.sql). All lines of an order share its day (else they are set
-    aside as conflicting_order_lines), so a return booked today against an order of
-    last week lands in that order's window. -#}
+    aside as conflicting_order_lines); a return or refund dated on its own later day
+    (line_date) belongs to its order and keeps the order's day. An incremental run
+    recomputes every order with a line dated in its window, so a refund booked today
+    against an order of last month nets that order again. -#}
 
 with
 
@@ -24,7 +28,10 @@ lines as (
     where
         rejection_reason is null
         {% if is_incremental() -%}
-            and {{ in_incremental_window('ordered_date') }}
+            and order_id in (
+                select touched.order_id from {{ ref('int_order_lines_converted') }} as touched
+                where touched.line_date >= {{ incremental_window_start('ordered_date') }}
+            )
         {%- endif %}
 
 ),
@@ -35,7 +42,11 @@ summed as (
         order_id,
         -- lines naming other customers were set aside upstream: one customer remains
         min(customer_id) as customer_id,
-        min(ordered_at) as ordered_at,
+        coalesce(
+            min(case when line_status in ('completed', 'cancelled') then ordered_at end), min(ordered_at)
+        ) as ordered_at,
+        min(ordered_date) as ordered_date,
+        max(line_date) as last_line_date,
         case when min(currency) = max(currency) then min(currency) else 'mixed' end as currency,
         sum(case when line_status = 'completed' then 1 else 0 end) as sale_line_count,
         sum(case when line_status = 'cancelled' then 1 else 0 end) as cancelled_line_count,
@@ -68,15 +79,16 @@ final as (
         -- numerics
         sale_line_count,
         cancelled_line_count,
-        cast(gross_amount as decimal(18, 2)) as gross_amount,
-        cast(deducted_amount as decimal(18, 2)) as deducted_amount,
-        cast(gross_amount - deducted_amount as decimal(18, 2)) as net_amount,
+        cast(round(gross_amount, 2) as decimal(18, 2)) as gross_amount,
+        cast(round(deducted_amount, 2) as decimal(18, 2)) as deducted_amount,
+        cast(round(gross_amount - deducted_amount, 2) as decimal(18, 2)) as net_amount,
 
         -- booleans
         sale_line_count > 0 and gross_amount - deducted_amount > 0 as is_qualifying,
 
         -- dates
-        cast(ordered_at as date) as ordered_date,
+        ordered_date,
+        last_line_date,
 
         -- timestamps
         ordered_at

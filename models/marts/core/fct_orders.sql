@@ -12,7 +12,8 @@ orders as (
 
     select * from {{ ref('int_orders_netted') }}
     {% if is_incremental() -%}
-        where {{ in_incremental_window('ordered_date') }}
+        -- orders dated in the window, and older ones a line of the window changed (a refund)
+        where last_line_date >= {{ incremental_window_start('ordered_date') }}
     {%- endif %}
 
 ),

@@ -1,7 +1,18 @@
 {#- Quarantined rows per source, reason and load day, with each reason's share of the
     source's rows: the regular, visible quality control. The share of a whole source is
-    held under var max_quarantined_share by a test (see _data_quality__models.yml). -#}
+    held under var max_quarantined_share by a test (see _data_quality__models.yml).
+    blank_rows_skipped: rows of the file with every field empty (a spreadsheet's blank
+    lines), which the reader skips (macro raw_source_rows) instead of quarantining; a
+    source with such rows and nothing quarantined has one row with a null reason. They are
+    counted from the file through the one reader (DuckDB; 0 elsewhere). -#}
 {%- set load_date = load_date_iso() -%}
+{%- set blank_counts = [] -%}
+{%- if target.type == 'duckdb' -%}
+    {%- for input in raw_input_contracts() -%}
+        {%- do blank_counts.append("select '" ~ input.source ~ "." ~ input.name ~ "' as source_name, blank_rows from ("
+            ~ blank_rows(api.Relation.create(identifier=input.name)) ~ ") as counted") -%}
+    {%- endfor -%}
+{%- endif -%}
 
 with
 
@@ -80,15 +91,39 @@ source_rows as (
 
 ),
 
+blank as (
+
+    {% if blank_counts -%}
+        {{ blank_counts | join('\n    union all\n    ') }}
+    {%- else -%}
+        select
+            cast(null as {{ dbt.type_string() }}) as source_name,
+            0 as blank_rows
+        where 1 = 0
+    {%- endif %}
+
+),
+
 per_reason as (
 
     select
         source_name,
         rejection_reason,
         count(*) as quarantined_rows,
-        sum({{ dbt.safe_cast('amount_text', 'decimal(18, 2)') }}) as quarantined_amount
+        sum({{ dbt.safe_cast('amount_text', 'decimal(18, 4)') }}) as quarantined_amount
     from quarantined
     group by source_name, rejection_reason
+    union all
+    -- a source with blank rows but nothing quarantined still shows them
+    select
+        blank.source_name,
+        cast(null as {{ dbt.type_string() }}) as rejection_reason,
+        0 as quarantined_rows,
+        cast(null as decimal(18, 4)) as quarantined_amount
+    from blank
+    where
+        blank.blank_rows > 0
+        and blank.source_name not in (select quarantined.source_name from quarantined)
 
 ),
 
@@ -105,6 +140,7 @@ final as (
         cast(per_reason.quarantined_rows * 1.0 / source_rows.source_rows as decimal(9, 6))
             as share_of_source_rows,
         cast(per_reason.quarantined_amount as decimal(18, 2)) as quarantined_amount,
+        cast(coalesce(blank.blank_rows, 0) as bigint) as blank_rows_skipped,
 
         -- dates
         {{ "cast('" ~ load_date ~ "' as date)" if load_date else as_of_date() }} as load_date,
@@ -113,6 +149,8 @@ final as (
     from per_reason
     inner join source_rows
         on per_reason.source_name = source_rows.source_name
+    left join blank
+        on per_reason.source_name = blank.source_name
 
 )
 

@@ -52,8 +52,10 @@ final as (
         case
             when invoice_id is null then 'missing_invoice_id'
             when customer_id is null then 'missing_customer_id'
+            when not {{ contract_rule(input, 'scientific_notation_id') }} then 'scientific_notation_id'
             when issued_at is null then 'invalid_issued_at'
             when due_date is null then 'invalid_due_date'
+            when not {{ contract_rule(input, 'placeholder_date') }} then 'placeholder_date'
             {% if load_date -%}
                 when cast(issued_at as date) > cast('{{ load_date }}' as date) then 'date_in_future'
             {% endif -%}

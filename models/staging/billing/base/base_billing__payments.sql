@@ -41,7 +41,9 @@ final as (
         *,
         case
             when invoice_id is null then 'missing_invoice_id'
+            when not {{ contract_rule(input, 'scientific_notation_id') }} then 'scientific_notation_id'
             when paid_at is null then 'invalid_paid_at'
+            when not {{ contract_rule(input, 'placeholder_date') }} then 'placeholder_date'
             {% if load_date -%}
                 when cast(paid_at as date) > cast('{{ load_date }}' as date) then 'date_in_future'
             {% endif -%}

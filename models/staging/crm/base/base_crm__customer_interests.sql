@@ -49,6 +49,7 @@ final as (
         case
             when customer_id is null then 'missing_customer_id'
             when interest is null then 'missing_interest'
+            when not {{ contract_rule(input, 'scientific_notation_id') }} then 'scientific_notation_id'
             when copy_number > 1 then 'duplicate_interest'
         end as rejection_reason
     from flagged

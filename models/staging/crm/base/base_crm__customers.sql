@@ -12,22 +12,9 @@
 
 with
 
-source as (
-
-    {% if path -%}
-        select * from {{ raw_input(raw) }}
-    {%- else -%}
-    select 1 as no_customer_file where 1 = 0
-    {%- endif %}
-
-),
-
 numbered as (
 
-    select
-        *,
-        row_number() over () as source_row_number
-    from source
+    {{ raw_source_rows(raw) }}
 
 ),
 
@@ -115,6 +102,7 @@ final as (
         *,
         case
             when customer_id is null then 'missing_customer_id'
+            when not {{ contract_rule(input, 'scientific_notation_id') }} then 'scientific_notation_id'
             when copy_number > 1 then 'duplicate_customer_id'
         end as rejection_reason
     from flagged

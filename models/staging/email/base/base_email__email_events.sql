@@ -42,7 +42,9 @@ final as (
         case
             when customer_id is null then 'missing_customer_id'
             when campaign_id is null then 'missing_campaign_id'
+            when not {{ contract_rule(input, 'scientific_notation_id') }} then 'scientific_notation_id'
             when event_at is null then 'invalid_event_at'
+            when not {{ contract_rule(input, 'placeholder_date') }} then 'placeholder_date'
             {% if load_date -%}
                 when cast(event_at as date) > cast('{{ load_date }}' as date) then 'date_in_future'
             {% endif -%}

@@ -10,22 +10,9 @@
 
 with
 
-source as (
-
-    {% if path -%}
-        select * from {{ raw_input(raw) }}
-    {%- else -%}
-    select 1 as no_exchange_rate_file where 1 = 0
-    {%- endif %}
-
-),
-
 numbered as (
 
-    select
-        *,
-        row_number() over () as source_row_number
-    from source
+    {{ raw_source_rows(raw) }}
 
 ),
 
@@ -56,6 +43,7 @@ final as (
         case
             when from_currency is null or to_currency is null then 'missing_currency'
             when rate_date is null then 'invalid_rate_date'
+            when not {{ contract_rule(input, 'placeholder_date') }} then 'placeholder_date'
             when rate is null or rate <= 0 then 'invalid_rate'
             when row_number() over (
                     partition by from_currency, to_currency, rate_date order by source_row_number

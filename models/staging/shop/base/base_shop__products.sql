@@ -47,6 +47,7 @@ final as (
         *,
         case
             when product_id is null then 'missing_product_id'
+            when not {{ contract_rule(input, 'scientific_notation_id') }} then 'scientific_notation_id'
             when copy_number > 1 then 'duplicate_product_id'
         end as rejection_reason
     from flagged

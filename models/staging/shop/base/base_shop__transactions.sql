@@ -63,7 +63,9 @@ judged as (
         case
             when order_id is null then 'missing_order_id'
             when customer_id is null then 'missing_customer_id'
+            when not {{ contract_rule(input, 'scientific_notation_id') }} then 'scientific_notation_id'
             when ordered_at is null then 'invalid_ordered_at'
+            when not {{ contract_rule(input, 'placeholder_date') }} then 'placeholder_date'
             when amount is null then 'invalid_amount'
             when amount <= 0 then 'non_positive_amount'
             when amount > {{ max_line_amount() }} then 'implausible_amount'
