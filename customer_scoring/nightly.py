@@ -463,7 +463,7 @@ def run_summary(as_of: dt.date, rows_in: dict[str, int]) -> dict:
         drift = []
         if con.sql(
             "select count(*) from duckdb_tables() where table_name = 'score_drift'"
-        ).fetchone()[0]:
+        ).fetchall()[0][0]:
             drift = con.sql(
                 "select score_name, metric, previous_metric_value, metric_value from score_drift "
                 "where is_beyond_threshold order by score_name, metric"

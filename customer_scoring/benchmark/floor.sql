@@ -9,9 +9,13 @@
 --   amount unreadable, its amount not above 0 or above max_line_amount, its day after the
 --   load date, its status unknown; exact copies count once;
 -- - a line is set aside for a test account, a customer the customer file lacks, an order
---   whose lines disagree on customer or day, a currency without rates into the reporting
---   currency, or no rate on or before the order day;
--- - amounts convert at the latest rate on or before the order day, rounded to cents;
+--   whose lines disagree on customer or whose sale lines disagree on day, a return or
+--   refund dated before its sale, an order refunded for more than it sold, a currency
+--   without rates into the reporting currency, or no rate on or before the order day;
+-- - a return or refund dated on its own later day belongs to its order, whose day is
+--   that of its sale lines (completed or cancelled), else of its own lines;
+-- - amounts convert at the latest rate on or before the order day, unrounded; each
+--   order's net is rounded once, to cents;
 -- - an order qualifies with a completed line and net (completed - returned - refunded)
 --   above 0; orders after the as-of date do not count;
 -- - quintiles by the mid-rank rule (macros/scoring.sql), segments from the seed map.
@@ -30,7 +34,7 @@ lines as (
         nullif(trim(cast(customer_id as varchar)), '') as customer_id,
         coalesce(upper(nullif(trim(cast(currency as varchar)), '')), {reporting}) as currency,
         coalesce(lower(nullif(trim(cast(status as varchar)), '')), 'completed') as line_status,
-        try_cast(amount as decimal(18, 2)) as amount,
+        try_cast(amount as decimal(18, 4)) as amount,
         cast(ordered_at as timestamp) as ordered_at,
         cast(ordered_at as date) as ordered_date
     from raw_lines
@@ -83,11 +87,41 @@ rates as (
     where copy = 1 and rate > 0 and rate_date is not null and from_currency is not null
 ),
 
-conflicting as (
-    select order_id
+order_days as (
+    select
+        order_id,
+        coalesce(
+            min(case when line_status in ('completed', 'cancelled') then ordered_date end),
+            min(ordered_date)
+        ) as order_date
     from fit_lines
     group by order_id
-    having min(customer_id) != max(customer_id) or min(ordered_date) != max(ordered_date)
+),
+
+dated_lines as (
+    select
+        fit_lines.* exclude (ordered_date),
+        fit_lines.ordered_date as line_date,
+        order_days.order_date as ordered_date
+    from fit_lines
+    inner join order_days using (order_id)
+),
+
+conflicting as (
+    select order_id
+    from dated_lines
+    group by order_id
+    having
+        min(customer_id) != max(customer_id)
+        or min(case when line_status in ('completed', 'cancelled') then line_date end)
+        != max(case when line_status in ('completed', 'cancelled') then line_date end)
+        or min(line_date) < min(ordered_date)
+        -- refunded or returned for more than was sold
+        or (
+            count(*) filter (where line_status = 'completed') > 0
+            and sum(case when line_status in ('returned', 'refunded') then amount else 0 end)
+            > sum(case when line_status = 'completed' then amount else 0 end)
+        )
 ),
 
 converted as (
@@ -96,9 +130,9 @@ converted as (
         fit_lines.customer_id,
         fit_lines.line_status,
         fit_lines.ordered_date,
-        round(fit_lines.amount * case when fit_lines.currency = {reporting} then 1 else rates.rate end, 2)
-            as amount_reporting
-    from fit_lines
+        cast(fit_lines.amount * case when fit_lines.currency = {reporting} then 1 else rates.rate end
+            as decimal(38, 10)) as amount_reporting
+    from dated_lines as fit_lines
     inner join customers
         on fit_lines.customer_id = customers.customer_id and not customers.is_test_account
     left join rates
@@ -117,9 +151,11 @@ orders as (
         order_id,
         min(customer_id) as customer_id,
         min(ordered_date) as ordered_date,
-        sum(case when line_status = 'completed' then amount_reporting else 0 end)
-        - sum(case when line_status in ('returned', 'refunded') then amount_reporting else 0 end)
-            as net_amount,
+        round(
+            sum(case when line_status = 'completed' then amount_reporting else 0 end)
+            - sum(case when line_status in ('returned', 'refunded') then amount_reporting else 0 end),
+            2
+        ) as net_amount,
         count(*) filter (where line_status = 'completed') as sale_lines
     from converted
     group by order_id

@@ -1,11 +1,14 @@
 """The plain-Python baseline: RFM as a careful pandas user would write it.
 
 Same rules and same answer as the warehouse (customer_rfm, customer_segments): read the
-files, drop rejected rows and exact copies, keep known non-test customers, convert at the
-latest rate on or before the order day (merge_asof), net each order, group by customer,
-bin into quintiles by the mid-rank rule, look the segment up. Money is kept in integer
-cents (rates in units of 1e-8), as it must be to match to the cent: float products of
-amount and rate round half-cents either way.
+files, drop rejected rows and exact copies, date each line on its order's day (a return
+or refund on its own later day belongs to its order), set aside conflicting and
+over-refunded orders, keep known non-test customers, convert at the latest rate on or
+before the order day (merge_asof), net each order and round it once to cents, group by
+customer, bin into quintiles by the mid-rank rule, look the segment up. Money is kept in
+integers (amounts in units of 1e-4, rates of 1e-8, their products as Python integers,
+rounded to 1e-10 as the warehouse's decimal(38, 10)), as it must be to match to the cent:
+float products of amount and rate round half-cents either way.
 
 The mid-rank bucket 1 + floor(5 (B + E/2) / N) (B rows worse, E equal, N rows) is
 1 + floor(5 (average rank - 1/2) / N), average rank as pandas ranks ties.
@@ -63,23 +66,50 @@ def rfm(
     lines["customer_id"] = _text(lines["customer_id"])
     lines["currency"] = _text(lines["currency"]).str.upper().fillna(reporting)
     lines["status"] = _text(lines["status"]).str.lower().fillna("completed")
-    lines["cents"] = np.round(lines["amount"].to_numpy() * 100).astype("int64")
+    lines["units"] = np.round(lines["amount"].to_numpy() * 10_000).astype("int64")  # 1e-4
     lines["ordered_date"] = lines["ordered_at"].dt.normalize()
     load = pd.Timestamp(load_date)
     lines = lines[
         lines["order_id"].notna()
         & lines["customer_id"].notna()
         & lines["ordered_at"].notna()
-        & (lines["cents"] > 0)
-        & (lines["cents"] <= round(max_line_amount * 100))
+        & (lines["units"] > 0)
+        & (lines["units"] <= round(max_line_amount * 10_000))
         & (lines["ordered_date"] <= load)
         & lines["status"].isin(["completed", "cancelled", "returned", "refunded"])
     ]
 
-    per_order = lines.groupby("order_id").agg(
-        customers=("customer_id", "nunique"), days=("ordered_date", "nunique")
+    # the order's day: its sale lines' (completed or cancelled), else its own lines'
+    sale = lines["status"].isin(["completed", "cancelled"])
+    lines["line_date"] = lines["ordered_date"]
+    order_day = lines[sale].groupby("order_id")["line_date"].min()
+    order_day = order_day.combine_first(lines.groupby("order_id")["line_date"].min())
+    lines["ordered_date"] = lines["order_id"].map(order_day)
+    deducted = lines["status"].isin(["returned", "refunded"])
+    per_order = (
+        lines.assign(
+            sale_date=lines["line_date"].where(sale),
+            sold=lines["units"].where(lines["status"] == "completed", 0),
+            deducted=lines["units"].where(deducted, 0),
+            completed=(lines["status"] == "completed").astype(int),
+        )
+        .groupby("order_id")
+        .agg(
+            customers=("customer_id", "nunique"),
+            sale_days=("sale_date", "nunique"),
+            first_line=("line_date", "min"),
+            ordered_date=("ordered_date", "first"),
+            sold=("sold", "sum"),
+            deducted=("deducted", "sum"),
+            completed=("completed", "sum"),
+        )
     )
-    conflicting = per_order.index[(per_order["customers"] > 1) | (per_order["days"] > 1)]
+    conflicting = per_order.index[
+        (per_order["customers"] > 1)
+        | (per_order["sale_days"] > 1)
+        | (per_order["first_line"] < per_order["ordered_date"])
+        | ((per_order["completed"] > 0) & (per_order["deducted"] > per_order["sold"]))
+    ]
 
     customers = pd.read_parquet(demo_dir / "customers.parquet", columns=["customer_id", "email"])
     customers["customer_id"] = _text(customers["customer_id"])
@@ -97,7 +127,10 @@ def rfm(
     rates = rates[rates["rate"] > 0]
     rates["rate_units"] = np.round(rates["rate"].to_numpy() * 1e8).astype("int64")
 
-    local = lines[lines["currency"] == reporting].assign(amount_cents=lambda f: f["cents"])
+    # amount x rate in units of 1e-12 (Python integers: no overflow), rounded to 1e-10
+    local = lines[lines["currency"] == reporting].assign(
+        amount_units=lambda f: f["units"].astype(object) * 10**6
+    )
     foreign = lines[lines["currency"] != reporting].sort_values("ordered_date")
     foreign = pd.merge_asof(
         foreign,
@@ -106,9 +139,10 @@ def rfm(
         right_on="rate_date",
         by="currency",
     ).dropna(subset=["rate_units"])
-    foreign["amount_cents"] = _round_half_away(
-        foreign["cents"].to_numpy() * foreign["rate_units"].to_numpy().astype("int64"),
-        100_000_000,
+    foreign["amount_units"] = _round_half_away(
+        foreign["units"].to_numpy().astype(object)
+        * foreign["rate_units"].to_numpy().astype("int64").astype(object),
+        100,
     )
     lines = pd.concat([local, foreign], ignore_index=True)
     lines = lines[lines["ordered_date"] <= pd.Timestamp(as_of)]
@@ -119,7 +153,7 @@ def rfm(
         0,
     )
     lines = lines.assign(
-        net=sign * lines["amount_cents"], sale=(lines["status"] == "completed").astype(int)
+        net=sign * lines["amount_units"], sale=(lines["status"] == "completed").astype(int)
     )
     orders = lines.groupby("order_id").agg(
         customer_id=("customer_id", "first"),
@@ -127,7 +161,9 @@ def rfm(
         net=("net", "sum"),
         sale_lines=("sale", "sum"),
     )
+    orders["net"] = _round_half_away(orders["net"].to_numpy(dtype=object), 10**8)  # cents
     orders = orders[(orders["sale_lines"] > 0) & (orders["net"] > 0)]
+    orders["net"] = orders["net"].astype("int64")
 
     scored = orders.groupby("customer_id").agg(
         last=("ordered_date", "max"), frequency=("net", "size"), monetary_cents=("net", "sum")
