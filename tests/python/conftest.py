@@ -29,7 +29,8 @@ def parsed_project(
 
     The key holds what dbt renders at parse time: every var except the input paths
     (``*_path``, ``demo_data_dir``: read by the macro raw_input when models are compiled;
-    tests/python/test_project_rules.py checks no YAML or config reads them), the database
+    tests/python/test_project_rules.py checks no YAML or model config reads them), which of
+    them are given (a singular test's severity may depend on it), the database
     name (dbt-duckdb names it after the file) and the target."""
     settings = {
         name: value
@@ -37,7 +38,15 @@ def parsed_project(
         if not (name.endswith("_path") or name == "demo_data_dir")
     }
     target = [arg for i, arg in enumerate(args) if i and args[i - 1] == "--target"]
-    key = (path.stem, json.dumps(settings, sort_keys=True, default=str), tuple(target))
+    # which inputs are given (not where): a test's config() may ask, e.g. severity 'warn'
+    # on your own data (transactions_path set), 'error' on the demo
+    given = sorted(name for name, value in (vars or {}).items() if name not in settings and value)
+    key = (
+        path.stem,
+        json.dumps(settings, sort_keys=True, default=str),
+        tuple(given),
+        tuple(target),
+    )
     if key not in _PARSED:
         target_option = ["--target", *target] if target else []
         parsed = dbt.invoke(["parse", *target_option, *options], settings, env=env, cwd=PROJECT_DIR)

@@ -1,6 +1,7 @@
 -- CLV's expected purchases (BG/NBD, next prediction_horizon_days) must agree in direction
 -- with purchase_probability: grouped by 10-point band of purchase_probability (bands of
--- 20 customers or more), a higher band never expects fewer purchases on average than a
+-- 200 customers or more, as the calibration test: smaller bands are noise), a higher
+-- band never expects fewer purchases on average than a
 -- lower one. Any row returned is a pair of bands out of order. On the demo data a failure
 -- is a defect (an error); on your own data it is a finding (a warning).
 {{ config(
@@ -19,7 +20,7 @@ bands as (
     from {{ ref('customer_scores') }}
     where expected_purchases is not null and purchase_probability is not null
     group by least(cast(floor(purchase_probability * 10) as integer), 9)
-    having count(*) >= 20
+    having count(*) >= 200
 
 )
 
