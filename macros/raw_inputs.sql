@@ -102,28 +102,46 @@
 
 {% macro raw_input_loaded_at(relation) %}
     {#- The freshness query of a raw input (sources' loaded_at_query): the latest value of
-        the contract's loaded_at column, parsed as staging parses it. A run without the
-        file (bring-your-own mode without its *_path) reads nothing from it, so nothing of
-        it can be stale: the query then returns the time of the check. -#}
+        the contract's loaded_at column among the rows staging keeps. The rows are judged by
+        the input's base model itself (its SQL, rendered here): a row it quarantines, for
+        whatever reason (a duplicate, a missing id, a date after var load_date...), cannot
+        make a stale feed look fresh, and the quarantine rules keep one home. Without
+        var load_date (staging then quarantines no date as in the future), rows after the
+        time of the check do not count either. A run without the file (bring-your-own mode
+        without its *_path) reads nothing from it, and a file without its (optional)
+        loaded_at column dates nothing, so nothing of it can be stale: the query then
+        returns the time of the check. -#}
     {%- set contract = customer_scoring.raw_input_contract(relation.identifier) or {} -%}
     {%- if not customer_scoring.raw_input_path(relation.identifier) -%}
         {{ return('select ' ~ dbt.current_timestamp()) }}
     {%- elif not contract.get('loaded_at') -%}
         {{ return('select cast(null as ' ~ dbt.type_timestamp() ~ ')') }}
     {%- endif -%}
-    {%- set reader = customer_scoring.raw_input(relation) -%}
-    {%- set column = customer_scoring.relation_columns(reader).get(contract.loaded_at, {}) -%}
-    {%- set parsed = customer_scoring.parse_timestamp(adapter.quote(column.get('name', contract.loaded_at)),
-        column.get('type', 'varchar')) -%}
-    {#- Only rows staging keeps as not in the future: on or before the load date (var
-        load_date; rows after it are quarantined as date_in_future), or without one, not
-        after the time of the check. A stray row dated years ahead must not make a stale
-        feed look fresh. -#}
-    {%- set load_date = customer_scoring.load_date_iso() -%}
-    {%- set latest_kept = dbt.dateadd('day', 1, "cast('" ~ load_date ~ "' as date)") if load_date
-        else dbt.current_timestamp() -%}
-    {{ return('select max(parsed) from (select ' ~ parsed ~ ' as parsed from ' ~ reader ~ ') as loaded where parsed '
-        ~ ('< ' if load_date else '<= ') ~ latest_kept) }}
+    {%- if contract.loaded_at not in customer_scoring.relation_columns(customer_scoring.raw_input(relation)) -%}
+        {#- the loaded_at column is optional (customers' signed_up_at, interests' updated_at)
+            and this file has none: no row has a date to judge, so none can be stale -#}
+        {{ return('select ' ~ dbt.current_timestamp()) }}
+    {%- endif -%}
+    {%- set base = customer_scoring.raw_input_base_model(relation.identifier) -%}
+    {%- set loaded_at = adapter.quote(contract.loaded_at) -%}
+    {%- set not_after_check = '' if customer_scoring.load_date_iso()
+        else ' and ' ~ loaded_at ~ ' <= ' ~ dbt.current_timestamp() -%}
+    {{ return('select cast(max(' ~ loaded_at ~ ') as ' ~ dbt.type_timestamp() ~ ') from ('
+        ~ render(base.raw_code) ~ ') as judged'
+        ~ ' where rejection_reason is null' ~ not_after_check) }}
+{% endmacro %}
+
+
+{% macro raw_input_base_model(name) %}
+    {#- The graph node of the base model that reads raw input `name` (base_<source>__<name>,
+        the one model that judges its rows). Fails at run time when there is none. -#}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model'
+        and node.package_name == project_name and node.name.startswith('base_')
+        and node.name.endswith('__' ~ name) -%}
+        {{ return(node) }}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error("No base model reads the raw input " ~ name
+        ~ ": freshness reads the rows its base model keeps (models/staging/<source>/base/).") }}
 {% endmacro %}
 
 

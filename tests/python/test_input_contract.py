@@ -4,7 +4,10 @@ the reader Python uses."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -68,10 +71,14 @@ def test_quarantined_rows_accepts_exactly_the_contract_reasons():
 
 @pytest.mark.parametrize("name", sorted(INPUTS))
 def test_every_source_has_freshness_or_says_why_not(name):
+    """Every input with a date column has thresholds on it; only a reference table
+    without one (the catalogue: a product is valid however old) may be exempt, saying why."""
     spec = INPUTS[name]
+    dated = [column.name for column in spec.columns if column.data_type in ("timestamp", "date")]
     if spec.freshness is None:
         assert spec.freshness_exempt_reason and len(spec.freshness_exempt_reason) > 20
         assert spec.loaded_at is None
+        assert dated == [], f"{name} has a date column ({dated}): give it a freshness threshold"
     else:
         assert spec.freshness["warn_after"]["count"] < spec.freshness["error_after"]["count"]
         assert spec.column(spec.loaded_at).data_type in ("timestamp", "date")
@@ -121,34 +128,76 @@ def test_python_reads_a_file_as_the_reader_macro_does(tmp_path):
     ]
 
 
+def _freshness(warehouse, tmp_path, files: dict[str, str], **variables) -> dict[str, str]:
+    """dbt source freshness with these files ({input: CSV text}) as the run's inputs:
+    {source.input: status} of every source with a threshold."""
+    paths = {}
+    for name, text in files.items():
+        paths[f"{name}_path"] = str(tmp_path / f"{name}-{len(list(tmp_path.iterdir()))}.csv")
+        Path(paths[f"{name}_path"]).write_text(text)
+    run = warehouse.dbt("source", "freshness", vars={**paths, **variables})
+    results = json.loads((warehouse.work_dir / "target" / "sources.json").read_text())["results"]
+    assert len(results) == 12, run.messages  # 13 sources, the catalogue exempt (no date)
+    return {result["unique_id"].split(".", 2)[2]: result["status"] for result in results}
+
+
 def test_freshness_reads_the_contract_column_of_the_files_given(warehouse, tmp_path):
     """dbt source freshness reads each input through the one reader (loaded_at_query):
     a transactions file with yesterday's orders is fresh, one of last year is stale even
-    with a stray row dated six years ahead (staging quarantines it as date_in_future, so
-    freshness does not count it), and an input the run has no file for cannot be stale."""
-    import datetime as dt
-    import json
+    with a stray row dated six years ahead (after the time of the check, so freshness does
+    not count it), and an input the run has no file for cannot be stale."""
 
-    def freshness(day: dt.date) -> dict[str, str]:
-        orders = tmp_path / f"orders-{day}.csv"
+    def orders(day: dt.date) -> dict[str, str]:
         ahead = day + dt.timedelta(days=6 * 365)
-        orders.write_text(
-            "customer_id,order_id,ordered_at,amount\n"
+        return {
+            "transactions": "customer_id,order_id,ordered_at,amount\n"
             f"c1,o1,{day} 10:00:00,5\nc1,o2,{ahead} 10:00:00,5\n"
-        )
-        run = warehouse.dbt(
-            "source",
-            "freshness",
-            vars={"transactions_path": str(orders), "as_of_date": str(day)},
-        )
-        sources = warehouse.work_dir / "target" / "sources.json"
-        results = json.loads(sources.read_text())["results"]
-        assert len(results) == 11, run.messages  # 13 sources, 2 exempt (freshness: null)
-        return {result["unique_id"].split(".", 2)[2]: result["status"] for result in results}
+        }
 
     yesterday = dt.date.today() - dt.timedelta(days=1)
-    fresh = freshness(yesterday)
+    fresh = _freshness(warehouse, tmp_path, orders(yesterday), as_of_date=str(yesterday))
     assert set(fresh.values()) == {"pass"}
-    stale = freshness(yesterday - dt.timedelta(days=365))
+    last_year = yesterday - dt.timedelta(days=365)
+    stale = _freshness(warehouse, tmp_path, orders(last_year), as_of_date=str(last_year))
     assert stale.pop("shop.transactions") == "error"
     assert set(stale.values()) == {"pass"}
+
+
+ORDERS = "customer_id,order_id,ordered_at,amount\n"
+PROCEEDINGS = "customer_id,event_type,event_date\n"
+
+
+def test_freshness_counts_only_the_rows_staging_keeps(warehouse, tmp_path):
+    """Valid rows 400 days old and rows of yesterday that staging quarantines (a missing
+    id, a negative amount, a second row of a customer, an unknown proceeding; and today,
+    after the load date): every such input is stale (error). Freshness judges the rows
+    with the base model's own SQL (the one home of the quarantine rules), so no quarantined
+    row makes a stale feed look fresh. The same files with yesterday's rows valid pass."""
+    today = dt.date.today()
+    old = today - dt.timedelta(days=400)
+    yesterday = today - dt.timedelta(days=1)
+    quarantined = {
+        "transactions": (
+            f"{ORDERS}c1,o1,{old},5\n"
+            f",o2,{yesterday},5\n"  # missing_customer_id
+            f"c1,o3,{yesterday},-5\n"  # non_positive_amount
+            f"c1,o4,{today},5\n"  # date_in_future: after load_date, yesterday
+        ),
+        # duplicate_customer_id: the second row of c1
+        "customers": f"customer_id,signed_up_at\nc1,{old}\nc1,{yesterday}\n",
+        # unknown_event_type
+        "legal_events": f"{PROCEEDINGS}c1,safeguard,{old}\nc1,audit,{yesterday}\n",
+    }
+    variables = {"as_of_date": str(old), "load_date": str(yesterday)}
+    stale = _freshness(warehouse, tmp_path, quarantined, **variables)
+    assert {name: stale[f"{INPUTS[name].source}.{name}"] for name in quarantined} == {
+        name: "error" for name in quarantined
+    }
+
+    valid = {
+        "transactions": f"{ORDERS}c1,o1,{old},5\nc1,o2,{yesterday},5\n",
+        "customers": f"customer_id,signed_up_at\nc1,{old}\nc2,{yesterday}\n",
+        "legal_events": f"{PROCEEDINGS}c1,safeguard,{old}\nc1,liquidation,{yesterday}\n",
+    }
+    fresh = _freshness(warehouse, tmp_path, valid, **variables)
+    assert set(fresh.values()) == {"pass"}

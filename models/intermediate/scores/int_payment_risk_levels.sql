@@ -1,5 +1,7 @@
-{#- Payment risk criteria per customer with invoices or proceedings, as of the as-of date,
-    in long form: one row per customer and criterion.
+{#- Payment risk criteria per customer with invoices or proceedings, as of each score
+    date (int_score_dates: the as-of date and the back-test date, from the billing state
+    then, int_invoices_settled), in long form: one row per score date, customer and
+    criterion.
     - late_payments: share of due invoices paid late or not (yet) in full;
     - days_late: mean days late of due invoices (open ones: days overdue so far), put on
       0..1 by x / (x + saturation) (settings: int_score_settings);
@@ -22,6 +24,12 @@ invoices as (
 customers as (
 
     select customer_id from {{ ref('dim_customers') }}
+
+),
+
+dates as (
+
+    select * from {{ ref('int_score_dates') }}
 
 ),
 
@@ -48,34 +56,39 @@ criteria as (
 known_proceedings as (
 
     select
-        customer_id,
-        event_type,
-        severity,
-        event_date,
+        dates.date_role,
+        events.customer_id,
+        events.event_type,
+        events.severity,
+        events.event_date,
         row_number() over (
-            partition by customer_id order by severity desc, event_date desc, event_type asc
+            partition by dates.date_role, events.customer_id
+            order by events.severity desc, events.event_date desc, events.event_type asc
         ) as severity_rank
-    from {{ ref('stg_legal__legal_events') }}
-    where event_date <= {{ as_of_date() }}
+    from {{ ref('stg_legal__legal_events') }} as events
+    inner join dates
+        on events.event_date <= dates.reference_date
 
 ),
 
 proceedings as (
 
     select
+        date_role,
         customer_id,
         max(severity) as severity,
         max(event_date) as last_proceeding_date,
         max(case when severity_rank = 1 then event_type end) as most_severe_proceeding,
         max(case when severity_rank = 1 then event_date end) as most_severe_proceeding_date
     from known_proceedings
-    group by customer_id
+    group by date_role, customer_id
 
 ),
 
 per_customer as (
 
     select
+        date_role,
         customer_id,
         count(*) as invoices,
         sum(case when is_due then 1 else 0 end) as due_invoices,
@@ -85,13 +98,15 @@ per_customer as (
         sum(case when is_due and payment_status in ('partially_paid', 'unpaid') then amount - paid_amount else 0 end)
             as overdue_amount
     from invoices
-    group by customer_id
+    group by date_role, customer_id
 
 ),
 
 measures as (
 
     select
+        dates.date_role,
+        dates.reference_date,
         customers.customer_id,
         coalesce(per_customer.invoices, 0) as invoices,
         coalesce(per_customer.due_invoices, 0) as due_invoices,
@@ -107,10 +122,15 @@ measures as (
         coalesce(cast(per_customer.overdue_amount as {{ dbt.type_float() }}) / nullif(per_customer.due_amount, 0), 0)
             as unpaid_share
     from customers
+    cross join dates
     left join per_customer
-        on customers.customer_id = per_customer.customer_id
+        on
+            dates.date_role = per_customer.date_role
+            and customers.customer_id = per_customer.customer_id
     left join proceedings
-        on customers.customer_id = proceedings.customer_id
+        on
+            dates.date_role = proceedings.date_role
+            and customers.customer_id = proceedings.customer_id
     where per_customer.customer_id is not null or proceedings.customer_id is not null
 
 ),
@@ -118,8 +138,8 @@ measures as (
 final as (
 
     select
-        'scoring' as date_role,
-        {{ as_of_date() }} as reference_date,
+        measures.date_role,
+        measures.reference_date,
         measures.customer_id,
         cast(null as {{ dbt.type_string() }}) as category,
         'payment_risk' as score_name,

@@ -1,5 +1,6 @@
 {#- Recovery criteria per customer with invoices or proceedings (the payment risk
-    population), as of the as-of date, in long form: one row per customer and criterion.
+    population), as of each score date (the as-of date and the back-test date, from the
+    billing state then), in long form: one row per score date, customer and criterion.
     int_score_points keeps the risky debtors among them (payment risk at or above
     prepayment_threshold, or money overdue).
     - partial_payments: share of their late or open invoices that received a payment;
@@ -14,6 +15,8 @@ with
 payment_risk as (
 
     select distinct
+        date_role,
+        reference_date,
         customer_id,
         overdue_amount,
         proceedings_severity
@@ -51,23 +54,25 @@ criteria as (
 payments as (
 
     select
+        invoices.date_role,
         invoices.customer_id,
         payments.paid_date,
         {{ dbt.datediff(
             'payments.paid_date',
-            as_of_date(),
+            'invoices.reference_date',
             'day',
         ) }} as days_before
     from {{ ref('stg_billing__payments') }} as payments
     inner join invoices
         on payments.invoice_id = invoices.invoice_id
-    where payments.paid_date <= {{ as_of_date() }}
+    where payments.paid_date <= invoices.reference_date
 
 ),
 
 history as (
 
     select
+        date_role,
         customer_id,
         sum(case when payment_status in ('paid_late', 'partially_paid', 'unpaid') then 1 else 0 end)
             as troubled_invoices,
@@ -77,25 +82,28 @@ history as (
         sum(case when payment_status in ('paid_late', 'partially_paid', 'unpaid') and days_late > 0 then 1 else 0 end)
             as late_invoices
     from invoices
-    group by customer_id
+    group by date_role, customer_id
 
 ),
 
 recent as (
 
     select
+        payments.date_role,
         payments.customer_id,
         sum(power(0.5, payments.days_before / settings.half_life_days)) as decayed_count
     from payments
     left join settings
         on settings.criterion = 'recent_payments'
-    group by payments.customer_id
+    group by payments.date_role, payments.customer_id
 
 ),
 
 measures as (
 
     select
+        payment_risk.date_role,
+        payment_risk.reference_date,
         payment_risk.customer_id,
         payment_risk.overdue_amount,
         coalesce(
@@ -107,17 +115,21 @@ measures as (
         1 - payment_risk.proceedings_severity as no_proceedings
     from payment_risk
     left join history
-        on payment_risk.customer_id = history.customer_id
+        on
+            payment_risk.date_role = history.date_role
+            and payment_risk.customer_id = history.customer_id
     left join recent
-        on payment_risk.customer_id = recent.customer_id
+        on
+            payment_risk.date_role = recent.date_role
+            and payment_risk.customer_id = recent.customer_id
 
 ),
 
 final as (
 
     select
-        'scoring' as date_role,
-        {{ as_of_date() }} as reference_date,
+        measures.date_role,
+        measures.reference_date,
         measures.customer_id,
         cast(null as {{ dbt.type_string() }}) as category,
         'recovery' as score_name,

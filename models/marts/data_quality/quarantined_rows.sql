@@ -46,6 +46,7 @@
      'key': 'coalesce(invoice_id, customer_id)', 'customer_id': 'customer_id', 'date': 'issued_at',
      'amount': 'amount'},
     {'source': "'billing.invoices'", 'from': ref('int_invoices_settled'),
+     'where': "rejection_reason is not null and date_role = 'scoring'",
      'key': 'invoice_id', 'customer_id': 'customer_id', 'date': 'issued_date', 'amount': 'amount',
      'status': 'payment_status'},
     {'source': "'billing.payments'", 'from': ref('base_billing__payments'),

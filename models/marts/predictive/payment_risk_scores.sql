@@ -18,6 +18,8 @@ with
 levels as (
 
     select * from {{ ref('int_payment_risk_levels') }}
+    -- the back-test date's scores feed score_backtest, from int_score_points
+    where date_role = 'scoring'
 
 ),
 

@@ -1,16 +1,12 @@
-{#- How well each behaviour score predicted, on the data itself: scores computed as of
-    the back-test date (prediction_horizon_days before the as-of date) against what the
-    customers did in the following days, up to the as-of date.
-    - engagement: any web session, e-mail open or click;
-    - purchase: a qualifying purchase;
-    - satisfaction: a qualifying purchase (satisfied customers come back), among
-      customers with feedback;
-    - cross_sell: a purchase in the customer's best next category;
-    - reactivation: a qualifying purchase, among inactive customers.
+{#- How well each score predicted, on the data itself: scores computed as of the back-test
+    date (prediction_horizon_days before the as-of date) against what the customers did
+    in the following days, up to the as-of date: the behaviour scores, payment risk and
+    recovery (the outcomes: int_score_backtest_outcomes).
     Per score: customers, base rate, the top decile by score (tie-safe: equal scores share
     a decile, so the decile may hold a little more or less than 10%), its rate, lift
     (top-decile rate / base rate) and AUC (probability that a random customer with the
-    outcome outscores a random one without; ties count half). Rerun on your own data:
+    outcome outscores a random one without; ties count half); score_backtest_deciles has
+    every decile. Rerun on your own data:
     dbt build --select +score_backtest --vars '{as_of_date: ..., transactions_path: ...}'. -#}
 
 with
@@ -24,102 +20,9 @@ dates as (
 
 ),
 
-later_activity as (
-
-    select activity.*
-    from {{ ref('int_customer_activity_daily') }} as activity
-    cross join dates
-    where
-        activity.activity_date > dates.backtest_date
-        and activity.activity_date <= dates.scoring_date
-
-),
-
-engaged as (
-
-    select distinct customer_id from later_activity
-    where interaction_type in ('session', 'email_opened', 'email_clicked')
-
-),
-
-purchased as (
-
-    select distinct customer_id from later_activity
-    where interaction_type = 'purchase'
-
-),
-
-category_purchased as (
-
-    select distinct
-        customer_id,
-        category
-    from later_activity
-    where interaction_type = 'category_purchase'
-
-),
-
-predictions as (
-
-    select
-        'engagement' as score_name,
-        'any web session, e-mail open or click' as outcome,
-        scores.engagement_score as score,
-        case when engaged.customer_id is not null then 1 else 0 end as had_outcome
-    from {{ ref('engagement_scores') }} as scores
-    left join engaged on scores.customer_id = engaged.customer_id
-    where scores.date_role = 'backtest'
-    union all
-    select
-        'purchase' as score_name,
-        'a qualifying purchase' as outcome,
-        scores.purchase_score as score,
-        case when purchased.customer_id is not null then 1 else 0 end as had_outcome
-    from {{ ref('purchase_scores') }} as scores
-    left join purchased on scores.customer_id = purchased.customer_id
-    where scores.date_role = 'backtest'
-    union all
-    select
-        'satisfaction' as score_name,
-        'a qualifying purchase' as outcome,
-        scores.satisfaction_score as score,
-        case when purchased.customer_id is not null then 1 else 0 end as had_outcome
-    from {{ ref('satisfaction_scores') }} as scores
-    left join purchased on scores.customer_id = purchased.customer_id
-    where scores.date_role = 'backtest' and scores.satisfaction_score is not null
-    union all
-    select
-        'cross_sell' as score_name,
-        'a purchase in the best next category' as outcome,
-        scores.cross_sell_score as score,
-        case when category_purchased.customer_id is not null then 1 else 0 end as had_outcome
-    from {{ ref('cross_sell_scores') }} as scores
-    left join category_purchased
-        on
-            scores.customer_id = category_purchased.customer_id
-            and scores.category = category_purchased.category
-    where scores.date_role = 'backtest' and scores.is_best_next_category
-    union all
-    select
-        'reactivation' as score_name,
-        'a qualifying purchase' as outcome,
-        scores.reactivation_score as score,
-        case when purchased.customer_id is not null then 1 else 0 end as had_outcome
-    from {{ ref('reactivation_scores') }} as scores
-    left join purchased on scores.customer_id = purchased.customer_id
-    where scores.date_role = 'backtest'
-
-),
-
 ranked as (
 
-    select
-        score_name,
-        outcome,
-        had_outcome,
-        {{ tie_safe_ntile('score', 10, partition_by='score_name') }} as score_decile,
-        {{ mid_rank('score', 'score_name') }} as mid_rank
-    from predictions
+    select * from {{ ref('int_score_backtest_outcomes') }}
 
 ),
 
