@@ -129,7 +129,8 @@ def distinct(*columns: np.ndarray, weight=None) -> tuple[list[np.ndarray], np.nd
         return columns, weight
     order = np.lexsort(columns[::-1])  # the first column is the primary key
     ordered = [column[order] for column in columns]
-    new = np.ones(len(order), dtype=bool)
+    new = np.zeros(len(order), dtype=bool)
+    new[0] = True
     for column in ordered:
         new[1:] |= column[1:] != column[:-1]
     starts = np.flatnonzero(new)
