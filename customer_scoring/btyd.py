@@ -118,6 +118,16 @@ def _fit(log_likelihood, start, names, model: str, customers: int, histories: in
     )
 
 
+def _in_order(columns: list[np.ndarray]) -> bool:
+    """Whether the rows are already in lexicographic order (first column first)."""
+    undecided = np.ones(max(len(columns[0]) - 1, 0), dtype=bool)
+    for column in columns:
+        if np.any(undecided & (column[1:] < column[:-1])):
+            return False
+        undecided &= column[1:] == column[:-1]
+    return True
+
+
 def distinct(*columns: np.ndarray, weight=None) -> tuple[list[np.ndarray], np.ndarray]:
     """The distinct rows of the columns in lexicographic order, and how many customers
     share each (the sum of ``weight``, one per row by default): customers with the same
@@ -127,8 +137,11 @@ def distinct(*columns: np.ndarray, weight=None) -> tuple[list[np.ndarray], np.nd
     weight = np.ones(len(columns[0])) if weight is None else np.asarray(weight, dtype=float)
     if len(weight) == 0:
         return columns, weight
-    order = np.lexsort(columns[::-1])  # the first column is the primary key
-    ordered = [column[order] for column in columns]
+    if _in_order(columns):  # as the engine hands a grouped table over: no sort needed
+        order, ordered = np.arange(len(weight)), columns
+    else:
+        order = np.lexsort(columns[::-1])  # the first column is the primary key
+        ordered = [column[order] for column in columns]
     new = np.zeros(len(order), dtype=bool)
     new[0] = True
     for column in ordered:
