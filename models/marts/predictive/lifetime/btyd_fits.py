@@ -29,17 +29,6 @@ def model(dbt, session):
         "count(*) filter (where btyd_frequency > 0 and btyd_monetary_value > 0) as repeaters "
         "from summary group by date_role",
     ).df()
-    histories = summary.query(
-        "summary",
-        "select date_role, btyd_frequency, btyd_recency, btyd_t, count(*) as customers "
-        "from summary group by all order by all",
-    ).df()
-    spend = summary.query(
-        "summary",
-        "select date_role, btyd_frequency, btyd_monetary_value, count(*) as customers "
-        "from summary where btyd_frequency > 0 and btyd_monetary_value > 0 "
-        "group by all order by all",
-    ).df()
     rows = []
     for role in ["scoring", "calibration"]:
         date = dates[dates["date_role"] == role]
@@ -48,23 +37,34 @@ def model(dbt, session):
         # a date, not the timestamp pandas makes of it
         reference_date = pd.Timestamp(date["reference_date"].iloc[0]).date() if customers else None
         time_unit = str(date["time_unit"].iloc[0]) if customers else None
-        frame = histories[histories["date_role"] == role]
-        repeat = spend[spend["date_role"] == role]
+        # numpy arrays straight from the engine, one role at a time (no text column: a
+        # million strings in pandas cost more than the fit)
+        frame = summary.query(
+            "summary",
+            "select btyd_frequency, btyd_recency, btyd_t, count(*) as customers "
+            f"from summary where date_role = '{role}' group by all order by all",
+        ).fetchnumpy()
+        repeat = summary.query(
+            "summary",
+            "select btyd_frequency, cast(btyd_monetary_value as double) as btyd_monetary_value, "
+            f"count(*) as customers from summary where date_role = '{role}' "
+            "and btyd_frequency > 0 and btyd_monetary_value > 0 group by all order by all",
+        ).fetchnumpy()
         fits = []
         if repeaters >= min_repeat:
             fits.append(
                 btyd.fit_bgnbd(
-                    frame["btyd_frequency"].to_numpy(float),
-                    frame["btyd_recency"].to_numpy(float),
-                    frame["btyd_t"].to_numpy(float),
-                    weight=frame["customers"].to_numpy(float),
+                    frame["btyd_frequency"],
+                    frame["btyd_recency"],
+                    frame["btyd_t"],
+                    weight=frame["customers"],
                 )
             )
             fits.append(
                 btyd.fit_gamma_gamma(
-                    repeat["btyd_frequency"].to_numpy(float),
-                    repeat["btyd_monetary_value"].to_numpy(float),
-                    weight=repeat["customers"].to_numpy(float),
+                    repeat["btyd_frequency"],
+                    repeat["btyd_monetary_value"],
+                    weight=repeat["customers"],
                 )
             )
         else:
