@@ -7,6 +7,7 @@
     python -m customer_scoring nightly  --as-of 2026-11-24 --log-format json
     python -m customer_scoring backfill --from 2026-10-01 --to 2026-11-23 --every 7
     python -m customer_scoring load-postgres
+    python -m customer_scoring benchmark-btyd --customers 1000000
 
 ``build`` is what ``./run build`` calls: demo data (unless you bring your own files), then
 the nightly run (customer_scoring/nightly.py: settings, input files, validation, source
@@ -278,6 +279,19 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_benchmark_btyd(args: argparse.Namespace) -> int:
+    """`benchmark-btyd`: time the BG/NBD and Gamma-Gamma fits on simulated customers
+    against a floor measured in the same run (customer_scoring.benchmark.btyd)."""
+    from customer_scoring.benchmark import btyd
+
+    report = btyd.run(args.customers, args.seed, previous=not args.no_previous)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2))
+        print(f"written to {args.out}")
+    return 0 if report["converged"] else 1
+
+
 def cmd_load_postgres(args: argparse.Namespace) -> None:
     """`load-postgres`: the raw input files into PostgreSQL (customer_scoring.postgres)."""
     from customer_scoring import postgres
@@ -398,6 +412,21 @@ def main(argv: list[str] | None = None) -> None:
         "nightly_incremental only the order files are generated",
     )
     bench.set_defaults(func=cmd_benchmark)
+
+    bench_btyd = commands.add_parser(
+        "benchmark-btyd",
+        help="time the BG/NBD and Gamma-Gamma fits on simulated customers with distinct "
+        "histories, against one pass of the log-likelihood and the previous fit",
+    )
+    bench_btyd.add_argument("--customers", type=int, default=1_000_000)
+    bench_btyd.add_argument("--seed", type=int, default=7)
+    bench_btyd.add_argument(
+        "--no-previous",
+        action="store_true",
+        help="skip the previous (finite-difference) fit: about 2 minutes at a million",
+    )
+    bench_btyd.add_argument("--out", type=Path, help="also write the figures as JSON here")
+    bench_btyd.set_defaults(func=cmd_benchmark_btyd)
 
     load = commands.add_parser(
         "load-postgres",

@@ -17,6 +17,23 @@
 {% endmacro %}
 
 
+{% macro model_inputs_absent(model_name) %}
+    {#- True when the model declares the raw inputs it reads (config meta raw_inputs, in its
+        models YAML) and the run has none of them: what it measures is then the same for
+        every customer, and its readers may skip the work (int_score_points). False for a
+        model that declares none. -#}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ model_name) if execute else none -%}
+    {%- set inputs = (node.config.meta or {}).get('raw_inputs', []) if node else [] -%}
+    {%- if not inputs -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- for name in inputs if customer_scoring.raw_input_path(name) -%}
+        {{ return(false) }}
+    {%- endfor -%}
+    {{ return(true) }}
+{% endmacro %}
+
+
 {% macro raw_input_contracts() %}
     {#- Every raw input's contract, from the sources YAML (meta.input and columns), as a list
         of {name, source, label, file_types, loaded_at, freshness_exempt_reason, reasons,

@@ -171,3 +171,41 @@ def test_parquet_file_scores_like_the_csv(built, tmp_path):
     assert run.success, run.messages
     rows = other.query(f"select {RFM_COLUMNS} from customer_rfm order by customer_id")
     assert rows == EXPECTED_RFM
+
+
+def test_scores_without_their_inputs_are_what_the_weighting_gives_no_signal(built):
+    """No behaviour file is given: engagement and satisfaction, whose levels models declare
+    only behaviour inputs (meta raw_inputs), are weighed in int_score_points without its
+    windows. Their rows are those the weighting gives when no criterion has a signal: one
+    per score date, customer and criterion; engagement 0 (every level 0, the email
+    unsubscribes' negative weight included), satisfaction null (no feedback, no level,
+    no divisor); points alike; no top factor; the one category the best."""
+    customers = built.query("select count(*) from int_score_customers")[0][0]
+    assert customers > 0
+    rows = built.query(
+        "select score_name, criterion, count(*), min(score), max(score), min(points), "
+        "max(points), count(top_factor), bool_or(is_top_factor), bool_and(is_best_category) "
+        "from int_score_points where score_name in ('engagement', 'satisfaction') "
+        "group by score_name, criterion order by score_name, criterion"
+    )
+    zero = Decimal("0.00")
+    assert rows == [
+        ("engagement", criterion, customers, zero, zero, zero, zero, 0, False, True)
+        for criterion in sorted(
+            [
+                "content_views",
+                "email_clicks",
+                "email_opens",
+                "email_unsubscribes",
+                "feedback_given",
+                "web_sessions",
+            ]
+        )
+    ] + [
+        ("satisfaction", criterion, customers, None, None, None, None, 0, False, True)
+        for criterion in ["csat", "nps", "review_stars"]
+    ]
+    assert built.query(
+        "select count(*), count(engagement_score), max(engagement_score), "
+        "count(satisfaction_score) from customer_scores"
+    ) == [(6, 6, zero, 0)]

@@ -10,6 +10,9 @@ import pytest
 from conftest import FIXTURES
 
 from customer_scoring import btyd
+from customer_scoring.benchmark.btyd import BGNBD as BGNBD_PLANTED
+from customer_scoring.benchmark.btyd import GAMMA_GAMMA as GAMMA_GAMMA_PLANTED
+from customer_scoring.benchmark.btyd import previous_fit, simulate
 
 with (FIXTURES / "cdnow" / "cdnow_customers_summary.csv").open() as cdnow_file:
     ROWS = list(csv.DictReader(cdnow_file))
@@ -140,3 +143,87 @@ def test_one_time_buyers_churn_more_the_longer_ago_they_bought():
     # a repeat buyer: at least the chance they are gone, below 1
     silent = btyd.probability_no_purchase(params, 39, [5], [5.0], [30.0])[0]
     assert 1 - btyd.probability_alive(params, [5], [5.0], [30.0])[0] < silent < 1
+
+
+def _finite_difference(summed, params, step=1e-6):
+    """Central differences of the summed log-likelihood, relative steps."""
+    gradient = []
+    for i, value in enumerate(params):
+        h = step * value
+        up, down = np.array(params, dtype=float), np.array(params, dtype=float)
+        up[i] += h
+        down[i] -= h
+        gradient.append((summed(up)[0] - summed(down)[0]) / (2 * h))
+    return np.array(gradient)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_bgnbd_analytic_gradient_equals_finite_differences(seed):
+    """On random parameters and random histories with random weights: the summed
+    log-likelihood is the weighted sum of the per-customer one (FHL 2005 equation 6), and
+    its analytic gradient is the numerical one."""
+    rng = np.random.default_rng(seed)
+    n = 500
+    T = rng.uniform(0.5, 80, n)
+    x = rng.poisson(rng.gamma(0.5, 4, n)).astype(float) * (rng.random(n) < 0.7)
+    t_x = np.where(x > 0, T * rng.random(n), 0.0)
+    weight = rng.integers(1, 5, n).astype(float)
+    params = np.exp(rng.uniform(np.log(0.05), np.log(20), 4))
+    summed = btyd.bgnbd_summed_log_likelihood(x, t_x, T, weight)
+    value, gradient = summed(params)
+    assert value == pytest.approx(weight @ btyd.bgnbd_log_likelihood(params, x, t_x, T), rel=1e-10)
+    np.testing.assert_allclose(gradient, _finite_difference(summed, params), rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_gamma_gamma_analytic_gradient_equals_finite_differences(seed):
+    rng = np.random.default_rng(100 + seed)
+    n = 500
+    x = rng.integers(1, 30, n).astype(float)
+    m = rng.gamma(2, 30, n)
+    weight = rng.integers(1, 5, n).astype(float)
+    params = np.exp(rng.uniform(np.log(0.2), np.log(30), 3))
+    summed = btyd.gamma_gamma_summed_log_likelihood(x, m, weight)
+    value, gradient = summed(params)
+    assert value == pytest.approx(weight @ btyd.gamma_gamma_log_likelihood(params, x, m), rel=1e-10)
+    np.testing.assert_allclose(gradient, _finite_difference(summed, params), rtol=1e-5, atol=1e-4)
+
+
+def test_fits_equal_the_previous_implementation_within_a_thousandth():
+    """The fit with analytic gradients finds the optimum the finite-difference fit found
+    before it (benchmark.btyd.previous_fit), on CDNOW and on a simulated sample."""
+    repeat = X > 0
+    x, t_x, t, m = simulate(20_000, seed=3)
+    sim_repeat = x > 0
+    for bgnbd_data, gg_data in [
+        ((X, T_X, T), (X[repeat], ZBAR[repeat])),
+        ((x, t_x, t), (x[sim_repeat], m[sim_repeat])),
+    ]:
+        fits = {**btyd.fit_bgnbd(*bgnbd_data).params, **btyd.fit_gamma_gamma(*gg_data).params}
+        previous = {**previous_fit("bg_nbd", *bgnbd_data), **previous_fit("gamma_gamma", *gg_data)}
+        for name, value in previous.items():
+            assert fits[name] == pytest.approx(value, rel=1e-3), name
+
+
+def test_planted_parameters_are_recovered():
+    """300,000 customers drawn from BG/NBD and Gamma-Gamma with known parameters, each
+    with a history of its own: the fits recover the parameters within 6%, some four
+    standard errors at this size (1.3% for a, 1.5% for gamma, measured over 8 seeds)."""
+    x, t_x, t, m = simulate(300_000, seed=11)
+    repeat = x > 0
+    fit = btyd.fit_bgnbd(x, t_x, t)
+    gg = btyd.fit_gamma_gamma(x[repeat], m[repeat])
+    assert fit.converged and gg.converged
+    assert len(btyd.distinct(x, t_x, t)[1]) == 300_000
+    for name, planted in {**BGNBD_PLANTED, **GAMMA_GAMMA_PLANTED}.items():
+        assert {**fit.params, **gg.params}[name] == pytest.approx(planted, rel=0.06), name
+
+
+def test_a_table_of_histories_with_counts_fits_as_the_customers_do():
+    """fit_*(..., weight=counts) on the distinct histories is the fit on every customer."""
+    (x, t_x, t), counts = btyd.distinct(np.tile(X, 2), np.tile(T_X, 2), np.tile(T, 2))
+    assert counts.sum() == 2 * len(X) and len(counts) < len(X)
+    weighted = btyd.fit_bgnbd(x, t_x, t, weight=counts)
+    every = btyd.fit_bgnbd(np.tile(X, 2), np.tile(T_X, 2), np.tile(T, 2))
+    assert weighted.customers == every.customers == 2 * len(X)
+    assert weighted.params == pytest.approx(every.params, rel=1e-9)

@@ -18,7 +18,31 @@
       next category; ties: the most bought category, then by name); true for scores
       without categories.
     Recovery is kept for risky debtors only: payment risk at or above
-    prepayment_threshold, or money overdue. -#}
+    prepayment_threshold, or money overdue.
+    A score none of whose inputs the run has (macro model_inputs_absent: its levels model
+    declares them, and bring-your-own mode was given none) skips the windows: every level
+    is then the same for everyone (engagement 0, satisfaction null), and so is the answer
+    (quiet_categories). The rows are those the windows would give. -#}
+{%- set scores = ['engagement', 'purchase', 'satisfaction', 'reactivation', 'payment_risk', 'recovery'] -%}
+{%- set quiet_scores = [] -%}
+{%- for score in scores if model_inputs_absent('int_' ~ score ~ '_levels') -%}
+    {%- do quiet_scores.append(score) -%}
+{%- endfor -%}
+{%- set level_columns -%}
+date_role,
+            reference_date,
+            customer_id,
+            category,
+            cast(null as integer) as category_rank,
+            score_name,
+            criterion,
+            cast(measured_value as {{ dbt.type_float() }}) as measured_value,
+            cast(criterion_level as {{ dbt.type_float() }}) as criterion_level
+{%- endset -%}
+{#- what both branches hand on to final -#}
+{%- set carried = ['date_role', 'reference_date', 'customer_id', 'category', 'category_rank', 'score_name',
+    'criterion', 'measured_value', 'criterion_level', 'position', 'weight', 'score', 'points', 'top_factor',
+    'is_best_category'] -%}
 
 with
 
@@ -36,17 +60,9 @@ recovery_candidates as (
 
 levels as (
 
-    {%- for score in ['engagement', 'purchase', 'satisfaction', 'reactivation', 'payment_risk', 'recovery'] %}
+    {%- for score in scores if score not in quiet_scores %}
         select
-            date_role,
-            reference_date,
-            customer_id,
-            category,
-            cast(null as integer) as category_rank,
-            score_name,
-            criterion,
-            cast(measured_value as {{ dbt.type_float() }}) as measured_value,
-            cast(criterion_level as {{ dbt.type_float() }}) as criterion_level
+            {{ level_columns }}
         from {{ ref('int_' ~ score ~ '_levels') }}
         union all
     {%- endfor %}
@@ -61,6 +77,22 @@ levels as (
         cast(measured_value as {{ dbt.type_float() }}) as measured_value,
         cast(criterion_level as {{ dbt.type_float() }}) as criterion_level
     from {{ ref('int_cross_sell_levels') }}
+
+),
+
+quiet_levels as (
+
+    {%- for score in quiet_scores %}
+        select
+            {{ level_columns }}
+        from {{ ref('int_' ~ score ~ '_levels') }}
+        {% if not loop.last %}union all{% endif %}
+    {%- else %}
+        select
+            {{ level_columns }}
+        from {{ ref('int_engagement_levels') }}
+        where 1 = 0
+    {%- endfor %}
 
 ),
 
@@ -170,12 +202,82 @@ categories as (
 
 ),
 
+-- the scores without inputs: each score is 0, or null where no criterion has a level
+-- (no feedback); points 0 (null with the score, 0 at weight 0); no top factor; one
+-- category, the best
+quiet_criteria as (
+
+    select distinct
+        score_name,
+        criterion
+    from quiet_levels
+
+),
+
+quiet_weight_totals as (
+
+    select
+        quiet_criteria.score_name,
+        nullif(sum(case when settings.weight > 0 then settings.weight else 0 end), 0) as weight_total
+    from quiet_criteria
+    left join settings
+        on
+            quiet_criteria.score_name = settings.score_name
+            and quiet_criteria.criterion = settings.criterion
+    group by quiet_criteria.score_name
+
+),
+
+quiet_weighted as (
+
+    select
+        quiet_levels.*,
+        settings.position,
+        settings.weight,
+        case when quiet_levels.criterion_level is not null then quiet_weight_totals.weight_total end as weight_total
+    from quiet_levels
+    left join settings
+        on
+            quiet_levels.score_name = settings.score_name
+            and quiet_levels.criterion = settings.criterion
+    left join quiet_weight_totals
+        on quiet_levels.score_name = quiet_weight_totals.score_name
+
+),
+
+quiet_categories as (
+
+    select
+        *,
+        cast(round(cast(
+            100 * cast(0 as {{ dbt.type_float() }}) / weight_total as {{ dbt.type_numeric() }}
+        ), 2) as decimal(9, 2)) as score,
+        case
+            when weight = 0 then cast(0 as decimal(9, 2))
+            else cast(round(
+                    cast(100 * cast(0 as {{ dbt.type_float() }}) / weight_total as {{ dbt.type_numeric() }}), 2
+                ) as decimal(9, 2))
+        end as points,
+        cast(null as {{ dbt.type_string() }}) as top_factor,
+        true as is_best_category
+    from quiet_weighted
+
+),
+
+weighed as (
+
+    select {{ carried | join(', ') }} from categories
+    union all
+    select {{ carried | join(', ') }} from quiet_categories
+
+),
+
 risky_debtors as (
 
     select
         date_role,
         customer_id
-    from categories
+    from weighed
     where score_name = 'payment_risk' and score >= {{ prepayment_threshold() }}
     union
     select
@@ -190,37 +292,37 @@ final as (
 
     select
         -- ids
-        categories.customer_id,
+        weighed.customer_id,
 
         -- strings
-        categories.date_role,
-        categories.score_name,
-        categories.criterion,
-        categories.category,
-        categories.top_factor,
+        weighed.date_role,
+        weighed.score_name,
+        weighed.criterion,
+        weighed.category,
+        weighed.top_factor,
 
         -- numerics
-        categories.position,
-        categories.category_rank,
-        categories.measured_value,
-        categories.criterion_level,
-        categories.weight,
-        categories.points,
-        categories.score,
+        weighed.position,
+        weighed.category_rank,
+        weighed.measured_value,
+        weighed.criterion_level,
+        weighed.weight,
+        weighed.points,
+        weighed.score,
 
         -- booleans
-        coalesce(categories.top_factor = categories.criterion, false) as is_top_factor,
-        categories.is_best_category,
+        coalesce(weighed.top_factor = weighed.criterion, false) as is_top_factor,
+        weighed.is_best_category,
 
         -- dates
-        categories.reference_date
+        weighed.reference_date
 
-    from categories
+    from weighed
     left join risky_debtors
         on
-            categories.date_role = risky_debtors.date_role
-            and categories.customer_id = risky_debtors.customer_id
-    where categories.score_name != 'recovery' or risky_debtors.customer_id is not null
+            weighed.date_role = risky_debtors.date_role
+            and weighed.customer_id = risky_debtors.customer_id
+    where weighed.score_name != 'recovery' or risky_debtors.customer_id is not null
 
 )
 

@@ -17,33 +17,54 @@ def model(dbt, session):
     from customer_scoring import btyd
 
     min_repeat = int(dbt.config.get("btyd_min_repeat_customers"))
-    # in a fixed order: the engine returns rows in any order, and a different order of the
-    # same rows moves the optimum in its last digits (a rerun must give the same numbers)
-    summary = (
-        dbt.ref("int_customers_btyd_summary")
-        .df()
-        .sort_values(["date_role", "customer_id"], kind="stable")
-        .reset_index(drop=True)
-    )
+    # the fits need each distinct history once, with how many customers share it: the
+    # engine groups them (a million customers are read as their distinct histories), in
+    # a fixed order (a different order of the same rows moves the optimum in its last
+    # digits, and a rerun must give the same numbers)
+    summary = dbt.ref("int_customers_btyd_summary")
+    dates = summary.query(
+        "summary",
+        "select date_role, max(reference_date) as reference_date, "
+        "any_value(time_unit) as time_unit, count(*) as customers, "
+        "count(*) filter (where btyd_frequency > 0 and btyd_monetary_value > 0) as repeaters "
+        "from summary group by date_role",
+    ).df()
     rows = []
     for role in ["scoring", "calibration"]:
-        frame = summary[summary["date_role"] == role]
+        date = dates[dates["date_role"] == role]
+        customers = int(date["customers"].sum())
+        repeaters = int(date["repeaters"].sum())
         # a date, not the timestamp pandas makes of it
-        reference_date = pd.Timestamp(frame["reference_date"].max()).date() if len(frame) else None
-        repeaters = frame[(frame["btyd_frequency"] > 0) & (frame["btyd_monetary_value"] > 0)]
+        reference_date = pd.Timestamp(date["reference_date"].iloc[0]).date() if customers else None
+        time_unit = str(date["time_unit"].iloc[0]) if customers else None
+        # numpy arrays straight from the engine, one role at a time (no text column: a
+        # million strings in pandas cost more than the fit)
+        frame = summary.query(
+            "summary",
+            "select btyd_frequency, btyd_recency, btyd_t, count(*) as customers "
+            f"from summary where date_role = '{role}' group by all order by all",
+        ).fetchnumpy()
+        repeat = summary.query(
+            "summary",
+            "select btyd_frequency, cast(btyd_monetary_value as double) as btyd_monetary_value, "
+            f"count(*) as customers from summary where date_role = '{role}' "
+            "and btyd_frequency > 0 and btyd_monetary_value > 0 group by all order by all",
+        ).fetchnumpy()
         fits = []
-        if len(repeaters) >= min_repeat:
+        if repeaters >= min_repeat:
             fits.append(
                 btyd.fit_bgnbd(
-                    frame["btyd_frequency"].to_numpy(float),
-                    frame["btyd_recency"].to_numpy(float),
-                    frame["btyd_t"].to_numpy(float),
+                    frame["btyd_frequency"],
+                    frame["btyd_recency"],
+                    frame["btyd_t"],
+                    weight=frame["customers"],
                 )
             )
             fits.append(
                 btyd.fit_gamma_gamma(
-                    repeaters["btyd_frequency"].to_numpy(float),
-                    repeaters["btyd_monetary_value"].to_numpy(float),
+                    repeat["btyd_frequency"],
+                    repeat["btyd_monetary_value"],
+                    weight=repeat["customers"],
                 )
             )
         else:
@@ -58,17 +79,17 @@ def model(dbt, session):
                         log_likelihood=float("nan"),
                         converged=False,
                         message=(
-                            f"{len(repeaters)} customers with a repeat purchase; "
+                            f"{repeaters} customers with a repeat purchase; "
                             f"at least {min_repeat} needed"
                         ),
-                        customers=len(frame),
+                        customers=customers,
                     )
                 )
         for fit in fits:
             status = (
                 "converged"
                 if fit.converged
-                else ("too_few_customers" if len(repeaters) < min_repeat else "not_converged")
+                else ("too_few_customers" if repeaters < min_repeat else "not_converged")
             )
             for name, value in fit.params.items():
                 rows.append(
@@ -82,7 +103,7 @@ def model(dbt, session):
                         "fit_status": status,
                         "message": fit.message,
                         "customers": int(fit.customers),
-                        "time_unit": str(frame["time_unit"].iloc[0]) if len(frame) else None,
+                        "time_unit": time_unit,
                     }
                 )
     # typed even when every fit failed (all values null)
