@@ -14,7 +14,7 @@ Planted effects, so that the lead back-test has something real to find:
 - a lead's chance to become a buyer rises with its fit: B2B, company size 50-249 and 250+,
   sector technology and professional services, managers and executives (FIT_EFFECTS);
 - buyers, in the second half of their journey, view pricing, demo and contact pages about
-  half the time (other leads: 6%), attend webinars five times as often, download white
+  half the time (other leads: 6%), attend webinars six times as often, download white
   papers and go to events more often; e-mail opens, social interactions and home, blog,
   category and product pages do not depend on whether the lead buys (noise);
 - a buyer converts at the end of its journey (20 days plus an exponential 60), to the next
@@ -56,7 +56,7 @@ INTERACTION_RATES = {
     "email_open": (2.0, 1.0),
     "email_click": (0.5, 1.5),
     "whitepaper_download": (0.15, 2.5),
-    "webinar": (0.06, 5.0),
+    "webinar": (0.08, 6.0),
     "event": (0.04, 3.0),
     "social": (0.2, 1.0),
 }
@@ -73,7 +73,7 @@ FIT_EFFECTS = {
     "executive": 0.6,
     "manager": 0.4,
 }
-BASE_LOG_ODDS = -2.4
+BASE_LOG_ODDS = -2.0
 
 
 def _effect(values: np.ndarray) -> np.ndarray:
@@ -131,7 +131,7 @@ def generate_leads(w: World, seed: int, leads_per_customer: float) -> dict[str, 
     end_day[converting] = converted_day
 
     # --- anonymous page views, from up to 21 days before the form fill -------------
-    sessions = rng.poisson(np.where(buyer, 5.0, 3.0))
+    sessions = rng.poisson(4.0, n)
     s_lead = np.repeat(np.arange(n), sessions)
     before = rng.random(len(s_lead)) < 0.3  # browsed anonymously before the form fill
     after_share = rng.random(len(s_lead)) * np.where(buyer[s_lead], 1.0, 1.5)
