@@ -22,8 +22,8 @@ def _reasons_in(sql_path) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def test_the_contract_declares_thirteen_inputs_transactions_first():
-    assert len(INPUTS) == 13
+def test_the_contract_declares_seventeen_inputs_transactions_first():
+    assert len(INPUTS) == 17
     assert next(iter(INPUTS)) == "transactions"
     assert INPUTS["transactions"].required == ["customer_id", "order_id", "ordered_at", "amount"]
     types = {column.data_type for spec in INPUTS.values() for column in spec.columns}
@@ -143,7 +143,7 @@ def test_freshness_reads_the_contract_column_of_the_files_given(warehouse, tmp_p
         )
         sources = warehouse.work_dir / "target" / "sources.json"
         results = json.loads(sources.read_text())["results"]
-        assert len(results) == 11, run.messages  # 13 sources, 2 exempt (freshness: null)
+        assert len(results) == 15, run.messages  # 17 sources, 2 exempt (freshness: null)
         return {result["unique_id"].split(".", 2)[2]: result["status"] for result in results}
 
     yesterday = dt.date.today() - dt.timedelta(days=1)

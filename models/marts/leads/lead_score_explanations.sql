@@ -29,6 +29,19 @@ factors as (
 
 ),
 
+unrounded as (
+
+    select
+        current_scores.lead_id,
+        current_scores.inactivity_penalty,
+        coalesce(sum(factors.decayed_points), 0) as decayed_points
+    from current_scores
+    left join factors
+        on current_scores.lead_id = factors.lead_id
+    group by current_scores.lead_id, current_scores.inactivity_penalty
+
+),
+
 criteria as (
 
     select
@@ -64,7 +77,7 @@ criteria as (
         'floor_at_zero' as criterion,
         cast(null as integer) as activity_count,
         cast(inactivity_penalty - decayed_points as {{ dbt.type_float() }}) as points
-    from current_scores
+    from unrounded
     where decayed_points < inactivity_penalty
     {%- if lead_lookalike_enabled() %}
         union all
