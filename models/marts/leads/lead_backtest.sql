@@ -8,7 +8,7 @@
     lead_handoff_threshold on the cutoff that converted) and recall (share of the converters
     that were at or above it on the cutoff, i.e. handed off before converting). Rates are
     null when their group is empty. -#}
-{%- set float = dbt.type_float() -%}
+{%- set numeric = dbt.type_numeric() -%}
 
 with
 
@@ -55,22 +55,22 @@ final as (
         -- numerics
         leads,
         converters,
-        round(cast(1.0 * converters / nullif(leads, 0) as {{ float }}), 4) as base_rate,
+        round(cast(1.0 * converters / nullif(leads, 0) as {{ numeric }}), 4) as base_rate,
         round(cast(
             (converter_rank_sum - converters * (converters + 1) / 2.0)
-            / nullif(1.0 * converters * (leads - converters), 0) as {{ float }}
+            / nullif(1.0 * converters * (leads - converters), 0) as {{ numeric }}
         ), 4) as auc,
         top_decile_leads,
-        round(cast(1.0 * top_decile_converters / nullif(top_decile_leads, 0) as {{ float }}), 4)
+        round(cast(1.0 * top_decile_converters / nullif(top_decile_leads, 0) as {{ numeric }}), 4)
             as top_decile_conversion_rate,
         round(cast(
             (1.0 * top_decile_converters / nullif(top_decile_leads, 0))
-            / nullif(1.0 * converters / nullif(leads, 0), 0) as {{ float }}
+            / nullif(1.0 * converters / nullif(leads, 0), 0) as {{ numeric }}
         ), 2) as top_decile_lift,
         handed_off_leads,
-        round(cast(1.0 * handed_off_converters / nullif(handed_off_leads, 0) as {{ float }}), 4)
+        round(cast(1.0 * handed_off_converters / nullif(handed_off_leads, 0) as {{ numeric }}), 4)
             as handoff_precision,
-        round(cast(1.0 * handed_off_converters / nullif(converters, 0) as {{ float }}), 4) as handoff_recall,
+        round(cast(1.0 * handed_off_converters / nullif(converters, 0) as {{ numeric }}), 4) as handoff_recall,
         {{ lead_conversion_horizon_days() }} as horizon_days,
 
         -- dates

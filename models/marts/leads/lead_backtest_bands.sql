@@ -3,7 +3,7 @@
     on the back-test cutoff, with its leads, mean score, converters and conversion rate in
     the following lead_conversion_horizon_days days (int_lead_backtest_population). A
     score that ranks well has rates that rise from band to band. -#}
-{%- set float = dbt.type_float() -%}
+{%- set numeric = dbt.type_numeric() -%}
 
 with
 
@@ -31,9 +31,9 @@ final as (
         -- numerics
         score_band,
         count(*) as leads,
-        round(cast(avg(lead_score) as {{ float }}), 2) as mean_lead_score,
+        round(cast(avg(lead_score) as {{ numeric }}), 2) as mean_lead_score,
         sum(case when has_converted then 1 else 0 end) as converters,
-        round(cast(avg(case when has_converted then 1.0 else 0.0 end) as {{ float }}), 4) as conversion_rate
+        round(cast(avg(case when has_converted then 1.0 else 0.0 end) as {{ numeric }}), 4) as conversion_rate
 
     from banded
     group by variant, score_band

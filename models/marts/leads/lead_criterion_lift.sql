@@ -6,7 +6,7 @@
     the rate of the others, lift (rate with / base rate) and its rank (1 = most predictive;
     ties share a rank). Compare with the points in seeds lead_engagement_points and
     lead_fit_points: a criterion that ranks low but weighs much is a candidate to lower. -#}
-{%- set float = dbt.type_float() -%}
+{%- set numeric = dbt.type_numeric() -%}
 
 with
 
@@ -101,9 +101,9 @@ final as (
         -- numerics
         leads_with,
         converters_with,
-        round(cast(rate_with as {{ float }}), 4) as conversion_rate_with,
-        round(cast(rate_without as {{ float }}), 4) as conversion_rate_without,
-        round(cast(rate_with / nullif(base_rate, 0) as {{ float }}), 2) as lift,
+        round(cast(rate_with as {{ numeric }}), 4) as conversion_rate_with,
+        round(cast(rate_without as {{ numeric }}), 4) as conversion_rate_without,
+        round(cast(rate_with / nullif(base_rate, 0) as {{ numeric }}), 2) as lift,
         rank() over (partition by dimension order by rate_with / nullif(base_rate, 0) desc) as lift_rank
 
     from rated
