@@ -45,7 +45,7 @@ final as (
     inner join activities
         on
             score_dates.lead_id = activities.lead_id
-            and activities.known_date <= score_dates.score_date
+            and score_dates.score_date >= activities.known_date
     group by score_dates.lead_id, score_dates.score_date, activities.activity_type, activities.activity
 
 )

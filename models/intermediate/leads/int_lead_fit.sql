@@ -23,7 +23,7 @@ profile as (
     {%- for attribute in attributes %}
         select
             lead_id,
-            '{{ attribute }}' as attribute,
+            '{{ attribute }}' as attribute_name,
             {{ loop.index }} as attribute_position,
             cast({{ attribute }} as {{ dbt.type_string() }}) as attribute_value
         from leads
@@ -41,7 +41,7 @@ final as (
         profile.lead_id,
 
         -- strings
-        profile.attribute,
+        profile.attribute_name,
         profile.attribute_value,
 
         -- numerics
@@ -51,7 +51,7 @@ final as (
     from profile
     left join fit_points
         on
-            profile.attribute = fit_points.attribute
+            profile.attribute_name = fit_points.attribute
             and profile.attribute_value = fit_points.value
 
 )

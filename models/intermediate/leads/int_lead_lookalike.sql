@@ -36,7 +36,7 @@ best_profile as (
 
     {%- for lead_column, customer_column in attributes.items() %}
         select
-            '{{ lead_column }}' as attribute,
+            '{{ lead_column }}' as attribute_name,
             coalesce(cast(customers.{{ customer_column }} as {{ dbt.type_string() }}), '(none)') as attribute_value,
             count(*) as best_customers
         from segments
@@ -53,9 +53,9 @@ best_profile as (
 value_shares as (
 
     select
-        attribute,
+        attribute_name,
         attribute_value,
-        1.0 * best_customers / max(best_customers) over (partition by attribute) as value_similarity
+        1.0 * best_customers / max(best_customers) over (partition by attribute_name) as value_similarity
     from best_profile
 
 ),
@@ -65,7 +65,7 @@ lead_values as (
     {%- for lead_column in attributes %}
         select
             lead_id,
-            '{{ lead_column }}' as attribute,
+            '{{ lead_column }}' as attribute_name,
             coalesce(cast({{ lead_column }} as {{ dbt.type_string() }}), '(none)') as attribute_value
         from leads
         {%- if not loop.last %}
@@ -83,7 +83,7 @@ similarity as (
     from lead_values
     left join value_shares
         on
-            lead_values.attribute = value_shares.attribute
+            lead_values.attribute_name = value_shares.attribute_name
             and lead_values.attribute_value = value_shares.attribute_value
     group by lead_values.lead_id
 

@@ -30,11 +30,11 @@ top_fit as (
 
     select
         lead_id,
-        attribute || '=' || attribute_value as top_fit_factor
+        attribute_name || '=' || attribute_value as top_fit_factor
     from (
         select
             *,
-            row_number() over (partition by lead_id order by points desc, attribute_position) as factor_rank
+            row_number() over (partition by lead_id order by points desc, attribute_position asc) as factor_rank
         from fit
     ) as ranked
     where factor_rank = 1
@@ -51,7 +51,7 @@ top_engagement as (
         select
             *,
             row_number() over (
-                partition by lead_id, score_date order by decayed_points desc, activity_type, activity
+                partition by lead_id, score_date order by decayed_points desc, activity_type asc, activity asc
             ) as factor_rank
         from factors
     ) as ranked

@@ -49,7 +49,7 @@ lead_criteria as (
     inner join activities
         on
             population.lead_id = activities.lead_id
-            and activities.known_date <= population.cutoff_date
+            and population.cutoff_date >= activities.known_date
             and activities.activity_date > cast(
                 {{ dbt.dateadd('day', -1 * lead_conversion_horizon_days(), 'population.cutoff_date') }} as date
             )
@@ -57,7 +57,7 @@ lead_criteria as (
     select
         population.lead_id,
         'fit' as dimension,
-        fit.attribute || '=' || fit.attribute_value as criterion
+        fit.attribute_name || '=' || fit.attribute_value as criterion
     from population
     inner join fit
         on population.lead_id = fit.lead_id

@@ -47,7 +47,7 @@ criteria as (
     select
         fit.lead_id,
         'fit' as dimension,
-        fit.attribute || '=' || fit.attribute_value as criterion,
+        fit.attribute_name || '=' || fit.attribute_value as criterion,
         cast(null as integer) as activity_count,
         cast(fit.points as {{ dbt.type_float() }}) as points
     from fit

@@ -5,6 +5,8 @@
     not_scored, converted (became a customer by the as-of date), handed_off (crossed
     lead_handoff_threshold and still at or above it), recycled (crossed it, fell back
     below), nurture (never crossed it). -#}
+{%- set applied_bonus = 'current_scores.lookalike_bonus' if lead_lookalike_enabled()
+    else 'cast(0 as ' ~ dbt.type_numeric() ~ ')' -%}
 
 with
 
@@ -57,8 +59,8 @@ graded as (
     from current_scores
     inner join grades
         on
-            (grades.dimension = 'fit' and grades.min_points <= current_scores.fit_points)
-            or (grades.dimension = 'engagement' and grades.min_points <= current_scores.engagement_points)
+            (grades.dimension = 'fit' and current_scores.fit_points >= grades.min_points)
+            or (grades.dimension = 'engagement' and current_scores.engagement_points >= grades.min_points)
     group by current_scores.lead_id
 
 ),
@@ -101,8 +103,8 @@ final as (
         -- numerics
         current_scores.fit_points,
         current_scores.engagement_points,
-        case when current_scores.lead_id is not null then
-            {{ 'current_scores.lookalike_bonus' if lead_lookalike_enabled() else 'cast(0 as ' ~ dbt.type_numeric() ~ ')' }}
+        case
+            when current_scores.lead_id is not null then {{ applied_bonus }}
         end as lookalike_bonus,
         current_scores.lead_score,
         current_scores.days_since_last_activity,

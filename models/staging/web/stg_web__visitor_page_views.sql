@@ -42,7 +42,7 @@ final as (
         and copy_number = 1
         and {{ contract_rule(input, 'scientific_notation_id') }}
         and {{ contract_rule(input, 'placeholder_date') }}
-        {% if load_date -%}
+    {% if load_date -%}
             and cast(event_at as date) <= cast('{{ load_date }}' as date)
         {%- endif %}
 

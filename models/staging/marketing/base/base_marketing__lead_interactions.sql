@@ -47,8 +47,8 @@ final as (
                 when cast(occurred_at as date) > cast('{{ load_date }}' as date) then 'date_in_future'
             {% endif -%}
             when interaction_type is null or interaction_type not in (
-                'email_open', 'email_click', 'whitepaper_download', 'webinar', 'event', 'social'
-            ) then 'unknown_interaction_type'
+                    'email_open', 'email_click', 'whitepaper_download', 'webinar', 'event', 'social'
+                ) then 'unknown_interaction_type'
             when copy_number > 1 then 'duplicate_row'
         end as rejection_reason
     from typed
