@@ -13,6 +13,7 @@ import graph has no cycle):
 - orders.py      customers, exchange rates, orders and order lines (the RFM path's files)
 - behaviour.py   web and e-mail events, surveys, reviews, interests
 - accounts.py    subscriptions, invoices, payments, insolvency proceedings
+- leads.py       prospects, their form fills, interactions, page views and conversions
 - generator.py   generate(): every file, block by block of customers
 - arrivals.py    the files as a loader saw them on an earlier day (nightly replays)
 """

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from customer_scoring.demo.catalogue import CATEGORY_PAIRS, choose_products
 from customer_scoring.demo.columns import (
@@ -75,7 +76,7 @@ def _browsed_products(w: World, customer: np.ndarray) -> np.ndarray:
 def web_events(w: World) -> pa.Table:
     """Page views and add-to-cart events in sessions (module doc), one row per event:
     session_id, customer_id (null when anonymous), event_at, event_type, page_type,
-    product_id. Draws from w.rng."""
+    product_id, visitor_id. Draws from w.rng."""
     rng, n = w.rng, len(w.signup_day)
     # --- sessions -------------------------------------------------------------------
     # background browsing while active, fading after the last purchase
@@ -181,6 +182,10 @@ def web_events(w: World) -> pa.Table:
             "event_type": labels(event_type[final], [*EVENT_TYPES, "scroll"]),
             "page_type": labels(page[final], PAGE_TYPES),
             "product_id": take(w.product_ids, np.maximum(product[final], 0), product[final] < 0),
+            # the browser's cookie: "V" and the customer id, anonymous rows included
+            "visitor_id": pc.binary_join_element_wise(
+                "V", take(w.customer_ids, customer[final]), ""
+            ),
         }
     )
 

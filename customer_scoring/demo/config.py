@@ -14,7 +14,7 @@ class DemoConfig:
     before ``as_of``; orders_per_customer: mean orders over all customers, before data
     defects; b2b_share, never_bought_share, dirty_share: shares (0..1) of B2B customers,
     of customers who signed up but never ordered, and of transaction rows touched by
-    defects of any kind.
+    defects of any kind; leads_per_customer: prospects drawn per customer (leads.py).
     """
 
     customers: int = 50_000
@@ -25,3 +25,4 @@ class DemoConfig:
     b2b_share: float = 0.15
     never_bought_share: float = 0.06
     dirty_share: float = 0.006
+    leads_per_customer: float = 0.25

@@ -3,7 +3,9 @@
 Writes the raw files the dbt sources read (Parquet, one file per table, zstd) into one
 folder: customers, products, transactions and exchange_rates (orders.py, catalogue.py);
 web_events, email_events, survey_responses, product_reviews and customer_interests
-(behaviour.py); subscription_events, invoices, payments and legal_events (accounts.py).
+(behaviour.py); subscription_events, invoices, payments and legal_events (accounts.py);
+leads, lead_identifications, lead_interactions and lead_conversions, with the leads'
+anonymous page views appended to web_events (leads.py, its own stream [seed, 3, block]).
 The history ends the day before the as-of date.
 
 Each block of customers has its own random streams: the main one (seed, then
@@ -19,12 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from customer_scoring.demo.accounts import receivables, subscription_events
 from customer_scoring.demo.behaviour import generate_behaviour
 from customer_scoring.demo.catalogue import products
 from customer_scoring.demo.config import DemoConfig
+from customer_scoring.demo.leads import generate_leads
 from customer_scoring.demo.orders import draw_customers, draw_orders, exchange_rates
 
 ORDER_TABLES = ("customers", "products", "transactions", "exchange_rates")
@@ -144,6 +148,12 @@ def _block(
     if orders_only:
         return tables, shared, orders.count
     behaviour = generate_behaviour(orders.world)
+    leads = generate_leads(orders.world, cfg.seed, cfg.leads_per_customer)
+    # the leads' anonymous page views are rows of the web analytics export too
+    behaviour["web_events"] = pa.concat_tables(
+        [behaviour["web_events"], leads.pop("lead_web_events")]
+    )
+    behaviour.update(leads)
     behaviour["subscription_events"] = subscription_events(orders.world)
     behaviour.update(receivables(orders.world, orders.order_value))
     progress("  " + ", ".join(f"{name} {table.num_rows:,}" for name, table in behaviour.items()))

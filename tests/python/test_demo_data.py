@@ -29,6 +29,10 @@ TABLES = [
     "survey_responses",
     "product_reviews",
     "customer_interests",
+    "leads",
+    "lead_identifications",
+    "lead_interactions",
+    "lead_conversions",
 ]
 
 
@@ -330,3 +334,43 @@ def test_each_demo_module_imports_on_its_own():
             if not dep.startswith("customer_scoring.demo") and dep != "customer_scoring"
         }
         assert not outside, f"{name} imports {outside}"
+
+
+def test_leads_form_a_realistic_funnel(demo):
+    """A quarter of a lead per customer, three in four identified by a form, 15% without
+    consent, a minority converting to an existing customer from 20 days after creation;
+    their anonymous page views are a small share of the web file (under the quarantine
+    threshold) and a planted effect holds: converters view pricing, demo and contact pages
+    far more often."""
+    out, summary = demo
+    assert summary.rows["leads"] == 750
+    files = {name: f"'{out}/{name}.parquet'" for name in TABLES}
+    ids, converters = files["lead_identifications"], files["lead_conversions"]
+    con = duckdb.connect()
+    identified, no_consent = con.sql(
+        f"select count(*) filter (where lead_id in (select lead_id from {ids})), "
+        f"count(*) filter (where not marketing_consent) from {files['leads']}"
+    ).fetchall()[0]
+    assert 0.65 * 750 < identified < 0.85 * 750
+    assert 0.08 * 750 < no_consent < 0.22 * 750
+    converted, unknown_customer, too_early = con.sql(
+        f"select count(*), count(*) filter (where customer_id not in "
+        f"(select customer_id from {files['customers']})), "
+        f"count(*) filter (where converted_at < created_at + interval 20 day) "
+        f"from {files['lead_conversions']} join {files['leads']} using (lead_id)"
+    ).fetchall()[0]
+    assert 0.05 * 750 < converted < 0.4 * 750
+    assert (unknown_customer, too_early) == (0, 0)
+    lead_views, web_rows = con.sql(
+        f"select count(*) filter (where visitor_id like 'W%'), count(*) from {files['web_events']}"
+    ).fetchall()[0]
+    assert 0 < lead_views < 0.04 * web_rows
+    converter_rate, other_rate = con.sql(
+        f"with views as (select i.lead_id, avg(case when w.page_type in ('pricing', 'demo', "
+        f"'contact') then 1.0 else 0.0 end) as share from {files['web_events']} as w "
+        f"join {ids} as i using (visitor_id) group by 1) "
+        f"select avg(share) filter (where lead_id in (select lead_id from {converters})), "
+        f"avg(share) filter (where lead_id not in (select lead_id from {converters})) "
+        f"from views"
+    ).fetchall()[0]
+    assert converter_rate > 2 * other_rate

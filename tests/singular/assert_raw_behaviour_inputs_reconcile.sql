@@ -1,4 +1,5 @@
--- For the catalogue, the behaviour files, subscriptions and proceedings: raw rows = rows kept + rows quarantined.
+-- For the catalogue, the behaviour files, subscriptions, proceedings and the lead files:
+-- raw rows = rows kept + rows quarantined.
 -- Behaviour events are kept when they reach int_customer_interactions without a reason.
 
 {%- set sources = {
@@ -6,6 +7,11 @@
     'crm.customer_interests': ('base_crm__customer_interests', 'stg_crm__customer_interests', none),
     'billing.subscription_events': ('base_billing__subscription_events', 'stg_billing__subscription_events', none),
     'legal.legal_events': ('base_legal__legal_events', 'stg_legal__legal_events', none),
+    'marketing.leads': ('base_marketing__leads', 'stg_marketing__leads', none),
+    'marketing.lead_identifications':
+        ('base_marketing__lead_identifications', 'stg_marketing__lead_identifications', none),
+    'marketing.lead_interactions': ('base_marketing__lead_interactions', 'stg_marketing__lead_interactions', none),
+    'marketing.lead_conversions': ('base_marketing__lead_conversions', 'stg_marketing__lead_conversions', none),
     'web.web_events': ('base_web__web_events', 'int_customer_interactions', 'web.web_events'),
     'email.email_events': ('base_email__email_events', 'int_customer_interactions', 'email.email_events'),
     'feedback.survey_responses':

@@ -88,6 +88,26 @@ source_rows as (
         'legal.legal_events' as source_name,
         count(*) as source_rows
     from {{ ref('base_legal__legal_events') }}
+    union all
+    select
+        'marketing.leads' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_marketing__leads') }}
+    union all
+    select
+        'marketing.lead_identifications' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_marketing__lead_identifications') }}
+    union all
+    select
+        'marketing.lead_interactions' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_marketing__lead_interactions') }}
+    union all
+    select
+        'marketing.lead_conversions' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_marketing__lead_conversions') }}
 
 ),
 

@@ -55,6 +55,14 @@
      'reason': "'unknown_invoice'", 'key': 'invoice_id', 'date': 'paid_date', 'amount': 'amount'},
     {'source': "'legal.legal_events'", 'from': ref('base_legal__legal_events'),
      'key': 'customer_id', 'customer_id': 'customer_id', 'date': 'event_date', 'status': 'event_type'},
+    {'source': "'marketing.leads'", 'from': ref('base_marketing__leads'),
+     'key': 'lead_id', 'date': 'created_at', 'status': 'lead_type'},
+    {'source': "'marketing.lead_identifications'", 'from': ref('base_marketing__lead_identifications'),
+     'key': 'coalesce(lead_id, visitor_id)', 'date': 'identified_at', 'status': 'form_type'},
+    {'source': "'marketing.lead_interactions'", 'from': ref('base_marketing__lead_interactions'),
+     'key': 'lead_id', 'date': 'occurred_at', 'status': 'interaction_type'},
+    {'source': "'marketing.lead_conversions'", 'from': ref('base_marketing__lead_conversions'),
+     'key': 'lead_id', 'customer_id': 'customer_id', 'date': 'converted_at'},
 ] -%}
 {%- set text = dbt.type_string() -%}
 

@@ -23,6 +23,7 @@ typed as (
         nullif(trim({{ contract_column(input, columns, 'session_id') }}), '') as session_id,
         nullif(trim({{ contract_column(input, columns, 'customer_id') }}), '') as customer_id,
         nullif(trim({{ contract_column(input, columns, 'product_id') }}), '') as product_id,
+        nullif(trim({{ contract_column(input, columns, 'visitor_id') }}), '') as visitor_id,
 
         -- strings
         coalesce(
