@@ -1,4 +1,4 @@
--- For the catalogue, the behaviour files, subscriptions and proceedings: raw rows = rows kept + rows quarantined.
+-- For the catalogue, the behaviour files, subscriptions, proceedings, consent and rights requests: raw rows = rows kept + rows quarantined.
 -- Behaviour events are kept when they reach int_customer_interactions without a reason.
 
 {%- set sources = {
@@ -6,6 +6,8 @@
     'crm.customer_interests': ('base_crm__customer_interests', 'stg_crm__customer_interests', none),
     'billing.subscription_events': ('base_billing__subscription_events', 'stg_billing__subscription_events', none),
     'legal.legal_events': ('base_legal__legal_events', 'stg_legal__legal_events', none),
+    'privacy.consent_events': ('base_privacy__consent_events', 'stg_privacy__consent_events', none),
+    'privacy.rights_requests': ('base_privacy__rights_requests', 'stg_privacy__rights_requests', none),
     'web.web_events': ('base_web__web_events', 'int_customer_interactions', 'web.web_events'),
     'email.email_events': ('base_email__email_events', 'int_customer_interactions', 'email.email_events'),
     'feedback.survey_responses':

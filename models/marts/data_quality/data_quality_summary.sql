@@ -88,6 +88,16 @@ source_rows as (
         'legal.legal_events' as source_name,
         count(*) as source_rows
     from {{ ref('base_legal__legal_events') }}
+    union all
+    select
+        'privacy.consent_events' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_privacy__consent_events') }}
+    union all
+    select
+        'privacy.rights_requests' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_privacy__rights_requests') }}
 
 ),
 

@@ -54,6 +54,10 @@
      'reason': "'unknown_invoice'", 'key': 'invoice_id', 'date': 'paid_date', 'amount': 'amount'},
     {'source': "'legal.legal_events'", 'from': ref('base_legal__legal_events'),
      'key': 'customer_id', 'customer_id': 'customer_id', 'date': 'event_date', 'status': 'event_type'},
+    {'source': "'privacy.consent_events'", 'from': ref('base_privacy__consent_events'),
+     'key': 'customer_id', 'customer_id': 'customer_id', 'date': 'event_at', 'status': 'consent_status'},
+    {'source': "'privacy.rights_requests'", 'from': ref('base_privacy__rights_requests'),
+     'key': 'customer_id', 'customer_id': 'customer_id', 'date': 'requested_at', 'status': 'request_type'},
 ] -%}
 {%- set text = dbt.type_string() -%}
 
