@@ -86,3 +86,34 @@
     {%- endif -%}
     {{ return(days | int) }}
 {% endmacro %}
+
+
+{% macro erasure_key(expression) %}
+    {#- The key an erasure request is kept under: MD5 of the salt (WAREHOUSE_HASH_SALT), '|'
+        and the id as text. The warehouse stores this key, never the erased id; md5() is
+        the same function on DuckDB and PostgreSQL. -#}
+    md5('{{ customer_scoring.audience_hash_salt() | replace("'", "''") }}|' || cast({{ expression }} as {{ dbt.type_string() }}))
+{%- endmacro %}
+
+
+{% macro not_erased(column, rights_requests) %}
+    {#- True for a row whose customer id (`column`) has no erasure request: base models keep
+        only such rows, so an erased customer reaches no relation on the next run.
+        rights_requests: ref('base_privacy__rights_requests'). -#}
+    ({{ column }} is null or {{ customer_scoring.erasure_key(column) }} not in (
+        select customer_key from {{ rights_requests }}
+        where request_type = 'erasure' and customer_key is not null
+    ))
+{%- endmacro %}
+
+
+{% macro purge_erased_customers(rights_requests, column='customer_id') %}
+    {#- Post-hook of the incremental and history relations: delete the rows of customers
+        with an erasure request, including rows of earlier runs and as-of dates that the
+        run itself does not rewrite. rights_requests: ref('base_privacy__rights_requests'). -#}
+    delete from {{ this }}
+    where {{ customer_scoring.erasure_key(column) }} in (
+        select customer_key from {{ rights_requests }}
+        where request_type = 'erasure' and customer_key is not null
+    )
+{%- endmacro %}

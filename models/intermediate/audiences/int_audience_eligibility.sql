@@ -1,10 +1,11 @@
 {#- Every candidate of every audience (int_audience_candidates) with its control-group
     assignment and each global suppression that applies, one row per candidate and reason
     (reason null: nothing suppresses the candidate but, maybe, the control group).
-    Reasons: no_channel_consent (int_customer_consents), objected_to_profiling,
-    erasure_requested (int_customer_rights), test_account, requires_prepayment (audiences
+    Reasons: no_channel_consent (int_customer_consents), objected_to_profiling
+    (int_customer_rights), test_account, requires_prepayment (audiences
     with excludes_prepayment), contact_fatigue (an e-mail sent within
-    audience_fatigue_days days up to the as-of date).
+    audience_fatigue_days days up to the as-of date). Erasure needs no reason here: an
+    erased customer's rows never get past the base models (macro not_erased).
     Control group: a salted hash of the customer id below var audience_holdout_share (the
     global holdout, the same customers in every audience), or a salted hash of the audience
     and the id below the audience's control_share. It depends on WAREHOUSE_HASH_SALT, the
@@ -82,15 +83,6 @@ reasons as (
     inner join rights
         on candidates.customer_id = rights.customer_id
     where rights.has_objected_to_profiling
-    union all
-    select
-        candidates.audience,
-        candidates.customer_id,
-        'erasure_requested' as reason
-    from candidates
-    inner join rights
-        on candidates.customer_id = rights.customer_id
-    where rights.has_requested_erasure
     union all
     select
         candidates.audience,

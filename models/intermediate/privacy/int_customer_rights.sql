@@ -1,7 +1,7 @@
-{#- One row per customer with a data-subject request: whether (and since when) they
-    object to profiling or asked for erasure. A request counts from the first run that
-    reads it, whatever the as-of date: a backfill of an earlier date neither profiles an
-    objector nor brings an erased customer back. -#}
+{#- One row per customer who objected to profiling, and since when. An objection counts
+    from the first run that reads it, whatever the as-of date: a backfill of an earlier
+    date does not profile an objector either. Erasure requests are not here: they carry no
+    id, and base models drop the erased customers' rows (macro not_erased). -#}
 
 with
 
@@ -18,14 +18,13 @@ final as (
         customer_id,
 
         -- booleans
-        {{ dbt.bool_or("request_type = 'objection_to_profiling'") }} as has_objected_to_profiling,
-        {{ dbt.bool_or("request_type = 'erasure'") }} as has_requested_erasure,
+        true as has_objected_to_profiling,
 
         -- dates
-        min(case when request_type = 'objection_to_profiling' then requested_at end) as objected_to_profiling_on,
-        min(case when request_type = 'erasure' then requested_at end) as erasure_requested_on
+        min(requested_at) as objected_to_profiling_on
 
     from requests
+    where request_type = 'objection_to_profiling' and customer_id is not null
     group by customer_id
 
 )

@@ -12,6 +12,7 @@ final as (
         -- ids
         source_row_number,
         customer_id,
+        customer_key,
 
         -- strings
         request_type,

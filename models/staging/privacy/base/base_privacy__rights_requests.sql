@@ -1,6 +1,7 @@
 {{ config(materialized='table') }}
 {#- Every raw data-subject request, typed, with the reason it is unfit (or null). Empty
-    without a rights requests file. -#}
+    without a rights requests file. Erasure requests keep no id: only customer_key, the
+    salted hash every base model filters on (macro not_erased). -#}
 {%- set raw = source('privacy', 'rights_requests') -%}
 {%- set path = raw_input_path('rights_requests') -%}
 {%- set input = raw_input_contract('rights_requests') -%}
@@ -34,7 +35,7 @@ typed as (
 
 ),
 
-final as (
+checked as (
 
     select
         *,
@@ -49,8 +50,39 @@ final as (
             when request_type is null or request_type not in ('objection_to_profiling', 'erasure')
                 then 'unknown_request_type'
             when copy_number > 1 then 'duplicate_row'
-        end as rejection_reason
+        end as rejection_reason,
+        case when customer_id is not null then {{ erasure_key('customer_id') }} end as customer_key
     from typed
+
+),
+
+erasures as (
+
+    select customer_key from checked
+    where request_type = 'erasure' and customer_key is not null
+
+),
+
+final as (
+
+    select
+        -- ids
+        source_row_number,
+        -- an erased customer's id is never stored, in no request of theirs: the salted
+        -- hash (customer_key) is
+        case when customer_key not in (select customer_key from erasures) then customer_id end as customer_id,
+        customer_key,
+
+        -- strings
+        request_type,
+
+        -- dates
+        requested_at,
+
+        copy_number,
+        rejection_reason
+
+    from checked
 
 )
 
