@@ -22,8 +22,8 @@ def _reasons_in(sql_path) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def test_the_contract_declares_thirteen_inputs_transactions_first():
-    assert len(INPUTS) == 13
+def test_the_contract_declares_fifteen_inputs_transactions_first():
+    assert len(INPUTS) == 15
     assert next(iter(INPUTS)) == "transactions"
     assert INPUTS["transactions"].required == ["customer_id", "order_id", "ordered_at", "amount"]
     types = {column.data_type for spec in INPUTS.values() for column in spec.columns}
