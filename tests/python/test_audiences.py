@@ -62,12 +62,15 @@ def _fraction(text: str) -> float:
 
 
 def test_nobody_is_in_an_audience_for_a_channel_they_do_not_consent_to(built, tmp_path):
+    # consent as of the date of the latest build (the backfill: EARLIER)
+    ((built_day,),) = built.query("select max(as_of_date) from dim_customers")
+    assert built_day == EARLIER
     (without_consent,) = built.query(
-        """
+        f"""
         select count(*) from audience_members as members
         left join int_customer_consents as consents
             on members.customer_id = consents.customer_id and members.channel = consents.channel
-        where not coalesce(consents.has_consent, false)
+        where members.as_of_date = '{EARLIER}' and not coalesce(consents.has_consent, false)
         """
     )[0]
     assert without_consent == 0
@@ -81,10 +84,10 @@ def test_nobody_is_in_an_audience_for_a_channel_they_do_not_consent_to(built, tm
         f"""
         select count(*) from audience_members as members
         where
-            members.channel = 'email' and members.as_of_date = '{AS_OF}'
+            members.channel = 'email' and members.as_of_date = '{EARLIER}'
             and members.customer_id in (
                 select customer_id from stg_email__email_events
-                where event_type = 'unsubscribed' and event_date <= '{AS_OF}'
+                where event_type = 'unsubscribed' and event_date <= '{EARLIER}'
                 and customer_id not in (
                     select customer_id from stg_privacy__consent_events
                     where channel = 'email' and consent_status = 'granted'
@@ -95,10 +98,10 @@ def test_nobody_is_in_an_audience_for_a_channel_they_do_not_consent_to(built, tm
     assert unsubscribed_members == 0
 
     # the export files: treated, consenting members with the channel's address
-    exports = export_audiences(tmp_path, AS_OF, database=str(built.path))
+    exports = export_audiences(tmp_path, EARLIER, database=str(built.path))
     treated = built.query(
         f"select audience, customer_id from audience_members "
-        f"where as_of_date = '{AS_OF}' and not is_control"
+        f"where as_of_date = '{EARLIER}' and not is_control"
     )
     by_audience = {export.audience: export for export in exports}
     assert sum(export.rows + export.without_address for export in exports) == len(treated)
@@ -111,7 +114,7 @@ def test_nobody_is_in_an_audience_for_a_channel_they_do_not_consent_to(built, tm
         controls = set(
             con.sql(
                 "select audience, customer_id from audience_members "
-                f"where as_of_date = '{AS_OF}' and is_control"
+                f"where as_of_date = '{EARLIER}' and is_control"
             ).fetchall()
         )
     address = {"email": "email", "sms": "phone", "phone": "phone", "post": "postal_address"}
@@ -329,10 +332,13 @@ def test_an_erased_customer_is_in_no_relation_after_the_next_run(built):
     assert run.success, run.logged
 
     assert _occurrences(built, erased + emails) == set()
-    # everyone else: the rerun gave the same members and control flags
-    assert sorted(built.query(MEMBERS.format(AS_OF))) == [
-        row for row in built.members_first_run if row[1] not in erased
-    ]
+    # everyone else: the rerun kept their control flags (membership itself may move a little:
+    # deciles and quintiles are recomputed without the erased customers)
+    again = {(a, c): control for a, c, control in built.query(MEMBERS.format(AS_OF))}
+    first = {(a, c): control for a, c, control in built.members_first_run if c not in erased}
+    both = again.keys() & first.keys()
+    assert len(both) > 0.9 * len(first)
+    assert all(again[key] == first[key] for key in both)
 
 
 def _occurrences(warehouse, values: list[str]) -> set[str]:

@@ -1,4 +1,5 @@
--- For the catalogue, the behaviour files, subscriptions, proceedings, consent and rights requests: raw rows = rows kept + rows quarantined.
+-- For the catalogue, the behaviour files, subscriptions, proceedings, consent and rights requests:
+-- raw rows = rows kept + rows quarantined.
 -- Behaviour events are kept when they reach int_customer_interactions without a reason.
 
 {%- set sources = {

@@ -40,8 +40,11 @@ hits as (
         attributes.customer_id,
         attributes.field,
         coalesce(attributes.text_value, {{ rounded_text('attributes.number_value', 2) }})
-        || case when rules.operator like 'decile%' then ' (decile ' || cast(attributes.decile as {{ dbt.type_string() }}) || ')' else '' end
-            as value_text
+        || case
+            when rules.operator like 'decile%'
+                then ' (decile ' || cast(attributes.decile as {{ dbt.type_string() }}) || ')'
+            else ''
+        end as value_text
     from rules
     inner join attributes
         on rules.field = attributes.field

@@ -62,7 +62,7 @@ ranked as (
         *,
         row_number() over (
             partition by customer_id, channel
-            order by event_at desc, case when consent_status = 'withdrawn' then 0 else 1 end, consent_source
+            order by event_at desc, case when consent_status = 'withdrawn' then 0 else 1 end asc, consent_source asc
         ) as recency_rank
     from unioned
     where cast(event_at as date) <= {{ as_of_date() }}

@@ -5,10 +5,8 @@
 {%- set fields = audience_fields() -%}
 {%- set operators = audience_operators() -%}
 {%- set pairs = [] -%}
-{%- set numeric = [] -%}
-{%- for operator, kinds in operators.items() -%}
-    {%- for kind in kinds -%}{%- do pairs.append((operator, kind)) -%}{%- endfor -%}
-    {%- if kinds == ['number'] -%}{%- do numeric.append(operator) -%}{%- endif -%}
+{%- for name, kinds in operators.items() -%}
+    {%- for kind in kinds -%}{%- do pairs.append((name, kind)) -%}{%- endfor -%}
 {%- endfor %}
 
 with
@@ -27,8 +25,10 @@ audiences as (
 
 known_fields as (
 
-    {% for field, kind in fields.items() -%}
-        select '{{ field }}' as field, '{{ kind }}' as kind
+    {% for name, kind in fields.items() -%}
+        select
+            '{{ name }}' as field_name,
+            '{{ kind }}' as field_kind
         {%- if not loop.last %} union all {% endif %}
     {% endfor %}
 
@@ -36,43 +36,78 @@ known_fields as (
 
 known_operators as (
 
-    {% for operator, kind in pairs -%}
-        select '{{ operator }}' as operator, '{{ kind }}' as kind
+    {% for name, kind in pairs -%}
+        select
+            '{{ name }}' as operator_name,
+            '{{ kind }}' as field_kind
         {%- if not loop.last %} union all {% endif %}
     {% endfor %}
+
+),
+
+checked as (
+
+    select
+        rules.audience,
+        rules.field as rule_field,
+        rules.operator as rule_operator,
+        rules.value as rule_value,
+        audiences.audience as known_audience,
+        known_fields.field_kind,
+        (
+            select count(*) from known_operators
+            where known_operators.operator_name = rules.operator
+        ) as operator_kinds,
+        (
+            select count(*) from known_operators
+            where known_operators.operator_name = rules.operator and known_operators.field_kind = 'text'
+        ) as operator_text_kinds,
+        (
+            select count(*) from known_operators
+            where
+                known_operators.operator_name = rules.operator
+                and known_operators.field_kind = known_fields.field_kind
+        ) as operator_fits
+    from rules
+    left join audiences
+        on rules.audience = audiences.audience
+    left join known_fields
+        on rules.field = known_fields.field_name
 
 ),
 
 problems as (
 
     select
-        rules.audience,
-        rules.field,
-        rules.operator,
+        audience,
+        rule_field,
+        rule_operator,
         case
-            when audiences.audience is null
-                then 'unknown audience ''' || rules.audience || ''' (not in seeds/audiences.csv)'
-            when known_fields.field is null
-                then 'unknown field ''' || rules.field || '''; known fields: {{ fields.keys() | sort | join(", ") }}'
-            when not exists (select 1 from known_operators where known_operators.operator = rules.operator)
-                then 'unknown operator ''' || rules.operator
-                || '''; known operators: {{ operators.keys() | sort | join(", ") }}'
-            when not exists (
-                select 1 from known_operators
-                where known_operators.operator = rules.operator and known_operators.kind = known_fields.kind
-            )
-                then 'operator ''' || rules.operator || ''' does not apply to the ' || known_fields.kind || ' field '''
-                    || rules.field || ''''
+            when known_audience is null
+                then 'unknown audience ''' || audience || ''' (not in seeds/audiences.csv)'
+            when field_kind is null
+                then 'unknown field ''' || rule_field || '''; known fields: {{ fields.keys() | sort | join(", ") }}'
+            when operator_kinds = 0
+                then
+                    'unknown operator ''' || rule_operator
+                    || '''; known operators: {{ operators.keys() | sort | join(", ") }}'
+            when operator_fits = 0
+                then
+                    'operator ''' || rule_operator || ''' does not apply to the '
+                    || field_kind || ' field ''' || rule_field || ''''
             when
-                rules.operator in ('{{ numeric | join("', '") }}')
-                and {{ dbt.safe_cast('rules.value', dbt.type_float()) }} is null
-                then 'operator ''' || rules.operator || ''' needs a number; got ''' || rules.value || ''''
+                operator_text_kinds = 0
+                and {{ dbt.safe_cast('rule_value', dbt.type_float()) }} is null
+                then 'operator ''' || rule_operator || ''' needs a number; got ''' || rule_value || ''''
         end as problem
-    from rules
-    left join audiences
-        on rules.audience = audiences.audience
-    left join known_fields
-        on rules.field = known_fields.field
+    from checked
+
+),
+
+included_audiences as (
+
+    select distinct audience from rules
+    where rule_type = 'include'
 
 ),
 
@@ -80,15 +115,14 @@ without_include as (
 
     select
         audiences.audience,
-        cast(null as {{ dbt.type_string() }}) as field,
-        cast(null as {{ dbt.type_string() }}) as operator,
+        cast(null as {{ dbt.type_string() }}) as rule_field,
+        cast(null as {{ dbt.type_string() }}) as rule_operator,
         'audience ''' || audiences.audience || ''' has no include rule (add one to seeds/audience_rules.csv)'
             as problem
     from audiences
-    where not exists (
-        select 1 from rules
-        where rules.audience = audiences.audience and rules.rule_type = 'include'
-    )
+    left join included_audiences
+        on audiences.audience = included_audiences.audience
+    where included_audiences.audience is null
 
 )
 

@@ -67,20 +67,22 @@ final as (
 
     select
         -- ids
-        source_row_number,
+        checked.source_row_number,
         -- an erased customer's id is never stored, in no request of theirs: the salted
         -- hash (customer_key) is
-        case when customer_key not in (select customer_key from erasures) then customer_id end as customer_id,
-        customer_key,
+        case
+            when checked.customer_key not in (select erasures.customer_key from erasures) then checked.customer_id
+        end as customer_id,
+        checked.customer_key,
 
         -- strings
-        request_type,
+        checked.request_type,
 
         -- dates
-        requested_at,
+        checked.requested_at,
 
-        copy_number,
-        rejection_reason
+        checked.copy_number,
+        checked.rejection_reason
 
     from checked
 
