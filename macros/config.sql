@@ -201,3 +201,11 @@
     {%- endif -%}
     {{ return(known[encoding]) }}
 {% endmacro %}
+
+{% macro finding_severity(override=none) %}
+    {#- The severity of a singular test that checks what a score predicts: on the demo data
+        a failure is a defect ('error'); on the user's own data (var transactions_path
+        given) it is a finding about their data ('warn'). override (a var's value, e.g.
+        calibration_severity) wins when set. -#}
+    {{- return(override or ('warn' if var('transactions_path', none) else 'error')) -}}
+{% endmacro %}

@@ -2,7 +2,7 @@
 -- score have the outcome more often than customers overall. Checked where the back-test
 -- is large enough to mean something (200 customers, 5 with the outcome). On the demo data
 -- a failure is a defect (an error); on your own data it is a finding (a warning).
-{{ config(severity = 'warn' if var('transactions_path', none) else 'error') }}
+{{ config(severity=finding_severity()) }}
 
 select
     score_name,

@@ -6,7 +6,7 @@
 -- is a defect (an error); on your own data it is a finding (a warning).
 {{ config(
     enabled=python_models_enabled(),
-    severity='warn' if var('transactions_path', none) else 'error',
+    severity=finding_severity(),
 ) }}
 
 with

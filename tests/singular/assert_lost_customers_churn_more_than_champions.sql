@@ -5,7 +5,7 @@
 -- a finding (a warning).
 {{ config(
     enabled=python_models_enabled(),
-    severity='warn' if var('transactions_path', none) else 'error',
+    severity=finding_severity(),
 ) }}
 
 with

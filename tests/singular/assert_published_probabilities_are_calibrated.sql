@@ -5,7 +5,7 @@
 -- (an error); on your own data a finding (a warning); var calibration_severity overrides.
 {{ config(
     enabled=python_models_enabled(),
-    severity=var('calibration_severity') or ('warn' if var('transactions_path', none) else 'error'),
+    severity=finding_severity(var('calibration_severity')),
 ) }}
 
 select
