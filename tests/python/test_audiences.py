@@ -158,7 +158,7 @@ def test_customers_who_object_to_profiling_are_not_profiled(built):
     for relation in [
         "engagement_scores", "purchase_scores", "satisfaction_scores", "cross_sell_scores",
         "reactivation_scores", "score_explanations", "churn_scores", "customer_lifetime_value",
-        "customer_segments", "audience_members", "int_audience_candidates",
+        "customer_segments", "audience_members", "audience_candidates",
     ]:  # fmt: skip
         found = built.query(f"select distinct customer_id from {relation}")
         assert not objectors & {customer for (customer,) in found}, relation
@@ -176,7 +176,7 @@ def test_control_groups_are_stable_across_dates_reruns_and_backfills(built):
     # the assignment is the salted hash of the id (and audience), nothing else
     draws = built.query(
         "select distinct audience, customer_id, holdout_draw, control_draw "
-        "from int_audience_eligibility"
+        "from audience_eligibility"
     )
     assert all(
         math.isclose(holdout, _fraction(customer), abs_tol=1e-12)

@@ -17,7 +17,7 @@ with
 
 eligible as (
 
-    select * from {{ ref('int_audience_eligibility') }}
+    select * from {{ ref('audience_eligibility') }}
     where reason is null
 
 ),

@@ -16,7 +16,7 @@ with
 
 eligibility as (
 
-    select * from {{ ref('int_audience_eligibility') }}
+    select * from {{ ref('audience_eligibility') }}
 
 ),
 

@@ -27,7 +27,7 @@ rules as (
 
 attributes as (
 
-    select * from {{ ref('int_audience_attributes') }}
+    select * from {{ ref('audience_attributes') }}
 
 ),
 

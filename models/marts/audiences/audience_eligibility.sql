@@ -1,4 +1,4 @@
-{#- Every candidate of every audience (int_audience_candidates) with its control-group
+{#- Every candidate of every audience (audience_candidates) with its control-group
     assignment and each global suppression that applies, one row per candidate and reason
     (reason null: nothing suppresses the candidate but, maybe, the control group).
     Reasons: no_channel_consent (int_customer_consents), objected_to_profiling
@@ -16,7 +16,7 @@ with
 
 candidates as (
 
-    select * from {{ ref('int_audience_candidates') }}
+    select * from {{ ref('audience_candidates') }}
 
 ),
 
