@@ -28,7 +28,8 @@
         eq, ne, in, not_in (values separated by |); number: gt, gte, lt, lte on the value,
         decile_gte, decile_lte on its decile (1..10, 10 = highest). -#}
     {{ return({
-        'eq': ['text'], 'ne': ['text'], 'in': ['text'], 'not_in': ['text'], 'gt': ['number'], 'gte': ['number'], 'lt': ['number'],
+        'eq': ['text'], 'ne': ['text'], 'in': ['text'], 'not_in': ['text'],
+        'gt': ['number'], 'gte': ['number'], 'lt': ['number'],
         'lte': ['number'], 'decile_gte': ['number'], 'decile_lte': ['number'],
     }) }}
 {% endmacro %}
@@ -92,7 +93,8 @@
     {#- The key an erasure request is kept under: MD5 of the salt (WAREHOUSE_HASH_SALT), '|'
         and the id as text. The warehouse stores this key, never the erased id; md5() is
         the same function on DuckDB and PostgreSQL. -#}
-    md5('{{ customer_scoring.audience_hash_salt() | replace("'", "''") }}|' || cast({{ expression }} as {{ dbt.type_string() }}))
+    {%- set salt = customer_scoring.audience_hash_salt() | replace("'", "''") %}
+    md5('{{ salt }}|' || cast({{ expression }} as {{ dbt.type_string() }}))
 {%- endmacro %}
 
 

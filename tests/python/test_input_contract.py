@@ -143,7 +143,7 @@ def test_freshness_reads_the_contract_column_of_the_files_given(warehouse, tmp_p
         )
         sources = warehouse.work_dir / "target" / "sources.json"
         results = json.loads(sources.read_text())["results"]
-        assert len(results) == 11, run.messages  # 13 sources, 2 exempt (freshness: null)
+        assert len(results) == 13, run.messages  # 15 sources, 2 exempt (freshness: null)
         return {result["unique_id"].split(".", 2)[2]: result["status"] for result in results}
 
     yesterday = dt.date.today() - dt.timedelta(days=1)
