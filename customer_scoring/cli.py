@@ -8,6 +8,7 @@
     python -m customer_scoring backfill --from 2026-10-01 --to 2026-11-23 --every 7
     python -m customer_scoring load-postgres
     python -m customer_scoring benchmark-btyd --customers 1000000
+    python -m customer_scoring export-audiences --out data/exports
 
 ``build`` is what ``./run build`` calls: demo data (unless you bring your own files), then
 the nightly run (customer_scoring/nightly.py: settings, input files, validation, source
@@ -304,6 +305,24 @@ def cmd_load_postgres(args: argparse.Namespace) -> None:
     print(f"{sum(loaded.values()):,} rows in {len(loaded)} tables, {seconds:.1f} s")
 
 
+def cmd_export_audiences(args: argparse.Namespace) -> int:
+    """`export-audiences`: a CSV and a Parquet file per audience (customer_scoring.audiences)."""
+    from customer_scoring.audiences import export_audiences
+
+    try:
+        exports = export_audiences(args.out, args.as_of)
+    except LookupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for export in exports:
+        print(
+            f"{export.audience} ({export.channel}): {export.rows:,} rows, "
+            f"{export.without_address:,} without an address -> {export.csv_path}, "
+            f"{export.parquet_path.name}"
+        )
+    return 0
+
+
 def _config(args: argparse.Namespace) -> DemoConfig:
     return DemoConfig(
         customers=args.customers,
@@ -435,6 +454,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     with_vars(load)
     load.set_defaults(func=cmd_load_postgres)
+
+    export = commands.add_parser(
+        "export-audiences",
+        help="write each audience's activation file (CSV and Parquet): treated members who "
+        "consent to its channel, with their address",
+    )
+    export.add_argument("--out", type=Path, default=Path("data/exports"))
+    export.add_argument(
+        "--as-of", type=_date, default=None, help="as-of date (default: the latest built)"
+    )
+    export.set_defaults(func=cmd_export_audiences)
 
     args = parser.parse_args(argv)
     try:

@@ -19,3 +19,12 @@
     select customer_id from {{ base_customers }}
     where is_test_account and rejection_reason is null
 {% endmacro %}
+
+
+{% macro profiling_objector_ids(rights) %}
+    {#- The query of the ids of customers who objected to profiling (GDPR art. 21): they get
+        no behaviour score, churn, lifetime value or marketing segment. rights:
+        ref('int_customer_rights'). -#}
+    select customer_id from {{ rights }}
+    where has_objected_to_profiling
+{% endmacro %}

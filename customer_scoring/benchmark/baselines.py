@@ -46,8 +46,20 @@ def floor_query(demo_dir: Path, as_of: dt.date, load_date: dt.date) -> str:
         "as_of": as_of,
         "load_date": load_date,
     }
-    return template.format(
-        **{name: literal(str(v) if isinstance(v, Path) else v) for name, v in values.items()}
+    filled = {name: literal(str(v) if isinstance(v, Path) else v) for name, v in values.items()}
+    return template.format(**filled, erased=erased_ids_query(demo_dir))
+
+
+def erased_ids_query(demo_dir: Path) -> str:
+    """SQL of the customer ids with an erasure request in ``demo_dir``/rights_requests.parquet
+    (none without the file): the warehouse drops their rows from every input."""
+    path = demo_dir / "rights_requests.parquet"
+    if not path.exists():
+        return "select cast(null as varchar) as customer_id where false"
+    return (
+        "select nullif(trim(cast(customer_id as varchar)), '') as customer_id "
+        f"from read_parquet({literal(str(path))}) "
+        "where lower(trim(cast(request_type as varchar))) = 'erasure' and customer_id is not null"
     )
 
 

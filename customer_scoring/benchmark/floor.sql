@@ -18,7 +18,8 @@
 --   order's net is rounded once, to cents;
 -- - an order qualifies with a completed line and net (completed - returned - refunded)
 --   above 0; orders after the as-of date do not count;
--- - quintiles by the mid-rank rule (macros/scoring.sql), segments from the seed map.
+-- - quintiles by the mid-rank rule (macros/scoring.sql), segments from the seed map;
+-- - customers with an erasure request (rights_requests file) are gone from every input.
 -- Placeholders in braces are filled by customer_scoring/benchmark (quoted literals).
 
 with
@@ -40,10 +41,15 @@ lines as (
     from raw_lines
 ),
 
+erased as (
+    {erased}
+),
+
 fit_lines as (
     select * from lines
     where
-        order_id is not null
+        customer_id not in (select customer_id from erased)
+        and order_id is not null
         and customer_id is not null
         and ordered_at is not null
         and amount > 0
@@ -64,7 +70,7 @@ customers as (
             row_number() over (partition by nullif(trim(cast(customer_id as varchar)), '')) as copy
         from read_parquet({customers})
     )
-    where customer_id is not null and copy = 1
+    where customer_id is not null and copy = 1 and customer_id not in (select customer_id from erased)
 ),
 
 rates as (

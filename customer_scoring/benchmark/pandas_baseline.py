@@ -116,6 +116,11 @@ def rfm(
     customers = customers.dropna(subset=["customer_id"]).drop_duplicates("customer_id")
     domain = customers["email"].str.strip().str.lower().str.split("@").str[1]
     real = customers.loc[~domain.isin(test_domains), "customer_id"]
+    requests_path = demo_dir / "rights_requests.parquet"
+    if requests_path.exists():  # customers with an erasure request are gone from every input
+        requests = pd.read_parquet(requests_path, columns=["customer_id", "request_type"])
+        is_erasure = requests["request_type"].astype(str).str.strip().str.lower() == "erasure"
+        real = real[~real.isin(_text(requests.loc[is_erasure, "customer_id"]))]
 
     lines = lines[lines["customer_id"].isin(real) & ~lines["order_id"].isin(conflicting)]
 

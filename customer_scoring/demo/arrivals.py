@@ -26,6 +26,7 @@ from pathlib import Path
 
 # the column that dates each row of a demo file; files without one are copied whole
 DATE_COLUMNS = {
+    "consent_events": "event_at",
     "customers": "signed_up_at",
     "customer_interests": "updated_at",
     "email_events": "event_at",
@@ -38,6 +39,7 @@ DATE_COLUMNS = {
     "legal_events": "event_date",
     "payments": "paid_at",
     "product_reviews": "reviewed_at",
+    "rights_requests": "requested_at",
     "subscription_events": "event_at",
     "survey_responses": "answered_at",
     "transactions": "ordered_at",

@@ -5,7 +5,8 @@ folder: customers, products, transactions and exchange_rates (orders.py, catalog
 web_events, email_events, survey_responses, product_reviews and customer_interests
 (behaviour.py); subscription_events, invoices, payments and legal_events (accounts.py);
 leads, lead_identifications, lead_interactions and lead_conversions, with the leads'
-anonymous page views appended to web_events (leads.py, its own stream [seed, 3, block]).
+anonymous page views appended to web_events (leads.py, its own stream [seed, 3, block]);
+consent_events and rights_requests (privacy.py).
 The history ends the day before the as-of date.
 
 Each block of customers has its own random streams: the main one (seed, then
@@ -30,6 +31,7 @@ from customer_scoring.demo.catalogue import products
 from customer_scoring.demo.config import DemoConfig
 from customer_scoring.demo.leads import generate_leads
 from customer_scoring.demo.orders import draw_customers, draw_orders, exchange_rates
+from customer_scoring.demo.privacy import privacy_inputs
 
 ORDER_TABLES = ("customers", "products", "transactions", "exchange_rates")
 BLOCK_CUSTOMERS = 1_000_000  # customers drawn at a time: memory stays flat at any scale
@@ -156,5 +158,6 @@ def _block(
     behaviour.update(leads)
     behaviour["subscription_events"] = subscription_events(orders.world)
     behaviour.update(receivables(orders.world, orders.order_value))
+    behaviour.update(privacy_inputs(orders.world, cfg.seed))
     progress("  " + ", ".join(f"{name} {table.num_rows:,}" for name, table in behaviour.items()))
     return {**tables, **behaviour}, shared, orders.count

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from customer_scoring.demo.catalogue import (
     CATEGORIES,
@@ -154,6 +155,12 @@ def draw_customers(
         {
             "customer_id": ids("C", numbers, 7),
             "email": pa.array(emails, type=pa.string()),
+            # contact addresses follow from the customer number (no draw: other columns
+            # keep their bytes); one customer in five left no phone number
+            "phone": with_nulls(ids("+336", numbers % 100_000_000, 8), numbers % 5 == 0),
+            "postal_address": pc.binary_join_element_wise(
+                ids("", numbers % 200 + 1, 1), pa.array(region, pa.string()), " rue des Tilleuls, "
+            ),
             "customer_type": pa.array(np.where(is_b2b, "B2B", "B2C").astype(object), pa.string()),
             "gender": pa.array(np.where(is_b2b, None, gender), pa.string()),
             "birth_year": pa.array(birth_year, mask=is_b2b),

@@ -1,10 +1,17 @@
--- Each scored customer has exactly one segment; unscored customers have none.
+-- Each scored customer has exactly one segment; unscored customers and customers who objected
+-- to profiling have none.
 
 with
 
 rfm as (
 
     select * from {{ ref('customer_rfm') }}
+
+),
+
+objectors as (
+
+    {{ profiling_objector_ids(ref('int_customer_rights')) }}
 
 ),
 
@@ -25,6 +32,8 @@ select
 from rfm
 left join segment_counts
     on rfm.customer_id = segment_counts.customer_id
+left join objectors
+    on rfm.customer_id = objectors.customer_id
 where
-    (rfm.is_scored and coalesce(segment_counts.segments, 0) != 1)
-    or (not rfm.is_scored and segment_counts.segments is not null)
+    (rfm.is_scored and objectors.customer_id is null and coalesce(segment_counts.segments, 0) != 1)
+    or ((not rfm.is_scored or objectors.customer_id is not null) and segment_counts.segments is not null)

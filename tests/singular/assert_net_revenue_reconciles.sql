@@ -1,6 +1,7 @@
 -- Net revenue of the qualifying orders in the scoring window (fct_orders) equals the sum
 -- of monetary over scored customers (customer_rfm) and over segments (segment_summary):
--- no order is lost or counted twice between the layers.
+-- no order is lost or counted twice between the layers. Customers who objected to profiling
+-- have no segment: segment_summary holds the revenue of the others.
 
 with
 
@@ -20,6 +21,16 @@ customers as (
 
 ),
 
+objectors as (
+
+    select coalesce(sum(rfm.monetary), 0) as revenue
+    from {{ ref('customer_rfm') }} as rfm
+    where
+        rfm.is_scored
+        and rfm.customer_id in ({{ profiling_objector_ids(ref('int_customer_rights')) }})
+
+),
+
 segments as (
 
     select coalesce(sum(revenue), 0) as revenue
@@ -30,8 +41,10 @@ segments as (
 select
     orders.revenue as orders_revenue,
     customers.revenue as customers_revenue,
-    segments.revenue as segments_revenue
+    segments.revenue as segments_revenue,
+    objectors.revenue as objectors_revenue
 from orders
 cross join customers
 cross join segments
-where orders.revenue != customers.revenue or customers.revenue != segments.revenue
+cross join objectors
+where orders.revenue != customers.revenue or customers.revenue - objectors.revenue != segments.revenue

@@ -1,4 +1,4 @@
--- For the catalogue, the behaviour files, subscriptions, proceedings and the lead files:
+-- For the catalogue, the behaviour files, subscriptions, proceedings, the lead files, consent and rights requests:
 -- raw rows = rows kept + rows quarantined.
 -- Behaviour events are kept when they reach int_customer_interactions without a reason.
 
@@ -12,6 +12,8 @@
         ('base_marketing__lead_identifications', 'stg_marketing__lead_identifications', none),
     'marketing.lead_interactions': ('base_marketing__lead_interactions', 'stg_marketing__lead_interactions', none),
     'marketing.lead_conversions': ('base_marketing__lead_conversions', 'stg_marketing__lead_conversions', none),
+    'privacy.consent_events': ('base_privacy__consent_events', 'stg_privacy__consent_events', none),
+    'privacy.rights_requests': ('base_privacy__rights_requests', 'stg_privacy__rights_requests', none),
     'web.web_events': ('base_web__web_events', 'int_customer_interactions', 'web.web_events'),
     'email.email_events': ('base_email__email_events', 'int_customer_interactions', 'email.email_events'),
     'feedback.survey_responses':

@@ -19,6 +19,7 @@
     incremental_strategy='replace_window',
     incremental_predicates=[in_incremental_window('activity_date')],
     on_schema_change='fail',
+    post_hook="{{ purge_erased_customers(ref('base_privacy__rights_requests')) }}",
 ) }}
 {#- the first day this run recomputes (none: all of them) -#}
 {%- set window_start = incremental_window_start('activity_date') if is_incremental() else none -%}

@@ -97,6 +97,8 @@ final as (
         reference_date
 
     from summarised
+    -- customers who objected to profiling get no lifetime value (GDPR art. 21)
+    where customer_id not in ({{ profiling_objector_ids(ref('int_customer_rights')) }})
 
 )
 

@@ -277,3 +277,5 @@ final as (
 )
 
 select * from final
+-- customers who objected to profiling are not scored (GDPR art. 21)
+where customer_id not in ({{ profiling_objector_ids(ref('int_customer_rights')) }})

@@ -2,7 +2,8 @@
     date role, reference date and customer - the population of the behaviour scores. A
     customer without any date (a customer file with only customer_id, no purchase) is
     scored as of the as-of date, as dim_customers lists them then; they are left out of
-    the back-test, which cannot know whether they were customers on its date. -#}
+    the back-test, which cannot know whether they were customers on its date. Customers
+    who objected to profiling are left out (int_customer_rights). -#}
 {{ config(materialized='view') }}
 
 with
@@ -30,6 +31,8 @@ final as (
         on
             customers.customer_since_date <= dates.reference_date
             or (customers.customer_since_date is null and dates.date_role = 'scoring')
+    -- customers who objected to profiling are not scored (GDPR art. 21)
+    where customers.customer_id not in ({{ profiling_objector_ids(ref('int_customer_rights')) }})
 
 )
 

@@ -12,6 +12,16 @@ crm_customers as (
 
 ),
 
+email_consents as (
+
+    select
+        customer_id,
+        has_consent
+    from {{ ref('int_customer_consents') }}
+    where channel = 'email'
+
+),
+
 transaction_customers as (
 
     select
@@ -48,7 +58,7 @@ joined as (
         crm_customers.company_size,
         crm_customers.company_headcount,
         crm_customers.acquisition_channel,
-        crm_customers.has_email_opt_in,
+        email_consents.has_consent as has_email_opt_in,
         crm_customers.has_profiling_consent,
         crm_customers.customer_id is not null as is_in_crm,
         cast(crm_customers.signed_up_at as date) as signed_up_date,
@@ -58,6 +68,8 @@ joined as (
         on all_ids.customer_id = crm_customers.customer_id
     left join transaction_customers
         on all_ids.customer_id = transaction_customers.customer_id
+    left join email_consents
+        on all_ids.customer_id = email_consents.customer_id
 
 ),
 

@@ -4,6 +4,7 @@
     unique_key='order_id',
     incremental_predicates=[in_incremental_window('ordered_date')],
     on_schema_change='fail',
+    post_hook="{{ purge_erased_customers(ref('base_privacy__rights_requests')) }}",
 ) }}
 
 with

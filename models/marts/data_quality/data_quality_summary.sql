@@ -108,6 +108,16 @@ source_rows as (
         'marketing.lead_conversions' as source_name,
         count(*) as source_rows
     from {{ ref('base_marketing__lead_conversions') }}
+    union all
+    select
+        'privacy.consent_events' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_privacy__consent_events') }}
+    union all
+    select
+        'privacy.rights_requests' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_privacy__rights_requests') }}
 
 ),
 

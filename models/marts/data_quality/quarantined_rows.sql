@@ -63,6 +63,10 @@
      'key': 'lead_id', 'date': 'occurred_at', 'status': 'interaction_type'},
     {'source': "'marketing.lead_conversions'", 'from': ref('base_marketing__lead_conversions'),
      'key': 'lead_id', 'customer_id': 'customer_id', 'date': 'converted_at'},
+    {'source': "'privacy.consent_events'", 'from': ref('base_privacy__consent_events'),
+     'key': 'customer_id', 'customer_id': 'customer_id', 'date': 'event_at', 'status': 'consent_status'},
+    {'source': "'privacy.rights_requests'", 'from': ref('base_privacy__rights_requests'),
+     'key': 'customer_id', 'customer_id': 'customer_id', 'date': 'requested_at', 'status': 'request_type'},
 ] -%}
 {%- set text = dbt.type_string() -%}
 

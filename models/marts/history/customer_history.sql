@@ -11,6 +11,7 @@
     unique_key='as_of_date',
     full_refresh=false,
     on_schema_change='append_new_columns',
+    post_hook="{{ purge_erased_customers(ref('base_privacy__rights_requests')) }}",
 ) }}
 
 select

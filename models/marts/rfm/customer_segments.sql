@@ -1,4 +1,5 @@
-{#- The segment of every scored customer, from the RFM cell and the chosen segment map. -#}
+{#- The segment of every scored customer, from the RFM cell and the chosen segment map;
+    none for customers who objected to profiling. -#}
 {%- set segment_map = segment_map_name() -%}
 
 with
@@ -57,6 +58,8 @@ final as (
             and rfm.m_score = segment_map.m_score
     left join segments
         on segment_map.segment = segments.segment
+    -- no marketing segment for customers who objected to profiling (customer_scores says why)
+    where rfm.customer_id not in ({{ profiling_objector_ids(ref('int_customer_rights')) }})
 
 )
 

@@ -1,7 +1,10 @@
 {#- One row per customer as of the as-of date: RFM, segment and value tier beside every
     behaviour score, each with its top contributing factor. The explanation of each score,
     criterion by criterion, is in score_explanations. Personal data stays out: ids and
-    scores only, with the consent flags a campaign must respect. -#}
+    scores only, with the consent flags a campaign must respect. Customers who objected to
+    profiling (profiling_status objected_to_profiling) keep RFM, value tier, payment risk and
+    recovery (accounting and credit management) but have no segment, behaviour score,
+    churn or lifetime value. -#}
 
 with
 
@@ -70,6 +73,12 @@ recovery as (
 
 ),
 
+objectors as (
+
+    {{ profiling_objector_ids(ref('int_customer_rights')) }}
+
+),
+
 {% if python_models_enabled() -%}
     churn as (
 
@@ -131,6 +140,7 @@ final as (
         cross_sell.cross_sell_top_factor,
         reactivation.reactivation_top_factor,
         case
+            when objectors.customer_id is not null then 'objected_to_profiling'
             when purchase.purchase_probability_status = 'no_backtest_customers' then 'no_backtest_customers'
             when
                 churn.churn_method = 'bg_nbd_no_purchase'
@@ -138,10 +148,16 @@ final as (
                 then 'capped_at_purchase_chance_within_churn_horizon'
             else 'score_band'
         end as purchase_probability_basis,
-        churn.churn_method,
+        case when objectors.customer_id is not null then 'unavailable' else churn.churn_method end as churn_method,
         churn.churn_risk_band,
-        churn.churn_reason,
-        coalesce(lifetime.prediction_status, 'no_purchase_yet') as clv_status,
+        case when objectors.customer_id is not null then 'objected to profiling' else churn.churn_reason end
+            as churn_reason,
+        case
+            when objectors.customer_id is not null then 'objected_to_profiling'
+            else coalesce(lifetime.prediction_status, 'no_purchase_yet')
+        end as clv_status,
+        case when objectors.customer_id is not null then 'objected_to_profiling' else 'profiled' end
+            as profiling_status,
         payment_risk.payment_risk_top_factor,
         payment_risk.prepayment_reason,
         recovery.recovery_top_factor,
@@ -209,6 +225,8 @@ final as (
         on customers.customer_id = payment_risk.customer_id
     left join recovery
         on customers.customer_id = recovery.customer_id
+    left join objectors
+        on customers.customer_id = objectors.customer_id
 
 )
 

@@ -182,6 +182,8 @@ population as (
         on
             customers.customer_since_date <= dates.reference_date
             or (customers.customer_since_date is null and dates.date_role = 'scoring')
+    -- customers who objected to profiling are not scored (GDPR art. 21)
+    where customers.customer_id not in ({{ profiling_objector_ids(ref('int_customer_rights')) }})
 
 ),
 

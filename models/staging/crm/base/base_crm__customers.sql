@@ -110,3 +110,5 @@ final as (
 )
 
 select * from final
+-- customers with an erasure request leave the warehouse here (docs/audiences.md)
+where {{ not_erased('customer_id', ref('base_privacy__rights_requests')) }}

@@ -1,0 +1,121 @@
+{#- Audiences as code (docs/audiences.md): the fields and operators of the rule language
+    (seeds/audience_rules.csv), and the salted hash that assigns control groups. -#}
+
+{% macro audience_fields() %}
+    {#- Every field an audience rule may name: {field: kind}. kind text: compared as text
+        (eq, ne, in, not_in); number: gt, gte, lt, lte and decile_gte, decile_lte (decile
+        1..10 among the customers with a value, 10 = highest). Each field is a
+        column of int_audience_profiles of the same name, except interest (one row per
+        topic of the preference centre); booleans are the text true or false. -#}
+    {{ return({
+        'segment': 'text', 'value_tier': 'text', 'rfm_code': 'text', 'customer_type': 'text',
+        'churn_risk_band': 'text', 'best_next_category': 'text',
+        'is_inactive': 'text', 'requires_prepayment': 'text',
+        'gender': 'text', 'age_band': 'text', 'country': 'text', 'region': 'text', 'town_size': 'text',
+        'housing_type': 'text', 'acquisition_channel': 'text',
+        'company_sector': 'text', 'company_size': 'text', 'interest': 'text',
+        'recency_days': 'number', 'frequency': 'number', 'monetary': 'number', 'rfm_score': 'number',
+        'engagement_score': 'number', 'purchase_score': 'number', 'purchase_probability': 'number',
+        'satisfaction_score': 'number', 'cross_sell_score': 'number', 'reactivation_score': 'number',
+        'churn_probability': 'number', 'clv': 'number', 'payment_risk_score': 'number',
+        'recovery_score': 'number', 'company_headcount': 'number',
+    }) }}
+{% endmacro %}
+
+
+{% macro audience_operators() %}
+    {#- Every operator of the rule language: {operator: field kinds it applies to}. Text:
+        eq, ne, in, not_in (values separated by |); number: gt, gte, lt, lte on the value,
+        decile_gte, decile_lte on its decile (1..10, 10 = highest). -#}
+    {{ return({
+        'eq': ['text'], 'ne': ['text'], 'in': ['text'], 'not_in': ['text'],
+        'gt': ['number'], 'gte': ['number'], 'lt': ['number'],
+        'lte': ['number'], 'decile_gte': ['number'], 'decile_lte': ['number'],
+    }) }}
+{% endmacro %}
+
+
+{% macro audience_hash_salt() %}
+    {#- The salt of the control-group hash: environment variable WAREHOUSE_HASH_SALT (the
+        one the public layer's pseudonymous keys use), never a var (vars are written to the
+        manifest). The default is for the demo and the tests only and is not a secret.
+        Rotating the salt reshuffles every control group (docs/audiences.md). -#}
+    {%- set salt = env_var('WAREHOUSE_HASH_SALT', 'customer-scoring-demo-salt') -%}
+    {%- if salt | trim == '' -%}
+        {{ exceptions.raise_compiler_error(
+            "WAREHOUSE_HASH_SALT is set but empty: unset it (demo salt) or set a secret of your own.") }}
+    {%- endif -%}
+    {{ return(salt) }}
+{% endmacro %}
+
+
+{% macro salted_hash_fraction(expression) %}
+    {#- A number in [0, 1) from the MD5 of the salt, '|' and `expression` (text): the same
+        on every engine and run for the same salt and value, uniform across values. -#}
+    {%- set salted = "'" ~ (customer_scoring.audience_hash_salt() | replace("'", "''")) ~ "|' || "
+        ~ expression -%}
+    {{ return(adapter.dispatch('salted_hash_fraction', 'customer_scoring')(salted)) }}
+{% endmacro %}
+
+{% macro default__salted_hash_fraction(salted) %}
+    {#- PostgreSQL: the first 8 hex digits of md5() as a 32-bit number. -#}
+    cast(('x' || substr(md5({{ salted }}), 1, 8))::bit(32)::bigint as {{ dbt.type_float() }}) / 4294967296.0
+{%- endmacro %}
+
+{% macro duckdb__salted_hash_fraction(salted) %}
+    cast(cast('0x' || substr(md5({{ salted }}), 1, 8) as bigint) as {{ dbt.type_float() }}) / 4294967296.0
+{%- endmacro %}
+
+
+{% macro audience_holdout_share() %}
+    {#- var audience_holdout_share: a share of customers in [0, 1). -#}
+    {%- set share = var('audience_holdout_share', 0.05) -%}
+    {%- if share is not number or share is boolean or share < 0 or share >= 1 -%}
+        {{ exceptions.raise_compiler_error("audience_holdout_share must be a share of customers, 0 or more and "
+            ~ "below 1 (e.g. 0.05); got '" ~ share ~ "'.") }}
+    {%- endif -%}
+    {{ return(share) }}
+{% endmacro %}
+
+
+{% macro audience_fatigue_days() %}
+    {#- var audience_fatigue_days: whole days, 0 (no cap) or more. -#}
+    {%- set days = var('audience_fatigue_days', 7) -%}
+    {%- if days is not number or days is boolean or days < 0 or days != days | int -%}
+        {{ exceptions.raise_compiler_error("audience_fatigue_days must be a whole number of days, 0 (no cap) "
+            ~ "or more; got '" ~ days ~ "'.") }}
+    {%- endif -%}
+    {{ return(days | int) }}
+{% endmacro %}
+
+
+{% macro erasure_key(expression) %}
+    {#- The key an erasure request is kept under: MD5 of the salt (WAREHOUSE_HASH_SALT), '|'
+        and the id as text. The warehouse stores this key, never the erased id; md5() is
+        the same function on DuckDB and PostgreSQL. -#}
+    {%- set salt = customer_scoring.audience_hash_salt() | replace("'", "''") %}
+    md5('{{ salt }}|' || cast({{ expression }} as {{ dbt.type_string() }}))
+{%- endmacro %}
+
+
+{% macro not_erased(column, rights_requests) %}
+    {#- True for a row whose customer id (`column`) has no erasure request: base models keep
+        only such rows, so an erased customer reaches no relation on the next run.
+        rights_requests: ref('base_privacy__rights_requests'). -#}
+    ({{ column }} is null or {{ customer_scoring.erasure_key(column) }} not in (
+        select customer_key from {{ rights_requests }}
+        where request_type = 'erasure' and customer_key is not null
+    ))
+{%- endmacro %}
+
+
+{% macro purge_erased_customers(rights_requests, column='customer_id') %}
+    {#- Post-hook of the incremental and history relations: delete the rows of customers
+        with an erasure request, including rows of earlier runs and as-of dates that the
+        run itself does not rewrite. rights_requests: ref('base_privacy__rights_requests'). -#}
+    delete from {{ this }}
+    where {{ customer_scoring.erasure_key(column) }} in (
+        select customer_key from {{ rights_requests }}
+        where request_type = 'erasure' and customer_key is not null
+    )
+{%- endmacro %}
