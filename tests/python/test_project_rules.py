@@ -18,9 +18,13 @@ Rules:
 - `source()` only in staging models, and neither `ref()` nor `source()` in a macro
   (a reader follows the lineage through models alone);
 - every `access: public` model has an enforced contract, and there is at least one;
+- the public layer: every model in models/public is `access: public`, in a group, has an
+  enforced contract, a description on every column and the privacy test
+  `holds_no_raw_identifiers`; no model outside models/public is public (the restricted
+  layer: raw ids and contact details stay out of BI's reach, docs/privacy.md);
 - naming and folders: models/staging/<source>/stg_<source>__<entity> (base_ models in
   its base/ folder), models/intermediate/<area>/int_..., models/marts/<area>/<name>
-  without a layer prefix;
+  without a layer prefix, models/public/bi_<mart> (built as bi.<mart>);
 - every line of SQL in models, macros, tests and analyses fits the 120-character limit
   (sqlfluff's layout.long_lines does not see lines that are jinja only, nor macro files
   under the dbt templater).
@@ -219,6 +223,39 @@ def public_models_without_enforced_contract(manifest: dict) -> list[str]:
     ]
 
 
+PUBLIC_PREFIX = "models/public/"
+PRIVACY_TEST = "holds_no_raw_identifiers"
+
+
+def public_layer_violations(manifest: dict) -> list[str]:
+    tests_by_model = _tests_by_model(manifest)
+    problems = []
+    for model in _models(manifest):
+        name, where = model["name"], model["original_file_path"]
+        in_public = where.startswith(PUBLIC_PREFIX)
+        if not in_public:
+            if model.get("access") == "public":
+                problems.append(f"{name} ({where}) is access: public outside models/public")
+            continue
+        if model.get("access") != "public":
+            problems.append(f"{name}: models/public holds only access: public models")
+        if not model.get("group"):
+            problems.append(f"{name}: a public model belongs to a group (with an owner)")
+        if not ((model.get("config") or {}).get("contract") or {}).get("enforced"):
+            problems.append(f"{name}: a public model has an enforced contract")
+        undescribed = [
+            column
+            for column, properties in model.get("columns", {}).items()
+            if not (properties.get("description") or "").strip()
+        ]
+        if undescribed or not model.get("columns"):
+            problems.append(f"{name}: columns without a description: {undescribed or 'all'}")
+        tests = tests_by_model.get(model["unique_id"], [])
+        if not any(t["test_metadata"]["name"] == PRIVACY_TEST for t in tests):
+            problems.append(f"{name}: a public model carries the test {PRIVACY_TEST}")
+    return problems
+
+
 def misnamed_models(manifest: dict) -> list[str]:
     problems = []
     for model in _models(manifest):
@@ -246,8 +283,13 @@ def misnamed_models(manifest: dict) -> list[str]:
                 problems.append(
                     f"{where}: marts are models/marts/<area>/<name>, without a layer prefix"
                 )
+        elif layer == "public":
+            if len(parts) != 3 or not name.startswith("bi_"):
+                problems.append(f"{where}: public models are models/public/bi_<mart>")
         else:
-            problems.append(f"{where}: every model is in models/staging, intermediate or marts")
+            problems.append(
+                f"{where}: every model is in models/staging, intermediate, marts or public"
+            )
     return problems
 
 
@@ -311,6 +353,10 @@ def test_no_macro_calls_ref_or_source(manifest):
 
 def test_public_marts_have_enforced_contracts(manifest):
     assert public_models_without_enforced_contract(manifest) == []
+
+
+def test_the_public_layer_is_public_contracted_described_and_privacy_tested(manifest):
+    assert public_layer_violations(manifest) == []
 
 
 def test_models_are_named_after_their_layer_and_folder(manifest):
@@ -488,6 +534,54 @@ def test_the_contract_rule_fails_on_an_uncontracted_public_mart_and_on_none_publ
     )
 
 
+def test_the_public_layer_rule_fails_on_each_kind_of_breach(manifest):
+    def public(name: str, **extra) -> dict:
+        model = _model(
+            name, f"models/public/{name}.sql", **{"access": "public", "group": "bi", **extra}
+        )
+        model["config"]["contract"] = {"enforced": True}
+        model["columns"] = {"customer_key": {"description": "the key"}}
+        return model
+
+    def privacy(name: str) -> dict:
+        return _test(PRIVACY_TEST, name, identifiers="ref('customer_identifiers')")
+
+    good = public("bi_good")
+    private = public("bi_protected", access="protected")
+    ungrouped = public("bi_ungrouped", group=None)
+    uncontracted = public("bi_uncontracted")
+    uncontracted["config"]["contract"] = {"enforced": False}
+    undescribed = public("bi_undescribed")
+    undescribed["columns"]["segment"] = {"description": " "}
+    untested = public("bi_untested")
+    outside = _model("fct_things", "models/marts/core/fct_things.sql", access="public")
+    models = [good, private, ungrouped, uncontracted, undescribed, untested, outside]
+    tests = [privacy(m["name"]) for m in models if m is not untested]
+    assert public_layer_violations(_manifest(*models, *tests)) == [
+        "bi_protected: models/public holds only access: public models",
+        "bi_ungrouped: a public model belongs to a group (with an owner)",
+        "bi_uncontracted: a public model has an enforced contract",
+        "bi_undescribed: columns without a description: ['segment']",
+        f"bi_untested: a public model carries the test {PRIVACY_TEST}",
+        "fct_things (models/marts/core/fct_things.sql) is access: public outside models/public",
+    ]
+    assert public_layer_violations(_manifest(good, privacy("bi_good"))) == []
+    # and on the real manifest: drop the privacy test of one public model
+    doctored = copy.deepcopy(manifest)
+    victim = f"model.{PACKAGE}.bi_customer_scores"
+    doctored["nodes"] = {
+        key: node
+        for key, node in doctored["nodes"].items()
+        if not (
+            node.get("attached_node") == victim
+            and (node.get("test_metadata") or {}).get("name") == PRIVACY_TEST
+        )
+    }
+    assert public_layer_violations(doctored) == [
+        f"bi_customer_scores: a public model carries the test {PRIVACY_TEST}"
+    ]
+
+
 def test_the_naming_rule_fails_on_misplaced_or_misnamed_models():
     doctored = _manifest(
         _model("stg_shop__orders", "models/staging/shop/stg_shop__orders.sql"),
@@ -499,6 +593,8 @@ def test_the_naming_rule_fails_on_misplaced_or_misnamed_models():
         _model("orders_netted", "models/intermediate/orders/orders_netted.sql"),
         _model("int_orders", "models/marts/core/int_orders.sql"),
         _model("orders", "models/orders.sql"),
+        _model("bi_orders", "models/public/bi_orders.sql"),
+        _model("orders_for_bi", "models/public/orders_for_bi.sql"),
     )
     assert [p.split(":")[0] for p in misnamed_models(doctored)] == [
         "models/staging/shop/stg_crm__orders.sql",
@@ -506,6 +602,7 @@ def test_the_naming_rule_fails_on_misplaced_or_misnamed_models():
         "models/intermediate/orders/orders_netted.sql",
         "models/marts/core/int_orders.sql",
         "models/orders.sql",
+        "models/public/orders_for_bi.sql",
     ]
 
 
