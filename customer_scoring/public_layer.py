@@ -84,6 +84,56 @@ PUBLIC_MARTS: tuple[PublicMart, ...] = (
             "avg_rfm_score",
         ),
     ),
+    PublicMart(
+        "rfm_quintile_boundaries",
+        "What each R, F and M score means: the customers and the value range behind it.",
+        customers="customers",
+        suppressed=("customers", "share_of_customers", "min_value", "max_value"),
+    ),
+    PublicMart(
+        "segment_sizes",
+        "Segment sizes over time, one row per as-of date kept in the history.",
+        customers="customers",
+        suppressed=("customers", "share_of_customers", "revenue"),
+    ),
+    PublicMart(
+        "segment_transitions",
+        "Who moved from which segment to which between consecutive as-of dates.",
+        customers="customers",
+        suppressed=("customers", "revenue_from", "revenue_to"),
+    ),
+    PublicMart(
+        "segment_profiles",
+        "Who is inside each segment, attribute by attribute.",
+        customers="customers",
+        suppressed=(
+            "customers",
+            "share_of_segment",
+            "net_revenue",
+            "avg_rfm_score",
+            "avg_engagement_score",
+            "avg_purchase_probability",
+            "avg_satisfaction_score",
+        ),
+    ),
+    PublicMart(
+        "score_backtest",
+        "How well each behaviour score predicted on this data (lift, AUC).",
+        customers="customers",
+        suppressed=(
+            "customers",
+            "customers_with_outcome",
+            "top_decile_customers",
+            "base_rate",
+            "top_decile_rate",
+            "lift",
+            "auc",
+        ),
+    ),
+    PublicMart(
+        "data_quality_summary",
+        "Quarantined rows per source and reason: whether the numbers can be trusted.",
+    ),
 )
 
 
@@ -106,7 +156,11 @@ def _tests(tests: list, suppressed: bool) -> list:
             continue
         test = copy.deepcopy(test)
         if suppressed and kind == "accepted_range":
-            test[kind].setdefault("arguments", {})["row_condition"] = "not is_suppressed"
+            arguments = test[kind].setdefault("arguments", {})
+            condition = arguments.get("row_condition")
+            arguments["row_condition"] = (
+                f"({condition}) and not is_suppressed" if condition else "not is_suppressed"
+            )
         kept.append(test)
     return kept
 
