@@ -22,6 +22,7 @@ Rules:
   enforced contract, a description on every column and the privacy test
   `holds_no_raw_identifiers`; no model outside models/public is public (the restricted
   layer: raw ids and contact details stay out of BI's reach, docs/privacy.md);
+- exposures (dashboards, analyses) exist and read public models only;
 - naming and folders: models/staging/<source>/stg_<source>__<entity> (base_ models in
   its base/ folder), models/intermediate/<area>/int_..., models/marts/<area>/<name>
   without a layer prefix, models/public/bi_<mart> (built as bi.<mart>);
@@ -256,6 +257,21 @@ def public_layer_violations(manifest: dict) -> list[str]:
     return problems
 
 
+def exposures_reading_non_public_models(manifest: dict) -> list[str]:
+    exposures = [
+        e for e in (manifest.get("exposures") or {}).values() if e["package_name"] == PACKAGE
+    ]
+    if not exposures:
+        return ["no exposure: declare the dashboards and reports that read the public marts"]
+    nodes = manifest["nodes"]
+    return [
+        f"exposure {exposure['name']} reads {nodes[uid]['name']}, which is not public"
+        for exposure in exposures
+        for uid in exposure["depends_on"]["nodes"]
+        if uid in nodes and nodes[uid].get("access") != "public"
+    ]
+
+
 def misnamed_models(manifest: dict) -> list[str]:
     problems = []
     for model in _models(manifest):
@@ -357,6 +373,19 @@ def test_public_marts_have_enforced_contracts(manifest):
 
 def test_the_public_layer_is_public_contracted_described_and_privacy_tested(manifest):
     assert public_layer_violations(manifest) == []
+
+
+def test_exposures_read_public_marts_only(manifest):
+    assert exposures_reading_non_public_models(manifest) == []
+
+
+def test_the_docs_site_shows_the_scoring_definitions_beside_the_public_columns(manifest):
+    # dbt renders {{ doc('...') }} into the column descriptions the docs site shows
+    docs = {d["name"]: d["block_contents"] for d in manifest["docs"].values()}
+    scores = manifest["nodes"][f"model.{PACKAGE}.bi_customer_scores"]["columns"]
+    assert scores["r_score"]["description"] == docs["rfm_scores"]
+    assert scores["customer_key"]["description"] == docs["customer_key"]
+    assert "WAREHOUSE_HASH_SALT" in docs["customer_key"]
 
 
 def test_models_are_named_after_their_layer_and_folder(manifest):
@@ -579,6 +608,28 @@ def test_the_public_layer_rule_fails_on_each_kind_of_breach(manifest):
     }
     assert public_layer_violations(doctored) == [
         f"bi_customer_scores: a public model carries the test {PRIVACY_TEST}"
+    ]
+
+
+def test_the_exposure_rule_fails_on_a_restricted_mart_or_none():
+    public = _model("bi_things", "models/public/bi_things.sql", access="public")
+    restricted = _model("fct_things", "models/marts/core/fct_things.sql")
+
+    def exposure(name: str, *models: dict) -> dict:
+        return {
+            "unique_id": f"exposure.{PACKAGE}.{name}",
+            "package_name": PACKAGE,
+            "name": name,
+            "depends_on": {"nodes": [m["unique_id"] for m in models]},
+        }
+
+    doctored = _manifest(public, restricted)
+    assert "no exposure" in exposures_reading_non_public_models(doctored)[0]
+    doctored["exposures"] = {
+        e["unique_id"]: e for e in (exposure("good", public), exposure("leaky", public, restricted))
+    }
+    assert exposures_reading_non_public_models(doctored) == [
+        "exposure leaky reads fct_things, which is not public"
     ]
 
 
