@@ -15,11 +15,14 @@
 {% endmacro %}
 
 
-{% macro pseudonymous_key(column) %}
+{% macro pseudonymous_key(column, salt=none) %}
     {#- The pseudonymous key of a raw id: lower-case hex SHA-256 of the salt, '|' and the id as
-        text, identical on every engine; null for a null id. Dispatched. -#}
-    {%- set salted = "'" ~ (customer_scoring.hash_salt() | replace("'", "''")) ~ "|' || cast("
-        ~ column ~ " as " ~ dbt.type_string() ~ ")" -%}
+        text, identical on every engine; null for a null id. salt: a SQL expression, by
+        default the secret of hash_salt() as a literal (the macro test passes a column of
+        cases). Dispatched. -#}
+    {%- set salt_sql = salt if salt is not none
+        else "'" ~ (customer_scoring.hash_salt() | replace("'", "''")) ~ "'" -%}
+    {%- set salted = salt_sql ~ " || '|' || cast(" ~ column ~ " as " ~ dbt.type_string() ~ ")" -%}
     {{ return(adapter.dispatch('pseudonymous_key', 'customer_scoring')(salted)) }}
 {% endmacro %}
 
