@@ -231,11 +231,28 @@ def cmd_build(args: argparse.Namespace) -> int:
     if code != 0:
         return code
     print(f"\nwarehouse {database} as of {args.as_of}; run log in {log.run_dir}")
+    print(docs_site(_dbt_vars(args)))
     for name, count in mart_counts(database).items():
         print(f"  {name:<26}{count:>12,} rows")
     print("\n" + backtest_table(database))
     print("\n" + predictive_table(database))
     return 0
+
+
+def docs_site(dbt_vars: dict) -> str:
+    """`dbt docs generate` with the catalog of the warehouse just built: the docs site
+    (models, columns with the scoring definitions' doc blocks, lineage to the exposures)
+    in dbt's target folder, served by `./run docs`. A failure is reported, not raised:
+    the warehouse is built either way."""
+    started = time.perf_counter()
+    run = dbt.invoke(["docs", "generate"], dbt_vars)
+    if not run.success:
+        return "docs site: dbt docs generate failed: " + "; ".join(run.messages)[:500]
+    target = os.environ.get("DBT_TARGET_PATH") or "target"
+    return (
+        f"docs site: {target}/index.html and catalog.json "
+        f"({time.perf_counter() - started:.1f} s); serve it with ./run docs"
+    )
 
 
 def cmd_nightly(args: argparse.Namespace) -> int:

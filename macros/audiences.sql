@@ -35,24 +35,10 @@
 {% endmacro %}
 
 
-{% macro audience_hash_salt() %}
-    {#- The salt of the control-group hash: environment variable WAREHOUSE_HASH_SALT (the
-        one the public layer's pseudonymous keys use), never a var (vars are written to the
-        manifest). The default is for the demo and the tests only and is not a secret.
-        Rotating the salt reshuffles every control group (docs/audiences.md). -#}
-    {%- set salt = env_var('WAREHOUSE_HASH_SALT', 'customer-scoring-demo-salt') -%}
-    {%- if salt | trim == '' -%}
-        {{ exceptions.raise_compiler_error(
-            "WAREHOUSE_HASH_SALT is set but empty: unset it (demo salt) or set a secret of your own.") }}
-    {%- endif -%}
-    {{ return(salt) }}
-{% endmacro %}
-
-
 {% macro salted_hash_fraction(expression) %}
     {#- A number in [0, 1) from the MD5 of the salt, '|' and `expression` (text): the same
         on every engine and run for the same salt and value, uniform across values. -#}
-    {%- set salted = "'" ~ (customer_scoring.audience_hash_salt() | replace("'", "''")) ~ "|' || "
+    {%- set salted = "'" ~ (customer_scoring.hash_salt() | replace("'", "''")) ~ "|' || "
         ~ expression -%}
     {{ return(adapter.dispatch('salted_hash_fraction', 'customer_scoring')(salted)) }}
 {% endmacro %}
@@ -90,11 +76,10 @@
 
 
 {% macro erasure_key(expression) %}
-    {#- The key an erasure request is kept under: MD5 of the salt (WAREHOUSE_HASH_SALT), '|'
-        and the id as text. The warehouse stores this key, never the erased id; md5() is
-        the same function on DuckDB and PostgreSQL. -#}
-    {%- set salt = customer_scoring.audience_hash_salt() | replace("'", "''") %}
-    md5('{{ salt }}|' || cast({{ expression }} as {{ dbt.type_string() }}))
+    {#- The key an erasure request is kept under: the customer's pseudonymous key (macro
+        pseudonymous_key: SHA-256 of WAREHOUSE_HASH_SALT, '|' and the id), the same key the
+        public layer shows. The warehouse stores this key, never the erased id. -#}
+    {{ customer_scoring.pseudonymous_key(expression) }}
 {%- endmacro %}
 
 

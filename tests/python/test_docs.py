@@ -6,8 +6,10 @@ Checks, on the files as committed (no dbt run, no warehouse):
 - every relative link in README.md and docs/*.md resolves to a file or folder inside the
   repository (docs/inputs.md included: it is generated from the input contract and must
   be committed), and no link leaves the repository;
-- every mart the README lists as public (the table under "What it computes") is a model
-  in models/marts/.
+- the marts the README lists as public (the first table under "What it computes") are
+  exactly the public layer (models/public/bi_<mart>, built as bi.<mart>), and every
+  restricted mart it lists (the table under "Restricted marts") is a model in
+  models/marts/.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 README = PROJECT_DIR / "README.md"
 DOCS_DIR = PROJECT_DIR / "docs"
 MARTS_DIR = PROJECT_DIR / "models" / "marts"
+PUBLIC_DIR = PROJECT_DIR / "models" / "public"
 
 MAX_README_LINES = 300
 COMMANDS = ("./run build", "./run test")
@@ -74,18 +77,33 @@ def broken_links(path: Path, root: Path = PROJECT_DIR) -> list[str]:
     return problems
 
 
-def public_marts(readme_text: str) -> list[str]:
-    """Model names of the table in the README section "What it computes"."""
-    section = readme_text.split("## What it computes", 1)
+def _listed(readme_text: str, heading: str) -> list[str]:
+    """Mart names of the table(s) under `heading`, up to the next heading."""
+    section = readme_text.split(f"\n{heading}\n", 1)
     if len(section) < 2:
         return []
-    body = section[1].split("\n## ", 1)[0]
+    body = re.split(r"\n#{2,3} ", section[1], maxsplit=1)[0]
     return [m.group(1) for line in body.splitlines() if (m := MART_ROW.match(line))]
+
+
+def public_marts(readme_text: str) -> list[str]:
+    """Mart names of the table in the README section "What it computes" (the public layer)."""
+    return _listed(readme_text, "## What it computes")
+
+
+def restricted_marts(readme_text: str) -> list[str]:
+    """Mart names of the table under "### Restricted marts"."""
+    return _listed(readme_text, "### Restricted marts")
 
 
 def mart_models() -> set[str]:
     """Names of the SQL and Python models under models/marts/."""
     return {p.stem for p in MARTS_DIR.rglob("*") if p.suffix in {".sql", ".py"}}
+
+
+def public_models() -> set[str]:
+    """Relation names of the public layer: models/public/bi_<mart>.sql is built as bi.<mart>."""
+    return {p.stem.removeprefix("bi_") for p in PUBLIC_DIR.rglob("bi_*.sql")}
 
 
 def test_readme_is_short():
@@ -133,9 +151,17 @@ def test_no_reference_outside_the_repository():
     assert not offenders, f"references outside the repository: {offenders}"
 
 
-def test_public_marts_exist():
+def test_the_public_marts_listed_are_the_public_layer():
     listed = public_marts(README.read_text(encoding="utf-8"))
-    assert len(listed) >= 15, f"the README lists too few public marts: {listed}"
+    assert sorted(listed) == sorted(public_models()), (
+        "the README's public marts (under 'What it computes') differ from models/public: "
+        f"listed {sorted(listed)}, built {sorted(public_models())}"
+    )
+
+
+def test_restricted_marts_exist():
+    listed = restricted_marts(README.read_text(encoding="utf-8"))
+    assert len(listed) >= 15, f"the README lists too few restricted marts: {listed}"
     missing = sorted(set(listed) - mart_models())
     assert not missing, f"README lists marts that are not models in models/marts/: {missing}"
 
@@ -156,6 +182,9 @@ def test_the_checks_catch_what_they_should(tmp_path):
                 "```",
                 "## What it computes",
                 "| mart | what |",
+                "| `customer_scores` | scores |",
+                "### Restricted marts",
+                "| mart | what |",
                 "| `customer_rfm` | RFM |",
                 "| `no_such_mart` | nothing |",
                 "## Next",
@@ -169,10 +198,12 @@ def test_the_checks_catch_what_they_should(tmp_path):
         "README.md:2: docs/missing.md (no such file)",
         "README.md:3: ../elsewhere/DOMAIN.md (outside the repository)",
     ]
-    listed = public_marts(page.read_text(encoding="utf-8"))
+    assert public_marts(page.read_text(encoding="utf-8")) == ["customer_scores"]
+    listed = restricted_marts(page.read_text(encoding="utf-8"))
     assert listed == ["customer_rfm", "no_such_mart"]
     assert "customer_rfm" in mart_models()
     assert "no_such_mart" not in mart_models()
+    assert "customer_scores" in public_models() and "customer_rfm" not in public_models()
 
 
 @pytest.mark.parametrize("path", markdown_files(), ids=lambda p: str(p.relative_to(PROJECT_DIR)))

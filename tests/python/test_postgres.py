@@ -2,8 +2,10 @@
 
 PostgreSQL runs no dbt Python models: the lifetime models (models/marts/predictive/
 lifetime) are disabled there and everything else must build and agree with DuckDB, row for
-row. A throw-away PostgreSQL cluster is started from the server binaries when they are
-installed (Debian: apt-get install postgresql); without them the test is skipped, saying so.
+row, in the restricted layer (schema main) and in the public one (schema bi, where the
+pseudonymous keys must come out the same). A throw-away PostgreSQL cluster is started from
+the server binaries when they are installed (Debian: apt-get install postgresql); without
+them the test is skipped, saying so.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ LIFETIME_COLUMNS = {
     "expected_order_value",
     "clv",
 }
+# The restricted layer (the target's schema) and the public layer (models/public).
+SCHEMAS = ("main", "bi")
 # Where the engines may differ, and why.
 ROUNDING_TOLERANCE = {
     # averages and ratios of amounts that fall on the half-way point of their last
@@ -186,33 +190,35 @@ def test_every_model_agrees_with_duckdb(both):
     on_duckdb, connection = both
     with duckdb.connect(str(on_duckdb.path)) as con:
         relations = [
-            name
-            for (name,) in con.sql(
-                "select table_name from information_schema.tables where table_schema = 'main' "
-                "order by table_name"
+            (schema, name)
+            for (schema, name) in con.sql(
+                "select table_schema, table_name from information_schema.tables "
+                f"where table_schema in {SCHEMAS} order by table_schema, table_name"
             ).fetchall()
             if name not in LIFETIME_MODELS
         ]
         assert len(relations) > 50
+        assert ("bi", "customer_scores") in relations
         differences = []
-        for relation in relations:
+        for schema, relation in relations:
             columns = [
                 name
                 for (name,) in con.sql(
                     "select column_name from information_schema.columns "
-                    f"where table_schema = 'main' and table_name = '{relation}' "
+                    f"where table_schema = '{schema}' and table_name = '{relation}' "
                     "order by ordinal_position"
                 ).fetchall()
                 if name not in LIFETIME_COLUMNS and (relation, name) not in NOT_COMPARED
             ]
             select = ", ".join(f'"{column}"' for column in columns)
-            expected = _rows(con.sql(f"select {select} from main.{relation}").fetchall())
+            expected = _rows(con.sql(f"select {select} from {schema}.{relation}").fetchall())
             with connection.cursor() as cursor:
-                cursor.execute(f"select {select} from main.{relation}")
+                cursor.execute(f"select {select} from {schema}.{relation}")
                 found = _rows(cursor.fetchall())
             if len(found) != len(expected):
                 differences.append(
-                    f"{relation}: {len(found)} rows on PostgreSQL, {len(expected)} on DuckDB"
+                    f"{schema}.{relation}: {len(found)} rows on PostgreSQL, "
+                    f"{len(expected)} on DuckDB"
                 )
                 continue
             for got, want in zip(found, expected, strict=True):
@@ -223,7 +229,7 @@ def test_every_model_agrees_with_duckdb(both):
                     )
                     if not same:
                         differences.append(
-                            f"{relation}.{column}: {a!r} on PostgreSQL, {b!r} on DuckDB"
+                            f"{schema}.{relation}.{column}: {a!r} on PostgreSQL, {b!r} on DuckDB"
                         )
     # one line per column that differs: how many rows, and the first of them
     by_column: dict[str, list[str]] = {}

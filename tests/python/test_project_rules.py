@@ -18,9 +18,14 @@ Rules:
 - `source()` only in staging models, and neither `ref()` nor `source()` in a macro
   (a reader follows the lineage through models alone);
 - every `access: public` model has an enforced contract, and there is at least one;
+- the public layer: every model in models/public is `access: public`, in a group, has an
+  enforced contract, a description on every column and the privacy test
+  `holds_no_raw_identifiers`; no model outside models/public is public (the restricted
+  layer: raw ids and contact details stay out of BI's reach, docs/privacy.md);
+- exposures (dashboards, analyses) exist and read public models only;
 - naming and folders: models/staging/<source>/stg_<source>__<entity> (base_ models in
   its base/ folder), models/intermediate/<area>/int_..., models/marts/<area>/<name>
-  without a layer prefix;
+  without a layer prefix, models/public/bi_<mart> (built as bi.<mart>);
 - every line of SQL in models, macros, tests and analyses fits the 120-character limit
   (sqlfluff's layout.long_lines does not see lines that are jinja only, nor macro files
   under the dbt templater).
@@ -219,6 +224,54 @@ def public_models_without_enforced_contract(manifest: dict) -> list[str]:
     ]
 
 
+PUBLIC_PREFIX = "models/public/"
+PRIVACY_TEST = "holds_no_raw_identifiers"
+
+
+def public_layer_violations(manifest: dict) -> list[str]:
+    tests_by_model = _tests_by_model(manifest)
+    problems = []
+    for model in _models(manifest):
+        name, where = model["name"], model["original_file_path"]
+        in_public = where.startswith(PUBLIC_PREFIX)
+        if not in_public:
+            if model.get("access") == "public":
+                problems.append(f"{name} ({where}) is access: public outside models/public")
+            continue
+        if model.get("access") != "public":
+            problems.append(f"{name}: models/public holds only access: public models")
+        if not model.get("group"):
+            problems.append(f"{name}: a public model belongs to a group (with an owner)")
+        if not ((model.get("config") or {}).get("contract") or {}).get("enforced"):
+            problems.append(f"{name}: a public model has an enforced contract")
+        undescribed = [
+            column
+            for column, properties in model.get("columns", {}).items()
+            if not (properties.get("description") or "").strip()
+        ]
+        if undescribed or not model.get("columns"):
+            problems.append(f"{name}: columns without a description: {undescribed or 'all'}")
+        tests = tests_by_model.get(model["unique_id"], [])
+        if not any(t["test_metadata"]["name"] == PRIVACY_TEST for t in tests):
+            problems.append(f"{name}: a public model carries the test {PRIVACY_TEST}")
+    return problems
+
+
+def exposures_reading_non_public_models(manifest: dict) -> list[str]:
+    exposures = [
+        e for e in (manifest.get("exposures") or {}).values() if e["package_name"] == PACKAGE
+    ]
+    if not exposures:
+        return ["no exposure: declare the dashboards and reports that read the public marts"]
+    nodes = manifest["nodes"]
+    return [
+        f"exposure {exposure['name']} reads {nodes[uid]['name']}, which is not public"
+        for exposure in exposures
+        for uid in exposure["depends_on"]["nodes"]
+        if uid in nodes and nodes[uid].get("access") != "public"
+    ]
+
+
 def misnamed_models(manifest: dict) -> list[str]:
     problems = []
     for model in _models(manifest):
@@ -246,8 +299,13 @@ def misnamed_models(manifest: dict) -> list[str]:
                 problems.append(
                     f"{where}: marts are models/marts/<area>/<name>, without a layer prefix"
                 )
+        elif layer == "public":
+            if len(parts) != 3 or not name.startswith("bi_"):
+                problems.append(f"{where}: public models are models/public/bi_<mart>")
         else:
-            problems.append(f"{where}: every model is in models/staging, intermediate or marts")
+            problems.append(
+                f"{where}: every model is in models/staging, intermediate, marts or public"
+            )
     return problems
 
 
@@ -311,6 +369,23 @@ def test_no_macro_calls_ref_or_source(manifest):
 
 def test_public_marts_have_enforced_contracts(manifest):
     assert public_models_without_enforced_contract(manifest) == []
+
+
+def test_the_public_layer_is_public_contracted_described_and_privacy_tested(manifest):
+    assert public_layer_violations(manifest) == []
+
+
+def test_exposures_read_public_marts_only(manifest):
+    assert exposures_reading_non_public_models(manifest) == []
+
+
+def test_the_docs_site_shows_the_scoring_definitions_beside_the_public_columns(manifest):
+    # dbt renders {{ doc('...') }} into the column descriptions the docs site shows
+    docs = {d["name"]: d["block_contents"] for d in manifest["docs"].values()}
+    scores = manifest["nodes"][f"model.{PACKAGE}.bi_customer_scores"]["columns"]
+    assert scores["r_score"]["description"] == docs["rfm_scores"]
+    assert scores["customer_key"]["description"] == docs["customer_key"]
+    assert "WAREHOUSE_HASH_SALT" in docs["customer_key"]
 
 
 def test_models_are_named_after_their_layer_and_folder(manifest):
@@ -488,6 +563,76 @@ def test_the_contract_rule_fails_on_an_uncontracted_public_mart_and_on_none_publ
     )
 
 
+def test_the_public_layer_rule_fails_on_each_kind_of_breach(manifest):
+    def public(name: str, **extra) -> dict:
+        model = _model(
+            name, f"models/public/{name}.sql", **{"access": "public", "group": "bi", **extra}
+        )
+        model["config"]["contract"] = {"enforced": True}
+        model["columns"] = {"customer_key": {"description": "the key"}}
+        return model
+
+    def privacy(name: str) -> dict:
+        return _test(PRIVACY_TEST, name, identifiers="ref('customer_identifiers')")
+
+    good = public("bi_good")
+    private = public("bi_protected", access="protected")
+    ungrouped = public("bi_ungrouped", group=None)
+    uncontracted = public("bi_uncontracted")
+    uncontracted["config"]["contract"] = {"enforced": False}
+    undescribed = public("bi_undescribed")
+    undescribed["columns"]["segment"] = {"description": " "}
+    untested = public("bi_untested")
+    outside = _model("fct_things", "models/marts/core/fct_things.sql", access="public")
+    models = [good, private, ungrouped, uncontracted, undescribed, untested, outside]
+    tests = [privacy(m["name"]) for m in models if m is not untested]
+    assert public_layer_violations(_manifest(*models, *tests)) == [
+        "bi_protected: models/public holds only access: public models",
+        "bi_ungrouped: a public model belongs to a group (with an owner)",
+        "bi_uncontracted: a public model has an enforced contract",
+        "bi_undescribed: columns without a description: ['segment']",
+        f"bi_untested: a public model carries the test {PRIVACY_TEST}",
+        "fct_things (models/marts/core/fct_things.sql) is access: public outside models/public",
+    ]
+    assert public_layer_violations(_manifest(good, privacy("bi_good"))) == []
+    # and on the real manifest: drop the privacy test of one public model
+    doctored = copy.deepcopy(manifest)
+    victim = f"model.{PACKAGE}.bi_customer_scores"
+    doctored["nodes"] = {
+        key: node
+        for key, node in doctored["nodes"].items()
+        if not (
+            node.get("attached_node") == victim
+            and (node.get("test_metadata") or {}).get("name") == PRIVACY_TEST
+        )
+    }
+    assert public_layer_violations(doctored) == [
+        f"bi_customer_scores: a public model carries the test {PRIVACY_TEST}"
+    ]
+
+
+def test_the_exposure_rule_fails_on_a_restricted_mart_or_none():
+    public = _model("bi_things", "models/public/bi_things.sql", access="public")
+    restricted = _model("fct_things", "models/marts/core/fct_things.sql")
+
+    def exposure(name: str, *models: dict) -> dict:
+        return {
+            "unique_id": f"exposure.{PACKAGE}.{name}",
+            "package_name": PACKAGE,
+            "name": name,
+            "depends_on": {"nodes": [m["unique_id"] for m in models]},
+        }
+
+    doctored = _manifest(public, restricted)
+    assert "no exposure" in exposures_reading_non_public_models(doctored)[0]
+    doctored["exposures"] = {
+        e["unique_id"]: e for e in (exposure("good", public), exposure("leaky", public, restricted))
+    }
+    assert exposures_reading_non_public_models(doctored) == [
+        "exposure leaky reads fct_things, which is not public"
+    ]
+
+
 def test_the_naming_rule_fails_on_misplaced_or_misnamed_models():
     doctored = _manifest(
         _model("stg_shop__orders", "models/staging/shop/stg_shop__orders.sql"),
@@ -499,6 +644,8 @@ def test_the_naming_rule_fails_on_misplaced_or_misnamed_models():
         _model("orders_netted", "models/intermediate/orders/orders_netted.sql"),
         _model("int_orders", "models/marts/core/int_orders.sql"),
         _model("orders", "models/orders.sql"),
+        _model("bi_orders", "models/public/bi_orders.sql"),
+        _model("orders_for_bi", "models/public/orders_for_bi.sql"),
     )
     assert [p.split(":")[0] for p in misnamed_models(doctored)] == [
         "models/staging/shop/stg_crm__orders.sql",
@@ -506,6 +653,7 @@ def test_the_naming_rule_fails_on_misplaced_or_misnamed_models():
         "models/intermediate/orders/orders_netted.sql",
         "models/marts/core/int_orders.sql",
         "models/orders.sql",
+        "models/public/orders_for_bi.sql",
     ]
 
 

@@ -69,6 +69,9 @@ flagged as (
         company_sector,
         company_size,
         acquisition_channel,
+        -- contact detail: kept in the base table (restricted) for the privacy test of the
+        -- public layer (customer_identifiers); stg_crm__customers keeps only is_test_account
+        email,
 
         -- numerics
         birth_year,
