@@ -26,6 +26,7 @@ final as (
         reactivation_top_factor,
         purchase_probability_basis,
         prepayment_reason,
+        profiling_status,
         churn_method,
         churn_risk_band,
         churn_reason,
