@@ -86,11 +86,13 @@
 {% macro not_erased(column, rights_requests) %}
     {#- True for a row whose customer id (`column`) has no erasure request: base models keep
         only such rows, so an erased customer reaches no relation on the next run.
-        rights_requests: ref('base_privacy__rights_requests'). -#}
+        rights_requests: ref('base_privacy__rights_requests'); none (source freshness, which
+        renders the base model but may not ref() it) keeps every row. -#}
+    {%- if rights_requests is none %}true{% else %}
     ({{ column }} is null or {{ customer_scoring.erasure_key(column) }} not in (
         select customer_key from {{ rights_requests }}
         where request_type = 'erasure' and customer_key is not null
-    ))
+    )){% endif %}
 {%- endmacro %}
 
 

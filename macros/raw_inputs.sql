@@ -127,7 +127,8 @@
         time of the check do not count either. A run without the file (bring-your-own mode
         without its *_path) reads nothing from it, and a file without its (optional)
         loaded_at column dates nothing, so nothing of it can be stale: the query then
-        returns the time of the check. -#}
+        returns the time of the check. Erasure requests do not apply here (a source's
+        freshness may not ref() a model; an erased customer's rows are still in the file). -#}
     {%- set contract = customer_scoring.raw_input_contract(relation.identifier) or {} -%}
     {%- if not customer_scoring.raw_input_path(relation.identifier) -%}
         {{ return('select ' ~ dbt.current_timestamp()) }}
@@ -144,7 +145,7 @@
     {%- set not_after_check = '' if customer_scoring.load_date_iso()
         else ' and ' ~ loaded_at ~ ' <= ' ~ dbt.current_timestamp() -%}
     {{ return('select cast(max(' ~ loaded_at ~ ') as ' ~ dbt.type_timestamp() ~ ') from ('
-        ~ render(base.raw_code) ~ ') as judged'
+        ~ render(base.raw_code | replace("ref('base_privacy__rights_requests')", 'none')) ~ ') as judged'
         ~ ' where rejection_reason is null' ~ not_after_check) }}
 {% endmacro %}
 

@@ -182,10 +182,10 @@ def web_events(w: World) -> pa.Table:
             "event_type": labels(event_type[final], [*EVENT_TYPES, "scroll"]),
             "page_type": labels(page[final], PAGE_TYPES),
             "product_id": take(w.product_ids, np.maximum(product[final], 0), product[final] < 0),
-            # the browser's cookie: "V" and the customer id, anonymous rows included
-            "visitor_id": pc.binary_join_element_wise(
-                "V", take(w.customer_ids, customer[final]), ""
-            ),
+            # the browser's cookie, anonymous rows included: the customer's number behind
+            # "K" (C0000123 -> K0000123), so the cookie never holds the customer id itself
+            # (an erased customer's id must leave every relation, cookies included)
+            "visitor_id": pc.utf8_replace_slice(take(w.customer_ids, customer[final]), 0, 1, "K"),
         }
     )
 

@@ -192,7 +192,11 @@ def generate_leads(w: World, seed: int, leads_per_customer: float) -> dict[str, 
     order_rows = np.lexsort((i_lead, i_day))
     copies = order_rows[rng.random(len(order_rows)) < 0.003]
     rows = np.concatenate([order_rows, copies])
-    i_seconds = (np.asarray(i_lead) * 7919 + np.asarray(i_day) * 104729) % (14 * 3600) + 8 * 3600
+    # a time of day per row (two interactions of a lead on one day are two rows, not a
+    # duplicate); only the copies above repeat a row exactly
+    i_seconds = (
+        np.asarray(i_lead) * 7919 + np.asarray(i_day) * 104729 + np.arange(len(i_lead)) * 613
+    ) % (14 * 3600) + 8 * 3600
 
     def at(day: np.ndarray, secs: np.ndarray) -> pa.Array:
         return timestamps(w.start, day, secs)

@@ -19,7 +19,15 @@ rules as (
         field,
         operator,
         value,
-        {{ dbt.safe_cast('value', dbt.type_float()) }} as number_value,
+        -- a number only for the numeric operators (PostgreSQL has no safe cast: 'Lost' would fail)
+        case
+            when operator in (
+                {%- for operator, kinds in audience_operators().items() if 'number' in kinds -%}
+                    '{{ operator }}'{{ ', ' if not loop.last }}
+                {%- endfor -%}
+            )
+                then cast(value as {{ dbt.type_float() }})
+        end as number_value,
         field || ' ' || operator || ' ' || value as rule_text
     from {{ ref('audience_rules') }}
 
