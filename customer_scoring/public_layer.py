@@ -2,10 +2,11 @@
 
 Each public model (``models/public/bi_<mart>.sql``: one call of the macro ``public_mart``,
 built in the schema ``bi`` under the mart's own name) exposes one restricted mart
-(``models/marts``) to BI tools: the raw ``customer_id`` replaced by the pseudonymous ``customer_key``, personal columns left out,
-and in aggregates the cells of fewer than ``min_cell_size`` customers suppressed. Its
-columns, types and descriptions are the mart's, declared once in the mart's YAML; this
-module writes ``models/public/_public__models.yml`` from them, with what the public layer
+(``models/marts``) to BI tools: the raw ``customer_id`` replaced by the pseudonymous
+``customer_key``, personal columns left out, and in aggregates the cells of fewer than
+``min_cell_size`` customers suppressed. Its columns, types and descriptions are the
+mart's, declared once in the mart's YAML; this module writes
+``models/public/_public__models.yml`` from them, with what the public layer
 adds (access, group, enforced contract, the key, the suppression flag, the privacy test).
 
     python -m customer_scoring.public_layer     # rewrite models/public/_public__models.yml
@@ -132,7 +133,7 @@ PUBLIC_MARTS: tuple[PublicMart, ...] = (
     ),
     PublicMart(
         "audience_summary",
-        "Each audience per as-of date: treated and control sizes, expected conversions and revenue.",
+        "Each audience per as-of date: treated and control sizes, expected conversions, revenue.",
         customers="treated_customers",
         suppressed=(
             "treated_customers",
