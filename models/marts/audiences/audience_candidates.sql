@@ -3,6 +3,11 @@
     and the values they were met on. Rules with an unknown field or operator meet nobody
     (the test assert_audience_rules_are_valid names them). -#}
 
+{%- set numeric_operators = [] -%}
+{%- for operator, kinds in audience_operators().items() if 'number' in kinds -%}
+    {%- do numeric_operators.append("'" ~ operator ~ "'") -%}
+{%- endfor %}
+
 with
 
 audiences as (
@@ -21,11 +26,7 @@ rules as (
         value,
         -- a number only for the numeric operators (PostgreSQL has no safe cast: 'Lost' would fail)
         case
-            when operator in (
-                {%- for operator, kinds in audience_operators().items() if 'number' in kinds -%}
-                    '{{ operator }}'{{ ', ' if not loop.last }}
-                {%- endfor -%}
-            )
+            when operator in ({{ numeric_operators | join(', ') }})
                 then cast(value as {{ dbt.type_float() }})
         end as number_value,
         field || ' ' || operator || ' ' || value as rule_text
