@@ -3,7 +3,11 @@
     as-of date), with the score then, whether the customer had the score's outcome in the
     following days up to the as-of date, and the one banding step (tie-safe decile by
     score, mid-rank for the AUC). score_backtest summarises it per score,
-    score_backtest_deciles per score and decile.
+    score_backtest_deciles per score and decile; purchase_scores calibrates its probability
+    and probability_calibration checks it on the purchase rows. Every score is read from
+    int_score_points (the customer's best category for cross-sell; customers without a
+    score, e.g. satisfaction without feedback, are not back-tested). The outcome, as
+    seeds/score_definitions.csv words it (backtest_outcome):
     - engagement: any web session, e-mail open or click;
     - purchase: a qualifying purchase;
     - satisfaction: a qualifying purchase (satisfied customers come back), among
@@ -18,6 +22,15 @@
     Payment risk and recovery are scored as of the back-test date from the billing state
     then (int_invoices_settled, date_role 'backtest'), the outcomes read from the state on
     the as-of date (date_role 'scoring'). -#}
+
+{%- set no_category = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+{#- each score's outcome: the CTE below listing who had it (had_outcome 1); the billing
+    scores' CTEs list who did not too (0), and their back-test covers only those customers -#}
+{%- set outcome_of = {
+    'engagement': 'engaged', 'purchase': 'purchased', 'satisfaction': 'purchased',
+    'cross_sell': 'category_purchased', 'reactivation': 'purchased',
+    'payment_risk': 'paid_late_or_not', 'recovery': 'settled_debt'} -%}
+{%- set outcome_defines_population = ["'payment_risk'", "'recovery'"] -%}
 
 with
 
@@ -43,14 +56,22 @@ later_activity as (
 
 engaged as (
 
-    select distinct customer_id from later_activity
+    select distinct
+        customer_id,
+        {{ no_category }} as category,
+        1 as had_outcome
+    from later_activity
     where interaction_type in ('session', 'email_opened', 'email_clicked')
 
 ),
 
 purchased as (
 
-    select distinct customer_id from later_activity
+    select distinct
+        customer_id,
+        {{ no_category }} as category,
+        1 as had_outcome
+    from later_activity
     where interaction_type = 'purchase'
 
 ),
@@ -59,7 +80,8 @@ category_purchased as (
 
     select distinct
         customer_id,
-        category
+        category,
+        1 as had_outcome
     from later_activity
     where interaction_type = 'category_purchase'
 
@@ -72,22 +94,12 @@ invoices as (
 
 ),
 
-billing_scores as (
-
-    select distinct
-        score_name,
-        customer_id,
-        score
-    from {{ ref('int_score_points') }}
-    where date_role = 'backtest' and score_name in ('payment_risk', 'recovery')
-
-),
-
 paid_late_or_not as (
 
     -- invoices due in the period, as they stood on the as-of date
     select
         invoices.customer_id,
+        {{ no_category }} as category,
         max(case when invoices.payment_status = 'paid_on_time' then 0 else 1 end) as had_outcome
     from invoices
     cross join dates
@@ -104,6 +116,7 @@ settled_debt as (
     -- invoices overdue on the back-test date, settled (or not) by the as-of date
     select
         overdue.customer_id,
+        {{ no_category }} as category,
         min(case when later.settled_date is not null then 1 else 0 end) as had_outcome
     from invoices as overdue
     inner join invoices as later
@@ -115,80 +128,52 @@ settled_debt as (
 
 ),
 
+scores as (
+
+    -- one row per score and back-tested customer (int_score_points has one per criterion)
+    select distinct
+        score_name,
+        customer_id,
+        category,
+        score
+    from {{ ref('int_score_points') }}
+    where date_role = 'backtest' and is_best_category and score is not null
+
+),
+
+outcomes as (
+
+    {% for score_name, outcome in outcome_of.items() -%}
+        select
+            '{{ score_name }}' as score_name,
+            customer_id,
+            category,
+            had_outcome
+        from {{ outcome }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
 predictions as (
 
     select
-        'engagement' as score_name,
-        'any web session, e-mail open or click' as outcome,
+        scores.score_name,
+        definitions.backtest_outcome as outcome,
         scores.customer_id,
-        scores.engagement_score as score,
-        case when engaged.customer_id is not null then 1 else 0 end as had_outcome
-    from {{ ref('engagement_scores') }} as scores
-    left join engaged on scores.customer_id = engaged.customer_id
-    where scores.date_role = 'backtest'
-    union all
-    select
-        'purchase' as score_name,
-        'a qualifying purchase' as outcome,
-        scores.customer_id,
-        scores.purchase_score as score,
-        case when purchased.customer_id is not null then 1 else 0 end as had_outcome
-    from {{ ref('purchase_scores') }} as scores
-    left join purchased on scores.customer_id = purchased.customer_id
-    where scores.date_role = 'backtest'
-    union all
-    select
-        'satisfaction' as score_name,
-        'a qualifying purchase' as outcome,
-        scores.customer_id,
-        scores.satisfaction_score as score,
-        case when purchased.customer_id is not null then 1 else 0 end as had_outcome
-    from {{ ref('satisfaction_scores') }} as scores
-    left join purchased on scores.customer_id = purchased.customer_id
-    where scores.date_role = 'backtest' and scores.satisfaction_score is not null
-    union all
-    select
-        'cross_sell' as score_name,
-        'a purchase in the best next category' as outcome,
-        scores.customer_id,
-        scores.cross_sell_score as score,
-        case when category_purchased.customer_id is not null then 1 else 0 end as had_outcome
-    from {{ ref('cross_sell_scores') }} as scores
-    left join category_purchased
+        scores.score,
+        coalesce(outcomes.had_outcome, 0) as had_outcome
+    from scores
+    inner join {{ ref('score_definitions') }} as definitions
+        on scores.score_name = definitions.score_name
+    left join outcomes
         on
-            scores.customer_id = category_purchased.customer_id
-            and scores.category = category_purchased.category
-    where scores.date_role = 'backtest' and scores.is_best_next_category
-    union all
-    select
-        'reactivation' as score_name,
-        'a qualifying purchase' as outcome,
-        scores.customer_id,
-        scores.reactivation_score as score,
-        case when purchased.customer_id is not null then 1 else 0 end as had_outcome
-    from {{ ref('reactivation_scores') }} as scores
-    left join purchased on scores.customer_id = purchased.customer_id
-    where scores.date_role = 'backtest'
-    union all
-    select
-        'payment_risk' as score_name,
-        'an invoice due in the period paid late or not in full' as outcome,
-        billing_scores.customer_id,
-        billing_scores.score,
-        paid_late_or_not.had_outcome
-    from billing_scores
-    inner join paid_late_or_not on billing_scores.customer_id = paid_late_or_not.customer_id
-    where billing_scores.score_name = 'payment_risk'
-    union all
-    select
-        'recovery' as score_name,
-        'all debt overdue on the back-test date paid in full' as outcome,
-        billing_scores.customer_id,
-        billing_scores.score,
-        settled_debt.had_outcome
-    from billing_scores
-    inner join settled_debt on billing_scores.customer_id = settled_debt.customer_id
-    where billing_scores.score_name = 'recovery'
+            scores.score_name = outcomes.score_name
+            and scores.customer_id = outcomes.customer_id
+            and coalesce(scores.category, '') = coalesce(outcomes.category, '')
+    where
+        outcomes.customer_id is not null
+        or scores.score_name not in ({{ outcome_defines_population | join(', ') }})
 
 ),
 

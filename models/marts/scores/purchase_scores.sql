@@ -11,7 +11,6 @@
     back-test date (all history within the horizon before the as-of date) there is
     nothing to calibrate on: purchase_probability is null and purchase_probability_status
     says no_backtest_customers (otherwise calibrated). -#}
-{%- set horizon = prediction_horizon_days() -%}
 
 with
 
@@ -76,27 +75,15 @@ scored as (
 
 ),
 
--- calibration: who bought within the horizon after the back-test date, by score band
-outcomes as (
-
-    select distinct customer_id
-    from {{ ref('int_customer_activity_daily') }}
-    where
-        interaction_type = 'purchase'
-        and activity_date > {{ dbt.dateadd('day', -1 * horizon, as_of_date()) }}
-        and activity_date <= {{ as_of_date() }}
-
-),
-
+-- calibration: who bought within the horizon after the back-test date (the back-test's
+-- purchase outcome), by score band
 backtest as (
 
     select
-        least(cast(floor(scored.purchase_score / 10) as integer), 9) as score_band,
-        case when outcomes.customer_id is not null then 1 else 0 end as purchased
-    from scored
-    left join outcomes
-        on scored.customer_id = outcomes.customer_id
-    where scored.date_role = 'backtest'
+        least(cast(floor(score / 10) as integer), 9) as score_band,
+        had_outcome as purchased
+    from {{ ref('int_score_backtest_outcomes') }}
+    where score_name = 'purchase'
 
 ),
 

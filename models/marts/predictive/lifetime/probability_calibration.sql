@@ -36,15 +36,6 @@ churn_dates as (
 
 ),
 
-purchase_dates as (
-
-    select
-        max(case when date_role = 'backtest' then reference_date end) as backtest_date,
-        max(case when date_role = 'scoring' then reference_date end) as scoring_date
-    from {{ ref('int_score_dates') }}
-
-),
-
 holdout_purchases as (
 
     select
@@ -72,32 +63,18 @@ cancelled as (
 
 ),
 
-horizon_buyers as (
-
-    select distinct activity.customer_id
-    from {{ ref('int_customer_activity_daily') }} as activity
-    cross join purchase_dates
-    where
-        activity.interaction_type = 'purchase'
-        and activity.activity_date > purchase_dates.backtest_date
-        and activity.activity_date <= purchase_dates.scoring_date
-
-),
-
 predictions as (
 
     select
         'purchase_probability' as score_name,
-        purchase_dates.backtest_date,
+        outcomes.backtest_date,
         {{ prediction_horizon_days() }} as horizon_days,
         true as is_probability,
         cast(scores.purchase_probability as {{ dbt.type_float() }}) as predicted,
-        cast(case when horizon_buyers.customer_id is not null then 1 else 0 end as {{ dbt.type_float() }})
-            as observed
+        cast(outcomes.had_outcome as {{ dbt.type_float() }}) as observed
     from {{ ref('purchase_scores') }} as scores
-    cross join purchase_dates
-    left join horizon_buyers
-        on scores.customer_id = horizon_buyers.customer_id
+    inner join {{ ref('int_score_backtest_outcomes') }} as outcomes
+        on outcomes.score_name = 'purchase' and scores.customer_id = outcomes.customer_id
     where scores.date_role = 'backtest' and scores.purchase_probability is not null
     union all
     select
