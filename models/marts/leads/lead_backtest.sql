@@ -3,11 +3,11 @@
     lead_conversion_horizon_days) against conversion to customer in the following
     lead_conversion_horizon_days days (int_lead_backtest_population). Leads, converters,
     base rate; AUC (the chance that a random converter outscores a random non-converter,
-    ties count half); the top decile by score (tie-safe, tie_safe_ntile), its conversion
-    rate and lift (rate / base rate); hand-off precision (share of the leads at or above
-    lead_handoff_threshold on the cutoff that converted) and recall (share of the converters
-    that were at or above it on the cutoff, i.e. handed off before converting). Rates are
-    null when their group is empty. -#}
+    ties count half: macros mid_rank and rank_auc, as score_backtest); the top decile by
+    score (tie-safe, tie_safe_ntile), its conversion rate and lift (rate / base rate);
+    hand-off precision (share of the leads at or above lead_handoff_threshold on the cutoff
+    that converted) and recall (share of the converters that were at or above it on the
+    cutoff, i.e. handed off before converting). Rates are null when their group is empty. -#}
 {%- set numeric = dbt.type_numeric() -%}
 
 with
@@ -22,8 +22,7 @@ ranked as (
 
     select
         *,
-        rank() over (partition by variant order by lead_score)
-        + (count(*) over (partition by variant, lead_score) - 1) / 2.0 as mid_rank,
+        {{ mid_rank('lead_score', 'variant') }} as mid_rank,
         {{ tie_safe_ntile('lead_score', buckets=10, partition_by='variant') }} as score_decile
     from population
 
@@ -56,10 +55,7 @@ final as (
         leads,
         converters,
         round(cast(1.0 * converters / nullif(leads, 0) as {{ numeric }}), 4) as base_rate,
-        round(cast(
-            (converter_rank_sum - converters * (converters + 1) / 2.0)
-            / nullif(1.0 * converters * (leads - converters), 0) as {{ numeric }}
-        ), 4) as auc,
+        round(cast({{ rank_auc('converter_rank_sum', 'converters', 'leads') }} as {{ numeric }}), 4) as auc,
         top_decile_leads,
         round(cast(1.0 * top_decile_converters / nullif(top_decile_leads, 0) as {{ numeric }}), 4)
             as top_decile_conversion_rate,
