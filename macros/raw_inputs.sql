@@ -141,8 +141,9 @@
         {{ return('select ' ~ dbt.current_timestamp()) }}
     {%- endif -%}
     {%- set base = customer_scoring.raw_input_base_model(relation.identifier) -%}
-    {#- the base model's reference to the erasure requests (text, not a call) -#}
-    {%- set erasure_requests = 're' ~ "f('base_privacy__rights_requests')" -%}
+    {#- the base models' erasure filter reads the erasure requests through this ref, which a
+        source's freshness query may not call: rendered here, the filter keeps every row -#}
+    {%- set erasure_requests = "ref('base_privacy__rights_requests')" -%}
     {%- set loaded_at = adapter.quote(contract.loaded_at) -%}
     {%- set not_after_check = '' if customer_scoring.load_date_iso()
         else ' and ' ~ loaded_at ~ ' <= ' ~ dbt.current_timestamp() -%}
