@@ -208,6 +208,15 @@ def classify(run: DbtRun) -> tuple[int, str] | None:
     return (EXIT_INFRASTRUCTURE, "dbt failed without a node error (see events and dbt.log)")
 
 
+def parse_manifest(dbt_vars: dict) -> object | None:
+    """The project parsed with the parse-time part of ``dbt_vars`` (dbt.parse_time_vars:
+    not the run's dates, which every run changes), or None when the parse fails. dbt's
+    partial parsing then holds from one night to the next (8 s instead of 19 s on this
+    project) and a backfill parses once for all its dates; each step passes the run's
+    full vars, which dbt reads when it compiles SQL."""
+    return dbt.invoke(["parse"], dbt.parse_time_vars(dbt_vars)).manifest
+
+
 def run_dbt(
     args: list[str],
     step: str,
@@ -273,11 +282,11 @@ class NightlyRun:
         self._parsed: object | None = None
 
     def manifest(self) -> object | None:
-        """The project parsed once with the run's vars (10-20 s), shared by the run's dbt
-        steps, which would otherwise parse it again each; None when the parse fails (the
-        step's own invocation then parses and reports the error with its exit code)."""
+        """The project parsed once for the run's dbt steps, which would otherwise parse it
+        again each (parse_manifest); None when the parse fails (the step's own invocation
+        then parses and reports the error with its exit code)."""
         if self._parsed is None:
-            self._parsed = dbt.invoke(["parse", "--vars", self._vars()]).manifest
+            self._parsed = parse_manifest(self.options.dbt_vars)
         return self._parsed
 
     def steps(self) -> list[Callable[[], object]]:
@@ -502,6 +511,7 @@ def backfill(dates: list[dt.date], dbt_vars: dict, log: RunLog) -> list[dict]:
 
     database = os.environ.get("WAREHOUSE_PATH", "data/warehouse.duckdb")
     done = []
+    manifest = parse_manifest(dbt_vars)  # one parse for every date (dates are run-time vars)
     for number, as_of in enumerate(dates, start=1):
         started = time.perf_counter()
         run_vars = {**dbt_vars, "as_of_date": as_of.isoformat()}
@@ -517,6 +527,7 @@ def backfill(dates: list[dt.date], dbt_vars: dict, log: RunLog) -> list[dict]:
             ],
             f"as of {as_of} ({number} of {len(dates)})",
             log,
+            manifest=manifest,
         )
         done.append(
             {"as_of_date": as_of.isoformat(), "seconds": round(time.perf_counter() - started, 1)}
@@ -525,7 +536,12 @@ def backfill(dates: list[dt.date], dbt_vars: dict, log: RunLog) -> list[dict]:
         latest = con.sql("select max(as_of_date) from customer_history").fetchall()[0][0]
     if latest is not None and latest > dates[-1]:
         run_vars = {**dbt_vars, "as_of_date": latest.isoformat()}
-        run_dbt(["build", "--vars", json.dumps(run_vars)], f"current marts back to {latest}", log)
+        run_dbt(
+            ["build", "--vars", json.dumps(run_vars)],
+            f"current marts back to {latest}",
+            log,
+            manifest=manifest,
+        )
     return done
 
 

@@ -50,7 +50,24 @@
 {% endmacro %}
 
 
+{% macro incremental_window_predicate(date_column) %}
+    {#- The model's incremental_predicates entry for its window (config() is rendered when
+        dbt parses the project, before a run's dates are known: the dates are run-time
+        vars, customer_scoring/dbt.py): a marker that the strategy replace_window turns
+        into in_incremental_window(date_column) when the model runs. -#}
+    {{ return('__in_incremental_window__(' ~ date_column ~ ')') }}
+{% endmacro %}
+
+
 {% macro get_incremental_replace_window_sql(arg_dict) %}
+    {#- The markers of incremental_window_predicate become the run's window predicates. -#}
+    {%- set predicates = [] -%}
+    {%- for predicate in arg_dict['incremental_predicates'] or [] -%}
+        {%- set marker = modules.re.fullmatch('__in_incremental_window__\\((\\w+)\\)', predicate) -%}
+        {%- do predicates.append(
+            customer_scoring.in_incremental_window(marker.group(1)) if marker else predicate) -%}
+    {%- endfor -%}
+    {%- do arg_dict.update({'incremental_predicates': predicates}) -%}
     {{ return(adapter.dispatch('get_incremental_replace_window_sql', 'customer_scoring')(arg_dict)) }}
 {% endmacro %}
 

@@ -27,26 +27,13 @@ def parsed_project(
     kept for the session (customer_scoring.dbt.invoke's ``manifest``), or None when the
     parse fails (the invocation then parses, and reports the error, itself).
 
-    The key holds what dbt renders at parse time: every var except the input paths
-    (``*_path``, ``demo_data_dir``: read by the macro raw_input when models are compiled;
-    tests/python/test_project_rules.py checks no YAML or model config reads them), which of
-    them are given (a singular test's severity may depend on it), the database
-    name (dbt-duckdb names it after the file) and the target."""
-    settings = {
-        name: value
-        for name, value in (vars or {}).items()
-        if not (name.endswith("_path") or name == "demo_data_dir")
-    }
+    The key holds what dbt renders at parse time: the vars as customer_scoring.dbt.
+    parse_time_vars gives them (without the run's dates; input paths only as given or
+    not: tests/python/test_project_rules.py checks no YAML or model config reads them),
+    the database name (dbt-duckdb names it after the file) and the target."""
+    settings = dbt.parse_time_vars(vars)
     target = [arg for i, arg in enumerate(args) if i and args[i - 1] == "--target"]
-    # which inputs are given (not where): a test's config() may ask, e.g. severity 'warn'
-    # on your own data (transactions_path set), 'error' on the demo
-    given = sorted(name for name, value in (vars or {}).items() if name not in settings and value)
-    key = (
-        path.stem,
-        json.dumps(settings, sort_keys=True, default=str),
-        tuple(given),
-        tuple(target),
-    )
+    key = (path.stem, json.dumps(settings, sort_keys=True, default=str), tuple(target))
     if key not in _PARSED:
         target_option = ["--target", *target] if target else []
         parsed = dbt.invoke(["parse", *target_option, *options], settings, env=env, cwd=PROJECT_DIR)

@@ -43,6 +43,8 @@ from pathlib import Path
 
 import pytest
 
+from customer_scoring import dbt
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PACKAGE = "customer_scoring"
 MAX_LINE_LENGTH = 120
@@ -63,10 +65,10 @@ def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
     if given and Path(given).is_file():
         return json.loads(Path(given).read_text())
     target = tmp_path_factory.mktemp("parse") / "target"
-    dbt = Path(sys.executable).with_name("dbt")
+    program = Path(sys.executable).with_name("dbt")
     result = subprocess.run(
         [
-            str(dbt),
+            str(program),
             "parse",
             "--no-partial-parse",
             "--project-dir",
@@ -322,16 +324,26 @@ def long_sql_lines(project_dir: Path = PROJECT_DIR) -> list[str]:
     return problems
 
 
-# Input paths (the vars *_path and demo_data_dir) are read only when SQL is compiled (macro
-# raw_input), never when dbt parses: the tests parse the project once for many input files
-# (tests/python/conftest.py, parsed_project). Parse time renders dbt_project.yml, the YAML
-# properties files and the config() of each model.
-# (loaded_at_query, which calls the reader, is kept unrendered until freshness runs.)
-INPUT_PATH_VAR = re.compile(r"""var\(\s*['"]\w*(_path|demo_data_dir)['"]|['"]_path['"]""")
+# The run-time vars (customer_scoring.dbt: the run's dates and the input paths, *_path and
+# demo_data_dir) are read only when SQL is compiled (macros raw_input,
+# as_of_date), never when dbt parses: the project is parsed once for runs that differ in
+# them (the tests: conftest.parsed_project; the nightly and backfill runs: dbt's partial
+# parsing stays valid from one date to the next). Parse time renders dbt_project.yml, the
+# YAML properties files (a test's `where` included: it names the as-of date with the
+# placeholder __as_of_date__, filled in by the macro get_where_subquery) and the config()
+# of each model. (loaded_at_query, which calls the reader, is kept unrendered until
+# freshness runs.)
+RUN_TIME_VAR = re.compile(
+    r"""var\(\s*['"](\w*"""
+    + re.escape(dbt.INPUT_PATH_SUFFIX)
+    + "|"
+    + "|".join(map(re.escape, dbt.RUN_TIME_VARS + dbt.INPUT_PATH_VARS))
+    + r""")['"]|['"]_path['"]"""
+)
 CONFIG_CALL = re.compile(r"config\((.*?)\)\s*(}}|$)", re.DOTALL | re.MULTILINE)
 
 
-def input_paths_read_at_parse_time(project_dir: Path = PROJECT_DIR) -> list[str]:
+def run_time_vars_read_at_parse_time(project_dir: Path = PROJECT_DIR) -> list[str]:
     problems = []
     for path in sorted(
         [project_dir / "dbt_project.yml", *(project_dir / "models").rglob("*.yml")]
@@ -339,14 +351,14 @@ def input_paths_read_at_parse_time(project_dir: Path = PROJECT_DIR) -> list[str]
         + sorted((project_dir / "tests").rglob("*.yml"))
     ):
         for number, line in enumerate(path.read_text().splitlines(), start=1):
-            if INPUT_PATH_VAR.search(line):
+            if RUN_TIME_VAR.search(line):
                 problems.append(f"{path.relative_to(project_dir)}:{number}: {line.strip()}")
     for path in sorted((project_dir / "models").rglob("*.sql")) + sorted(
         (project_dir / "models").rglob("*.py")
     ):
         for call in CONFIG_CALL.finditer(path.read_text()):
-            if INPUT_PATH_VAR.search(call.group(1)):
-                problems.append(f"{path.relative_to(project_dir)}: config() reads an input path")
+            if RUN_TIME_VAR.search(call.group(1)):
+                problems.append(f"{path.relative_to(project_dir)}: config() reads a run-time var")
     return problems
 
 
@@ -398,8 +410,57 @@ def test_sql_lines_fit_the_line_limit():
     assert long_sql_lines() == []
 
 
-def test_input_paths_are_read_when_sql_is_compiled_not_when_parsed():
-    assert input_paths_read_at_parse_time() == []
+def test_run_time_vars_are_read_when_sql_is_compiled_not_when_parsed():
+    assert run_time_vars_read_at_parse_time() == []
+
+
+# what dbt records of a parse apart from what the project says (times, ids, paths)
+PARSE_RECORD = {"created_at", "root_path", "build_path"}
+
+
+def parsed_nodes(vars: dict, target: Path) -> dict:
+    """Every node, source, exposure, metric, semantic model and unit test of the project
+    as dbt parses it with ``vars`` (a full parse into ``target``)."""
+    run = dbt.invoke(
+        ["parse", "--no-partial-parse", "--project-dir", str(PROJECT_DIR)]
+        + ["--profiles-dir", str(PROJECT_DIR), "--target-path", str(target)]
+        + ["--log-path", str(target)],
+        vars,
+        env={"WAREHOUSE_PATH": str(target / "warehouse.duckdb"), "WAREHOUSE_AS_OF_DATE": None},
+        cwd=PROJECT_DIR,
+    )
+    assert run.success, run.messages
+    manifest = json.loads((target / "manifest.json").read_text())
+    kinds = ("nodes", "sources", "exposures", "metrics", "semantic_models", "unit_tests")
+    return {
+        unique_id: {key: value for key, value in node.items() if key not in PARSE_RECORD}
+        for kind in kinds
+        for unique_id, node in manifest[kind].items()
+    }
+
+
+@pytest.mark.slow
+def test_the_run_time_vars_change_nothing_dbt_parses(tmp_path):
+    """The definitive check behind the rule above, which reads the text: the project
+    parsed with a run's dates and input paths and parsed with parse_time_vars() (the
+    nightly run's and the tests' parse) is the same project, node for node. A config()
+    that calls a macro reading the as-of date (as incremental_predicates once did) makes
+    the two differ."""
+    run_vars = {
+        "as_of_date": "2025-03-14",
+        "load_date": "2025-03-15",
+        "transactions_path": "somewhere/orders.csv",
+    }
+    full = parsed_nodes(run_vars, tmp_path / "full")
+    parse_time = parsed_nodes(dbt.parse_time_vars(run_vars), tmp_path / "parse-time")
+    assert full.keys() == parse_time.keys()
+    differing = [
+        f"{unique_id}: {key}"
+        for unique_id, node in full.items()
+        for key in node
+        if node[key] != parse_time[unique_id].get(key)
+    ]
+    assert differing == []
 
 
 # --- each rule can fail ------------------------------------------------------------------
@@ -666,7 +727,7 @@ def test_the_line_limit_rule_fails_on_a_long_line(tmp_path):
     assert long_sql_lines(tmp_path) == ["macros/long.sql:2: 121 > 120"]
 
 
-def test_the_parse_time_rule_fails_on_an_input_path_in_yaml_or_config(tmp_path):
+def test_the_parse_time_rule_fails_on_a_run_time_var_in_yaml_or_config(tmp_path):
     (tmp_path / "models" / "staging").mkdir(parents=True)
     (tmp_path / "dbt_project.yml").write_text("vars:\n  transactions_path: null\n")
     (tmp_path / "models" / "staging" / "_sources.yml").write_text(
@@ -678,7 +739,14 @@ def test_the_parse_time_rule_fails_on_an_input_path_in_yaml_or_config(tmp_path):
     (tmp_path / "models" / "staging" / "stg_other.sql").write_text(
         "{{ config(materialized='table') }}\nselect '{{ var(\"web_events_path\") }}'\n"
     )
-    assert input_paths_read_at_parse_time(tmp_path) == [
+    (tmp_path / "models" / "staging" / "_models.yml").write_text(
+        "models:\n  - name: stg_orders\n    data_tests:\n      - x:\n"
+        "          config: {where: 'd <= cast(''{{ var(\"as_of_date\") }}'' as date)'}\n"
+        "      - y:\n          config: {where: 'd <= __as_of_date__'}\n"
+    )
+    assert run_time_vars_read_at_parse_time(tmp_path) == [
+        "models/staging/_models.yml:5: config: {where: 'd <= cast(''{{ var(\"as_of_date\") }}''"
+        " as date)'}",
         "models/staging/_sources.yml:3: meta: {file: \"{{ var('transactions_path') }}\"}",
-        "models/staging/stg_orders.sql: config() reads an input path",
+        "models/staging/stg_orders.sql: config() reads a run-time var",
     ]

@@ -28,6 +28,7 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR
 
+from customer_scoring import dbt
 from customer_scoring.demo import DemoConfig, files_on_day, generate
 
 # slow: runs seven nightly builds and a full rebuild (./run test only)
@@ -35,7 +36,6 @@ pytestmark = pytest.mark.slow
 
 END = dt.date(2026, 6, 30)  # the generated history ends the day before
 DAYS = [END - dt.timedelta(days=6 - i) for i in range(7)]  # 2026-06-24 .. 2026-06-30
-DBT = str(Path(sys.executable).with_name("dbt"))
 INCREMENTAL_FACTS = ["int_orders_netted", "fct_orders", "int_customer_activity_daily"]
 
 
@@ -116,6 +116,7 @@ def test_seven_nights_incremental_equals_full_rebuild(generated, tmp_path):
     previous_segments: dict[str, str] | None = None
     previous_orders: dict[str, tuple] = {}
     rows_seen, late_orders, changed_orders = [], 0, 0
+    parsed = None
     for night, day in enumerate(DAYS, start=1):
         files = tmp_path / f"files-{day}"
         rows_seen.append(files_on_day(generated, files, day=day, end=END))
@@ -132,12 +133,27 @@ def test_seven_nights_incremental_equals_full_rebuild(generated, tmp_path):
         # night (the history is never rebuilt: it is copied)
         shutil.copy(warehouse, rebuilt)
         last = night == len(DAYS)
-        run(
-            [DBT, "run", "--full-refresh", "--target-path", str(tmp_path / "target-full")]
-            + ([] if last else ["--select", *INCREMENTAL_FACTS])
-            + ["--vars", json.dumps({"as_of_date": day.isoformat(), "load_date": day.isoformat()})],
-            environment(rebuilt, files, runs),
+        # in this process, on the project parsed once (the dates are run-time vars)
+        full = {
+            "env": {
+                "WAREHOUSE_PATH": str(rebuilt),
+                "WAREHOUSE_DEMO_DIR": str(files),
+                "WAREHOUSE_AS_OF_DATE": None,
+            },
+            "cwd": PROJECT_DIR,
+        }
+        target = [
+            *("--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)),
+            *("--target-path", str(tmp_path / "target-full"), "--log-path", str(tmp_path)),
+        ]
+        parsed = parsed or dbt.invoke(["parse", *target], **full).manifest
+        rebuild = dbt.invoke(
+            ["run", "--full-refresh", *target] + ([] if last else ["--select", *INCREMENTAL_FACTS]),
+            {"as_of_date": day.isoformat(), "load_date": day.isoformat()},
+            manifest=parsed,
+            **full,
         )
+        assert rebuild.success, rebuild.messages
         compared = None if last else INCREMENTAL_FACTS
         assert differences(warehouse, rebuilt, compared) == {}, f"night {night} ({day})"
 

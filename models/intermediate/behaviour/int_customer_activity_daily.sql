@@ -17,7 +17,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_window',
-    incremental_predicates=[in_incremental_window('activity_date')],
+    incremental_predicates=[incremental_window_predicate('activity_date')],
     on_schema_change='fail',
     post_hook="{{ purge_erased_customers(ref('base_privacy__rights_requests')) }}",
 ) }}

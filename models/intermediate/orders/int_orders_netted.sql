@@ -2,7 +2,7 @@
     materialized='incremental',
     incremental_strategy='replace_window',
     unique_key='order_id',
-    incremental_predicates=[in_incremental_window('ordered_date')],
+    incremental_predicates=[incremental_window_predicate('ordered_date')],
     on_schema_change='fail',
     post_hook="{{ purge_erased_customers(ref('base_privacy__rights_requests')) }}",
 ) }}
