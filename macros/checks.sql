@@ -189,19 +189,3 @@
     {%- endif -%}
 {% endmacro %}
 
-
-{% macro get_where_subquery(relation) -%}
-    {#- dbt's own macro (a test's `where` config filters the relation it tests), with one
-        placeholder: __as_of_date__ becomes the run's as-of date (macro as_of_date). dbt
-        renders a `where` written in YAML when it parses the project, so a var there would
-        make the parsed project depend on the run's date; the placeholder is filled in
-        when the test is compiled (dbt documents this override for the purpose:
-        docs.getdbt.com/reference/resource-configs/where). -#}
-    {%- set where = config.get('where', '') -%}
-    {%- if where -%}
-        {%- set where = where | replace('__as_of_date__', customer_scoring.as_of_date()) -%}
-        {%- do return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') -%}
-    {%- else -%}
-        {%- do return(relation) -%}
-    {%- endif -%}
-{%- endmacro %}

@@ -329,10 +329,9 @@ def long_sql_lines(project_dir: Path = PROJECT_DIR) -> list[str]:
 # as_of_date), never when dbt parses: the project is parsed once for runs that differ in
 # them (the tests: conftest.parsed_project; the nightly and backfill runs: dbt's partial
 # parsing stays valid from one date to the next). Parse time renders dbt_project.yml, the
-# YAML properties files (a test's `where` included: it names the as-of date with the
-# placeholder __as_of_date__, filled in by the macro get_where_subquery) and the config()
-# of each model. (loaded_at_query, which calls the reader, is kept unrendered until
-# freshness runs.)
+# YAML properties files (a test's `where` included: a test filtered by the as-of date
+# reads it in its SQL, relationships_as_of) and the config() of each model.
+# (loaded_at_query, which calls the reader, is kept unrendered until freshness runs.)
 RUN_TIME_VAR = re.compile(
     r"""var\(\s*['"](\w*"""
     + re.escape(dbt.INPUT_PATH_SUFFIX)
@@ -742,7 +741,7 @@ def test_the_parse_time_rule_fails_on_a_run_time_var_in_yaml_or_config(tmp_path)
     (tmp_path / "models" / "staging" / "_models.yml").write_text(
         "models:\n  - name: stg_orders\n    data_tests:\n      - x:\n"
         "          config: {where: 'd <= cast(''{{ var(\"as_of_date\") }}'' as date)'}\n"
-        "      - y:\n          config: {where: 'd <= __as_of_date__'}\n"
+        "      - relationships_as_of: {arguments: {date_column: d}}\n"
     )
     assert run_time_vars_read_at_parse_time(tmp_path) == [
         "models/staging/_models.yml:5: config: {where: 'd <= cast(''{{ var(\"as_of_date\") }}''"
