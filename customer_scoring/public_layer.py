@@ -131,6 +131,21 @@ PUBLIC_MARTS: tuple[PublicMart, ...] = (
         ),
     ),
     PublicMart(
+        "audience_summary",
+        "Each audience per as-of date: treated and control sizes, expected conversions and "
+        "revenue.",
+        customers="treated_customers",
+        suppressed=(
+            "treated_customers",
+            "control_customers",
+            "suppressed_customers",
+            "expected_conversions",
+            "expected_revenue",
+            "entered_customers",
+            "left_customers",
+        ),
+    ),
+    PublicMart(
         "data_quality_summary",
         "Quarantined rows per source and reason: whether the numbers can be trusted.",
     ),

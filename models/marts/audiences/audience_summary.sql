@@ -131,16 +131,16 @@ final as (
         grid.channel,
 
         -- numerics
-        coalesce(sizes.treated_customers, 0) as treated_customers,
-        coalesce(sizes.control_customers, 0) as control_customers,
-        coalesce(suppressed.suppressed_customers, 0) as suppressed_customers,
+        cast(coalesce(sizes.treated_customers, 0) as bigint) as treated_customers,
+        cast(coalesce(sizes.control_customers, 0) as bigint) as control_customers,
+        cast(coalesce(suppressed.suppressed_customers, 0) as bigint) as suppressed_customers,
         cast(coalesce(sizes.expected_conversions, 0) as decimal(18, 2)) as expected_conversions,
         cast(coalesce(sizes.expected_revenue, 0) as decimal(18, 2)) as expected_revenue,
         case
-            when grid.previous_as_of_date is not null then coalesce(moves.entered_customers, 0)
+            when grid.previous_as_of_date is not null then cast(coalesce(moves.entered_customers, 0) as bigint)
         end as entered_customers,
         case
-            when grid.previous_as_of_date is not null then coalesce(departures.left_customers, 0)
+            when grid.previous_as_of_date is not null then cast(coalesce(departures.left_customers, 0) as bigint)
         end as left_customers,
 
         -- dates
