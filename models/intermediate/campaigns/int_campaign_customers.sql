@@ -1,4 +1,6 @@
-{#- One row per campaign and assigned customer (treated or control) with what the campaign
+{#- One row per campaign and assigned customer (treated or control: the assignments file,
+    or, for a campaign without rows there, its audience's members in the audience snapshot
+    of its start date, audience_members) with what the campaign
     results compare: the segment, value tier and RFM score at launch
     (int_campaign_launch_rfm; 'No order before start' for a customer without a qualifying
     order before the start date), and whether the customer converted (placed at least one
@@ -19,10 +21,41 @@ campaigns as (
 
 ),
 
-assignments as (
+file_assignments as (
 
     select * from {{ ref('int_campaign_assignments') }}
     where rejection_reason is null
+
+),
+
+audience_members as (
+
+    select * from {{ ref('audience_members') }}
+
+),
+
+-- the assignments file first; a campaign without rows there takes the members of its
+-- audience in the audience snapshot of its start date (control flag included)
+assignments as (
+
+    select
+        campaign_id,
+        customer_id,
+        is_control,
+        'assignments_file' as assignment_source
+    from file_assignments
+    union all
+    select
+        campaigns.campaign_id,
+        audience_members.customer_id,
+        audience_members.is_control,
+        'audience_snapshot' as assignment_source
+    from campaigns
+    inner join audience_members
+        on
+            campaigns.audience = audience_members.audience
+            and campaigns.start_date = audience_members.as_of_date
+    where campaigns.campaign_id not in (select file_assignments.campaign_id from file_assignments)
 
 ),
 

@@ -4,8 +4,9 @@
     measures it (no look-ahead). The same rules as customer_rfm and customer_segments
     (tie_safe_ntile quintiles among all customers with a qualifying order then, within
     scoring_window_days when set, rfm_weights, the segment map and seeds/value_tiers.csv),
-    one ranking per campaign. Only campaigns that have assignments and started on or
-    before the as-of date. One row per campaign and customer with a qualifying order
+    one ranking per campaign. Campaigns that start after the as-of date have none; those
+    without assignments (the newsletters of the demo) are ranked too, for a reader to
+    see the segments of a send. One row per campaign and customer with a qualifying order
     before the start. -#}
 {%- set window_start = scoring_window_start() -%}
 {%- set segment_map = segment_map_name() -%}
@@ -17,10 +18,6 @@ campaigns as (
     select * from {{ ref('stg_campaigns__campaigns') }}
     where
         start_date <= {{ as_of_date() }}
-        and campaign_id in (
-            select assigned.campaign_id from {{ ref('int_campaign_assignments') }} as assigned
-            where assigned.rejection_reason is null
-        )
 
 ),
 
