@@ -61,7 +61,7 @@ PLANTED_OFFERS = [
     Offer("CP001", "Summer sale", "20% off", "email", 330,
           {"VIP": 5.0, "Regular": 10.0, "Occasional": 15.0}),
     Offer("CP002", "Loyalty points x2", "double points", "email", 270,
-          {"VIP": 10.0, "Regular": 10.0, "Occasional": 10.0}),
+          {"VIP": 15.0, "Regular": 8.0, "Occasional": 0.0}),
     Offer("CP003", "Autumn catalogue", "free delivery", "post", 210,
           {"VIP": 0.0, "Regular": 0.0, "Occasional": 0.0}),  # the placebo
     Offer("CP004", "Winter sale", "30% off", "email", 150,

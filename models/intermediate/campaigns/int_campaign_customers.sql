@@ -78,8 +78,8 @@ periods as (
         campaign_id,
         campaign_name,
         start_date,
-        {{ dbt.dateadd('day', -pre_days, 'start_date') }} as pre_period_start_date,
-        {{ dbt.dateadd('day', post_days - 1, 'start_date') }} as post_period_end_date
+        cast({{ dbt.dateadd('day', -pre_days, 'start_date') }} as date) as pre_period_start_date,
+        cast({{ dbt.dateadd('day', post_days - 1, 'start_date') }} as date) as post_period_end_date
     from campaigns
 
 ),

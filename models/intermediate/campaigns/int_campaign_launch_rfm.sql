@@ -50,7 +50,7 @@ launches as (
     select
         campaign_id,
         start_date,
-        {{ dbt.dateadd('day', -1, 'start_date') }} as launch_as_of_date
+        cast({{ dbt.dateadd('day', -1, 'start_date') }} as date) as launch_as_of_date
     from campaigns
 
 ),
