@@ -33,15 +33,17 @@ def built(module_warehouse):
 
 
 def _result(built, columns: str, where: str = "segment = 'All' and value_tier = 'All'"):
-    (row,) = built.query(f"select {columns} from campaign_results where campaign_id = 'K1' and {where}")
+    (row,) = built.query(
+        f"select {columns} from campaign_results where campaign_id = 'K1' and {where}"
+    )
     return row
 
 
 def test_conversion_before_and_after_per_group(built):
     assert _result(
         built,
-        "treated_customers, control_customers, treated_conversion_before, treated_conversion_after, "
-        "control_conversion_before, control_conversion_after",
+        "treated_customers, control_customers, treated_conversion_before, "
+        "treated_conversion_after, control_conversion_before, control_conversion_after",
     ) == (4, 4, Decimal("0.5"), Decimal("0.75"), Decimal("0.5"), Decimal("0.5"))
 
 
@@ -55,7 +57,8 @@ def test_relative_uplift_and_incremental_figures(built):
     assert _result(
         built,
         "counterfactual_conversion_after, relative_uplift, relative_uplift_lower_95, "
-        "relative_uplift_upper_95, incremental_conversions, incremental_orders, incremental_revenue",
+        "relative_uplift_upper_95, incremental_conversions, incremental_orders, "
+        "incremental_revenue",
     ) == (
         Decimal("0.5"),
         Decimal("0.5"),
@@ -71,8 +74,8 @@ def test_group_size_flag_follows_the_setting(built):
     # 4 a side meets campaign_min_group_customers 4; a cell of a single tier may not
     assert _result(built, "is_too_small_to_conclude") == (False,)
     small = built.query(
-        "select treated_customers, control_customers, is_too_small_to_conclude from campaign_results "
-        "where campaign_id = 'K1' and segment = 'All' and value_tier != 'All'"
+        "select treated_customers, control_customers, is_too_small_to_conclude "
+        "from campaign_results where campaign_id = 'K1' and segment = 'All' and value_tier != 'All'"
     )
     assert small and all(flag == (t < 4 or c < 4) for t, c, flag in small)
     # the tier rows partition the campaign
@@ -95,9 +98,9 @@ def test_launch_rfm_ignores_the_campaigns_own_orders(built):
 def test_before_after_table_in_points(built):
     (row,) = built.query(
         "select conversion_before_pct, conversion_after_pct, control_conversion_before_pct, "
-        "control_conversion_after_pct, uplift_points, uplift_lower_95_points, uplift_upper_95_points, "
-        "verdict from campaign_before_after where campaign_id = 'K1' and breakdown = 'value tier' "
-        "and segment = 'All'"
+        "control_conversion_after_pct, uplift_points, uplift_lower_95_points, "
+        "uplift_upper_95_points, verdict from campaign_before_after "
+        "where campaign_id = 'K1' and breakdown = 'value tier' and segment = 'All'"
     )
     assert row == (
         Decimal("50.0"),
@@ -115,8 +118,9 @@ def test_cumulative_uplift_of_every_decile_is_the_campaigns(built):
     """Down to the lowest decile the Qini curve has targeted everyone: its cumulative
     uplift is the campaign's, and random selection gives the same conversions."""
     (row,) = built.query(
-        "select cumulative_uplift, incremental_conversions, random_incremental_conversions, share_targeted "
-        "from campaign_uplift_deciles where campaign_id = 'K1' order by score_decile limit 1"
+        "select cumulative_uplift, incremental_conversions, random_incremental_conversions, "
+        "share_targeted from campaign_uplift_deciles "
+        "where campaign_id = 'K1' order by score_decile limit 1"
     )
     assert row == (Decimal("0.25"), Decimal("2.00"), Decimal("2.00"), Decimal("1"))
 
