@@ -147,7 +147,7 @@ def test_segment_at_launch_is_the_one_the_warehouse_gave_that_day(built):
     )  # fmt: skip
     assert run.success, run.logged
     mismatched = built.query(
-        "select count(*), count(segments.customer_id) from int_campaign_customers as campaign "
+        "select count(*), count(segments.customer_id) from campaign_customers as campaign "
         "left join customer_segments as segments on campaign.customer_id = segments.customer_id "
         "where campaign.campaign_id = 'CP004' and campaign.rfm_score is not null and ("
         "segments.customer_id is null or segments.segment != campaign.segment "
@@ -155,7 +155,7 @@ def test_segment_at_launch_is_the_one_the_warehouse_gave_that_day(built):
     )
     assert mismatched == [(0, 0)]
     (compared,) = built.query(
-        "select count(*) from int_campaign_customers "
+        "select count(*) from campaign_customers "
         "where campaign_id = 'CP004' and rfm_score is not null"
     )
     assert compared[0] > 1000

@@ -138,4 +138,4 @@ def test_bad_campaign_rows_are_quarantined_with_their_reason(built):
         ("campaigns.campaigns", "K2", "end_before_start"),
         ("campaigns.campaigns", "K3", "unknown_channel"),
     ]
-    assert built.query("select count(*) from int_campaign_customers") == [(8,)]
+    assert built.query("select count(*) from campaign_customers") == [(8,)]

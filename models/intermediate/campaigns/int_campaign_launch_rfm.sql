@@ -50,7 +50,12 @@ launches as (
     select
         campaign_id,
         start_date,
-        cast({{ dbt.dateadd('day', -1, 'start_date') }} as date) as launch_as_of_date
+        cast({{ dbt.dateadd('day', -1, 'start_date') }} as date) as launch_as_of_date,
+        {% if window_start -%}
+            cast({{ dbt.dateadd('day', -(var('scoring_window_days') | int), 'start_date') }} as date)
+        {%- else -%}
+            cast(null as date)
+        {%- endif %} as window_start_date
     from campaigns
 
 ),
@@ -67,11 +72,8 @@ measured as (
     from launches
     inner join orders
         on
-            orders.ordered_date < launches.start_date
-            {% if window_start -%}
-                and orders.ordered_date >= {{ dbt.dateadd('day', 1 - var('scoring_window_days') | int,
-                    'launches.launch_as_of_date') }}
-            {%- endif %}
+            launches.start_date > orders.ordered_date
+            and (launches.window_start_date is null or launches.window_start_date <= orders.ordered_date)
     group by launches.campaign_id, orders.customer_id, launches.launch_as_of_date
 
 ),
@@ -80,7 +82,8 @@ with_recency as (
 
     select
         *,
-        {{ dbt.datediff('last_order_date', 'launch_as_of_date', 'day') }} as recency_days
+        {{ dbt.datediff('last_order_date', 'launch_as_of_date', 'day') }}
+            as recency_days
     from measured
 
 ),

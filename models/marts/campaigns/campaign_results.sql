@@ -23,7 +23,7 @@ with
 
 customers as (
 
-    select * from {{ ref('int_campaign_customers') }}
+    select * from {{ ref('campaign_customers') }}
 
 ),
 

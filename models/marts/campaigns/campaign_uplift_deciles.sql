@@ -16,7 +16,7 @@ with
 
 customers as (
 
-    select * from {{ ref('int_campaign_customers') }}
+    select * from {{ ref('campaign_customers') }}
 
 ),
 
@@ -57,7 +57,7 @@ cumulative as (
             as treated_change_down_to_here,
         sum(control_change_sum) over (partition by campaign_id order by score_decile desc)
             as control_change_down_to_here,
-        sum(customers) over (partition by campaign_id) as campaign_customers,
+        sum(customers) over (partition by campaign_id) as campaign_customer_count,
         sum(treated_customers) over (partition by campaign_id) as campaign_treated,
         sum(control_customers) over (partition by campaign_id) as campaign_control,
         sum(treated_change_sum) over (partition by campaign_id) as campaign_treated_change,
@@ -104,14 +104,14 @@ final as (
         min_rfm_score,
         max_rfm_score,
         {{ rounded_decimal('decile_uplift') }} as decile_uplift,
-        {{ rounded_decimal('cast(customers_down_to_here as ' ~ float ~ ') / campaign_customers') }}
+        {{ rounded_decimal('cast(customers_down_to_here as ' ~ float ~ ') / campaign_customer_count') }}
             as share_targeted,
         {{ rounded_decimal('cumulative_uplift') }} as cumulative_uplift,
         {{ rounded_decimal('incremental_conversions', 2) }} as incremental_conversions,
         {{ rounded_decimal('random_incremental_conversions', 2) }} as random_incremental_conversions,
         {{ rounded_decimal(
             'avg(incremental_conversions - random_incremental_conversions) over (partition by campaign_id)'
-            ~ ' / campaign_customers') }} as qini_coefficient
+            ~ ' / campaign_customer_count') }} as qini_coefficient
 
     from curves
 

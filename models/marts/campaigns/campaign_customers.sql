@@ -117,8 +117,8 @@ period_orders as (
     inner join orders
         on
             assigned.customer_id = orders.customer_id
-            and orders.ordered_date >= assigned.pre_period_start_date
-            and orders.ordered_date <= assigned.post_period_end_date
+            and assigned.pre_period_start_date <= orders.ordered_date
+            and assigned.post_period_end_date >= orders.ordered_date
     group by assigned.campaign_id, assigned.customer_id
 
 ),
