@@ -4,10 +4,11 @@
     measures it (no look-ahead). The same rules as customer_rfm and customer_segments
     (tie_safe_ntile quintiles among all customers with a qualifying order then, within
     scoring_window_days when set, rfm_weights, the segment map and seeds/value_tiers.csv),
-    one ranking per campaign. Campaigns that start after the as-of date have none; those
-    without assignments (the newsletters of the demo) are ranked too, for a reader to
-    see the segments of a send. One row per campaign and customer with a qualifying order
-    before the start. -#}
+    one ranking per campaign. Customers who objected to profiling are ranked but get no
+    row (customer_segments gives them no segment either). Campaigns that start after the
+    as-of date have none; those without assignments (the demo's newsletters) are ranked
+    too, for a reader to see the segments of a send. One row per campaign and customer
+    with a qualifying order before the start. -#}
 {%- set window_start = scoring_window_start() -%}
 {%- set segment_map = segment_map_name() -%}
 
@@ -141,6 +142,8 @@ final as (
         on
             weighted.rfm_score >= tiers.min_rfm_score
             and (tiers.next_min_rfm_score is null or weighted.rfm_score < tiers.next_min_rfm_score)
+    -- ranked among everyone, as customer_rfm; no segment for who objected to profiling
+    where weighted.customer_id not in ({{ profiling_objector_ids(ref('int_customer_rights')) }})
 
 )
 
