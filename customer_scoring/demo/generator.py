@@ -149,14 +149,19 @@ def _block(
         (catalogue, price, popularity, product_category, walks),
         start, history_days, block, first, first_order, progress,
     )  # fmt: skip
+    # the planted campaign effects are orders: the transactions hold them in both modes
+    campaigns, planted, planted_orders = campaign_inputs(
+        orders.world, cfg.seed, orders.order_value, currency, CURRENCY_CODES,
+        orders.transactions.schema, first_order + orders.count,
+    )  # fmt: skip
     tables = {
         "customers": customers,
         **({"products": catalogue} if fresh else {}),
-        "transactions": orders.transactions,
+        "transactions": pa.concat_tables([orders.transactions, planted]),
         **({"exchange_rates": rates} if fresh else {}),
     }
     if orders_only:
-        return tables, shared, orders.count
+        return tables, shared, orders.count + planted_orders
     behaviour = generate_behaviour(orders.world)
     leads = generate_leads(orders.world, cfg.seed, cfg.leads_per_customer)
     # the leads' anonymous page views are rows of the web analytics export too
@@ -167,11 +172,6 @@ def _block(
     behaviour["subscription_events"] = subscription_events(orders.world)
     behaviour.update(receivables(orders.world, orders.order_value))
     behaviour.update(privacy_inputs(orders.world, cfg.seed))
-    campaigns, planted, planted_orders = campaign_inputs(
-        orders.world, cfg.seed, orders.order_value, currency, CURRENCY_CODES,
-        orders.transactions.schema, first_order + orders.count,
-    )  # fmt: skip
-    tables["transactions"] = pa.concat_tables([orders.transactions, planted])
     behaviour.update(campaigns)
     progress("  " + ", ".join(f"{name} {table.num_rows:,}" for name, table in behaviour.items()))
     return {**tables, **behaviour}, shared, orders.count + planted_orders
