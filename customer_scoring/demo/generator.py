@@ -6,7 +6,9 @@ web_events, email_events, survey_responses, product_reviews and customer_interes
 (behaviour.py); subscription_events, invoices, payments and legal_events (accounts.py);
 leads, lead_identifications, lead_interactions and lead_conversions, with the leads'
 anonymous page views appended to web_events (leads.py, its own stream [seed, 3, block]);
-consent_events and rights_requests (privacy.py).
+consent_events and rights_requests (privacy.py); campaigns and campaign_assignments, with
+the orders of the planted campaign effects appended to transactions (campaigns.py, its own
+stream [seed, 4, block]).
 The history ends the day before the as-of date.
 
 Each block of customers has its own random streams: the main one (seed, then
@@ -27,10 +29,16 @@ import pyarrow.parquet as pq
 
 from customer_scoring.demo.accounts import receivables, subscription_events
 from customer_scoring.demo.behaviour import generate_behaviour
+from customer_scoring.demo.campaigns import campaign_inputs
 from customer_scoring.demo.catalogue import products
 from customer_scoring.demo.config import DemoConfig
 from customer_scoring.demo.leads import generate_leads
-from customer_scoring.demo.orders import draw_customers, draw_orders, exchange_rates
+from customer_scoring.demo.orders import (
+    CURRENCY_CODES,
+    draw_customers,
+    draw_orders,
+    exchange_rates,
+)
 from customer_scoring.demo.privacy import privacy_inputs
 
 ORDER_TABLES = ("customers", "products", "transactions", "exchange_rates")
@@ -141,14 +149,19 @@ def _block(
         (catalogue, price, popularity, product_category, walks),
         start, history_days, block, first, first_order, progress,
     )  # fmt: skip
+    # the planted campaign effects are orders: the transactions hold them in both modes
+    campaigns, planted, planted_orders = campaign_inputs(
+        orders.world, cfg.seed, orders.order_value, currency, CURRENCY_CODES,
+        orders.transactions.schema, first_order + orders.count,
+    )  # fmt: skip
     tables = {
         "customers": customers,
         **({"products": catalogue} if fresh else {}),
-        "transactions": orders.transactions,
+        "transactions": pa.concat_tables([orders.transactions, planted]),
         **({"exchange_rates": rates} if fresh else {}),
     }
     if orders_only:
-        return tables, shared, orders.count
+        return tables, shared, orders.count + planted_orders
     behaviour = generate_behaviour(orders.world)
     leads = generate_leads(orders.world, cfg.seed, cfg.leads_per_customer)
     # the leads' anonymous page views are rows of the web analytics export too
@@ -159,5 +172,6 @@ def _block(
     behaviour["subscription_events"] = subscription_events(orders.world)
     behaviour.update(receivables(orders.world, orders.order_value))
     behaviour.update(privacy_inputs(orders.world, cfg.seed))
+    behaviour.update(campaigns)
     progress("  " + ", ".join(f"{name} {table.num_rows:,}" for name, table in behaviour.items()))
-    return {**tables, **behaviour}, shared, orders.count
+    return {**tables, **behaviour}, shared, orders.count + planted_orders

@@ -1,6 +1,8 @@
--- For the catalogue, the behaviour files, subscriptions, proceedings, the lead files, consent and rights requests:
--- raw rows = rows kept + rows quarantined.
--- Behaviour events are kept when they reach int_customer_interactions without a reason.
+-- For the catalogue, the behaviour files, subscriptions, proceedings, the lead files, consent and rights requests,
+-- campaigns and their assignments: raw rows = rows kept + rows quarantined.
+-- Behaviour events are kept when they reach int_customer_interactions without a reason; assignments when they
+-- reach int_campaign_assignments without one (their campaign is known).
+-- Each entry: (base model, model of the kept rows, the condition a kept row meets there or none).
 
 {%- set sources = {
     'shop.products': ('base_shop__products', 'stg_shop__products', none),
@@ -14,12 +16,17 @@
     'marketing.lead_conversions': ('base_marketing__lead_conversions', 'stg_marketing__lead_conversions', none),
     'privacy.consent_events': ('base_privacy__consent_events', 'stg_privacy__consent_events', none),
     'privacy.rights_requests': ('base_privacy__rights_requests', 'stg_privacy__rights_requests', none),
-    'web.web_events': ('base_web__web_events', 'int_customer_interactions', 'web.web_events'),
-    'email.email_events': ('base_email__email_events', 'int_customer_interactions', 'email.email_events'),
-    'feedback.survey_responses':
-        ('base_feedback__survey_responses', 'int_customer_interactions', 'feedback.survey_responses'),
-    'feedback.product_reviews':
-        ('base_feedback__product_reviews', 'int_customer_interactions', 'feedback.product_reviews'),
+    'campaigns.campaigns': ('base_campaigns__campaigns', 'stg_campaigns__campaigns', none),
+    'campaigns.campaign_assignments':
+        ('base_campaigns__campaign_assignments', 'int_campaign_assignments', 'rejection_reason is null'),
+    'web.web_events': ('base_web__web_events', 'int_customer_interactions',
+        "source_name = 'web.web_events' and rejection_reason is null"),
+    'email.email_events': ('base_email__email_events', 'int_customer_interactions',
+        "source_name = 'email.email_events' and rejection_reason is null"),
+    'feedback.survey_responses': ('base_feedback__survey_responses', 'int_customer_interactions',
+        "source_name = 'feedback.survey_responses' and rejection_reason is null"),
+    'feedback.product_reviews': ('base_feedback__product_reviews', 'int_customer_interactions',
+        "source_name = 'feedback.product_reviews' and rejection_reason is null"),
 } %}
 
 with
@@ -33,7 +40,7 @@ counts as (
             (
                 select count(*) from {{ ref(models[1]) }}
                 {%- if models[2] %}
-                    where source_name = '{{ models[2] }}' and rejection_reason is null
+                    where {{ models[2] }}
                 {%- endif %}
             ) as kept_row_count,
             (

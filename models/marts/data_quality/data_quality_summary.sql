@@ -118,6 +118,16 @@ source_rows as (
         'privacy.rights_requests' as source_name,
         count(*) as source_rows
     from {{ ref('base_privacy__rights_requests') }}
+    union all
+    select
+        'campaigns.campaigns' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_campaigns__campaigns') }}
+    union all
+    select
+        'campaigns.campaign_assignments' as source_name,
+        count(*) as source_rows
+    from {{ ref('base_campaigns__campaign_assignments') }}
 
 ),
 

@@ -67,6 +67,12 @@
      'key': 'customer_id', 'customer_id': 'customer_id', 'date': 'event_at', 'status': 'consent_status'},
     {'source': "'privacy.rights_requests'", 'from': ref('base_privacy__rights_requests'),
      'key': 'customer_id', 'customer_id': 'customer_id', 'date': 'requested_at', 'status': 'request_type'},
+    {'source': "'campaigns.campaigns'", 'from': ref('base_campaigns__campaigns'),
+     'key': 'campaign_id', 'date': 'start_date', 'status': 'channel'},
+    {'source': "'campaigns.campaign_assignments'", 'from': ref('base_campaigns__campaign_assignments'),
+     'key': 'campaign_id', 'customer_id': 'customer_id', 'status': 'assignment_group'},
+    {'source': "'campaigns.campaign_assignments'", 'from': ref('int_campaign_assignments'),
+     'key': 'campaign_id', 'customer_id': 'customer_id', 'status': 'assignment_group'},
 ] -%}
 {%- set text = dbt.type_string() -%}
 
