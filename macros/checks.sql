@@ -188,4 +188,3 @@
             ~ " or missing fields, and export the file again.") }}
     {%- endif -%}
 {% endmacro %}
-

@@ -20,12 +20,12 @@ def seeded(module_warehouse):
 @pytest.mark.parametrize(
     ("model", "overrides", "message"),
     [
-        ("int_orders_netted", {"as_of_date": None}, "as_of_date is not set"),
-        ("int_orders_netted", {"as_of_date": "2026-13-01"}, "must be a calendar date"),
-        ("int_orders_netted", {"as_of_date": "yesterday"}, "must be a calendar date"),
-        ("int_orders_netted", {"as_of_date": "2026-02-29"}, "must be a calendar date"),
+        ("int_customers_rfm_scored", {"as_of_date": None}, "as_of_date is not set"),
+        ("int_customers_rfm_scored", {"as_of_date": "2026-13-01"}, "must be a calendar date"),
+        ("int_customers_rfm_scored", {"as_of_date": "yesterday"}, "must be a calendar date"),
+        ("int_customers_rfm_scored", {"as_of_date": "2026-02-29"}, "must be a calendar date"),
         (
-            "int_orders_netted",
+            "int_customers_rfm_scored",
             {"as_of_date": "2026-01-01' as date); drop table fct_orders; --"},
             "must be a calendar date",
         ),
