@@ -30,6 +30,7 @@ from customer_scoring import btyd
 # planted parameters, in weeks: near the CDNOW fits (FHL 2005; Fader and Hardie 2013)
 BGNBD = {"r": 0.25, "alpha": 4.0, "a": 0.8, "b": 2.5}
 GAMMA_GAMMA = {"p": 6.0, "q": 3.8, "gamma": 15.0}
+PARETO_NBD = {"r": 0.55, "alpha": 10.5, "s": 0.6, "beta": 11.5}
 
 
 def simulate(customers: int, seed: int = 7, weeks: float = 78.0, bgnbd=None, gamma_gamma=None):
@@ -59,6 +60,27 @@ def simulate(customers: int, seed: int = 7, weeks: float = 78.0, bgnbd=None, gam
     m = np.zeros(customers)
     m[repeat] = rng.gamma(gamma_gamma["p"] * x[repeat], 1 / (nu[repeat] * x[repeat]))
     return x.astype(float), t_x, T, m
+
+
+def simulate_pareto_nbd(customers: int, seed: int = 7, weeks: float = 78.0, pareto_nbd=None):
+    """Customers drawn from Pareto/NBD (a dict of parameters, default PARETO_NBD), first
+    purchases spread uniformly over ``weeks``. Returns x, t_x and T.
+
+    A customer buys at rate lambda ~ Gamma(r, scale 1 / alpha) while alive and lives an
+    exponential time of rate mu ~ Gamma(s, scale 1 / beta) after the first purchase: the
+    repeat purchases are Poisson(lambda min(lifetime, T)), and given their number the
+    last is at min(lifetime, T) times the largest of x uniforms, Beta(x, 1)."""
+    pareto_nbd = pareto_nbd or PARETO_NBD
+    rng = np.random.default_rng(seed)
+    T = rng.uniform(1.0, weeks, customers)
+    rate = rng.gamma(pareto_nbd["r"], 1 / pareto_nbd["alpha"], customers)
+    death = rng.gamma(pareto_nbd["s"], 1 / pareto_nbd["beta"], customers)
+    seen = np.minimum(rng.exponential(1.0, customers) / death, T)
+    x = rng.poisson(rate * seen)
+    t_x = np.zeros(customers)
+    repeat = x > 0
+    t_x[repeat] = seen[repeat] * rng.beta(x[repeat], 1.0)
+    return x.astype(float), t_x, T
 
 
 def previous_fit(model: str, *columns) -> dict[str, float]:
