@@ -635,3 +635,35 @@ def pareto_nbd_probability_no_purchase(params, t, x, t_x, T) -> np.ndarray:
     )
     silent_while_alive = np.exp(np.logaddexp(log_survive, log_die))
     return 1.0 - alive + alive * np.minimum(silent_while_alive, 1.0)
+
+
+@dataclass(frozen=True)
+class PurchaseModel:
+    """A purchase model's name for people, its fit and its predictions, each with the
+    signature of the BG/NBD function of the same name."""
+
+    label: str
+    fit: object
+    probability_alive: object
+    expected_purchases: object
+    probability_no_purchase: object
+
+
+# the purchase models btyd_fits chooses between by back-test, by the name it publishes
+PURCHASE_MODELS = {
+    "bg_nbd": PurchaseModel(
+        "BG/NBD", fit_bgnbd, probability_alive, expected_purchases, probability_no_purchase
+    ),
+    "pareto_nbd": PurchaseModel(
+        "Pareto/NBD",
+        fit_pareto_nbd,
+        pareto_nbd_probability_alive,
+        pareto_nbd_expected_purchases,
+        pareto_nbd_probability_no_purchase,
+    ),
+}
+MODEL_PARAMETERS = {
+    "bg_nbd": ["r", "alpha", "a", "b"],
+    "pareto_nbd": PARETO_NBD_NAMES,
+    "gamma_gamma": ["p", "q", "gamma"],
+}

@@ -19,7 +19,7 @@ select
     1 - churn_probability as right_value
 from {{ ref('customer_scores') }}
 where
-    churn_method = 'bg_nbd_no_purchase'
+    churn_method in ('bg_nbd_no_purchase', 'pareto_nbd_no_purchase')
     and purchase_probability > 1 - churn_probability + {{ tolerance }}
 
 union all
