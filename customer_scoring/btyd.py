@@ -1,9 +1,13 @@
-"""Buy-till-you-die models fitted by maximum likelihood: BG/NBD and Gamma-Gamma.
+"""Buy-till-you-die models fitted by maximum likelihood: BG/NBD, Pareto/NBD and Gamma-Gamma.
 
 BG/NBD (Fader, Hardie and Lee, "Counting your customers the easy way", 2005): while
 alive, a customer buys at Poisson rate lambda ~ Gamma(r, alpha); after each purchase they
 drop out with probability p ~ Beta(a, b). Per customer: x repeat purchases, t_x the time
 of the last one and T the time since the first (all in one time unit).
+
+Pareto/NBD (Schmittlein, Morrison and Colombo 1987): the same purchases, but a customer
+dies at an exponential time of rate mu ~ Gamma(s, beta), at any moment (section below).
+btyd_fits chooses between the two purchase models by back-test (choose_purchase_model).
 
 Gamma-Gamma (Fader and Hardie, "The Gamma-Gamma model of monetary value", 2013): the
 values of a customer's repeat purchases are Gamma(p, nu) with nu ~ Gamma(q, gamma),
@@ -25,7 +29,7 @@ from scipy import optimize, special
 
 @dataclass(frozen=True)
 class Fit:
-    """One fit: model ("bg_nbd" or "gamma_gamma"), params (name -> value), the summed
+    """One fit: model ("bg_nbd", "pareto_nbd" or "gamma_gamma"), params (name -> value), the summed
     log-likelihood, whether the optimiser converged inside the search range, its message,
     and the customers it was fitted on."""
 
@@ -524,7 +528,8 @@ def pareto_nbd_summed_log_likelihood(x, t_x, T, weight=None, step=1e-6):
                 total * s / beta,
             ]
         )
-        value += _dot(weight, np.logaddexp(alive, dead))
+        with np.errstate(invalid="ignore"):  # nan at a far-off trial point: _fit refuses it
+            value += _dot(weight, np.logaddexp(alive, dead))
         with np.errstate(over="ignore"):
             share_alive = 1.0 / (1.0 + np.exp(np.clip(dead - alive, -700, 700)))
         w_alive, w_dead = weight * share_alive, weight * (1.0 - share_alive) * died_possible
@@ -667,3 +672,62 @@ MODEL_PARAMETERS = {
     "pareto_nbd": PARETO_NBD_NAMES,
     "gamma_gamma": ["p", "q", "gamma"],
 }
+
+
+def decile_calibration_error(predicted, observed, weight) -> float:
+    """The calibration error btyd_fits chooses the purchase model by: the customers in
+    deciles of the prediction, the customer-weighted mean absolute gap between a decile's
+    mean prediction and its mean observation, sum over deciles of |sum of weight *
+    (predicted - observed)| / sum of weight (probability_calibration's expected calibration
+    error). ``weight`` counts the customers of each row. A row's decile is 10 x the share
+    of customers with a smaller prediction, rounded down: tied predictions share one."""
+    predicted, observed, weight = (
+        np.asarray(v, dtype=float) for v in (predicted, observed, weight)
+    )
+    order = np.argsort(predicted, kind="stable")
+    predicted, observed, weight = predicted[order], observed[order], weight[order]
+    total = weight.sum()
+    if total == 0:
+        return float("nan")
+    below = np.cumsum(weight) - weight  # customers before each row
+    # rows with the same prediction take the first one's count below
+    first = np.r_[True, predicted[1:] != predicted[:-1]]
+    below = np.maximum.accumulate(np.where(first, below, 0.0))
+    decile = np.minimum((10 * below / total).astype(int), 9)
+    customers = np.bincount(decile, weights=weight, minlength=10)
+    gap = np.bincount(decile, weights=weight * predicted, minlength=10) - np.bincount(
+        decile, weights=weight * observed, minlength=10
+    )
+    return float(np.abs(gap).sum() / customers.sum())
+
+
+def choose_purchase_model(
+    errors: dict[str, float], converged_on_scoring_date: dict[str, bool], measured: str
+) -> tuple[str, str]:
+    """The purchase model that predicts and why, in words: of the models with a back-test
+    error (``errors``: name -> error; the fits that converged on the calibration date), the
+    smallest error; BG/NBD on a tie. A winner whose fit failed on the scoring date gives
+    way to the runner-up. Without any back-test error, BG/NBD. ``measured`` says what the
+    errors are, for the reason."""
+    label = {name: model.label for name, model in PURCHASE_MODELS.items()}
+    scored = {name: error for name, error in errors.items() if np.isfinite(error)}
+    if not scored:
+        return "bg_nbd", "no back-test (no purchase model converged on the calibration date)"
+    ranked = sorted(scored, key=lambda name: (scored[name], name != "bg_nbd"))
+    usable = [name for name in ranked if converged_on_scoring_date.get(name)] or ranked
+    chosen = usable[0]
+    reason = (
+        f"{measured} "
+        + ", ".join(f"{label[name]} {scored[name]:.4f}" for name in ranked)
+        + "".join(
+            f"; {label[name]} did not converge on the calibration date"
+            for name in PURCHASE_MODELS
+            if name not in scored
+        )
+        + (
+            f"; {label[ranked[0]]} did not converge on the scoring date"
+            if chosen != ranked[0]
+            else ""
+        )
+    )
+    return chosen, reason

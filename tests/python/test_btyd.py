@@ -397,3 +397,51 @@ def test_pareto_nbd_planted_parameters_are_recovered():
     for name, value in planted.items():
         assert fit.params[name] == pytest.approx(value, rel=0.15), name
     assert fit.log_likelihood > btyd.fit_bgnbd(x, t_x, T).log_likelihood
+
+
+def test_decile_calibration_error_by_hand():
+    # ten customers, one per decile, exact but the first (0 predicted, 1 observed): 1 / 10
+    predicted = np.arange(10.0)
+    observed = predicted + np.r_[1.0, np.zeros(9)]
+    assert btyd.decile_calibration_error(predicted, observed, np.ones(10)) == pytest.approx(0.1)
+    # gaps of opposite sign within a decile cancel, across deciles they add: all ten tied
+    # share decile 0, mean prediction 0 against mean observation 0
+    tied = btyd.decile_calibration_error(np.zeros(10), np.r_[1.0, -1.0, np.zeros(8)], np.ones(10))
+    assert tied == pytest.approx(0.0)
+    # a row with weight 2 counts as two customers: predictions 1, 1, 2 (deciles 0, 0, 6),
+    # observed 0: (|2| + |2|) / 3
+    weighted = btyd.decile_calibration_error([1.0, 2.0], [0.0, 0.0], [2.0, 1.0])
+    assert weighted == pytest.approx(4 / 3)
+    assert weighted == pytest.approx(
+        btyd.decile_calibration_error([1.0, 1.0, 2.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0])
+    )
+    # in any order
+    assert btyd.decile_calibration_error(predicted[::-1], observed[::-1], np.ones(10)) == (
+        pytest.approx(0.1)
+    )
+
+
+def test_the_purchase_model_with_the_smaller_back_test_error_is_chosen():
+    both = {"bg_nbd": True, "pareto_nbd": True}
+    assert btyd.choose_purchase_model({"bg_nbd": 0.17, "pareto_nbd": 0.13}, both, "error") == (
+        "pareto_nbd",
+        "error Pareto/NBD 0.1300, BG/NBD 0.1700",
+    )
+    assert (
+        btyd.choose_purchase_model({"bg_nbd": 0.12, "pareto_nbd": 0.13}, both, "e")[0] == "bg_nbd"
+    )
+    # a tie keeps BG/NBD
+    assert btyd.choose_purchase_model({"bg_nbd": 0.1, "pareto_nbd": 0.1}, both, "e")[0] == "bg_nbd"
+    # only one converged on the calibration date: it is chosen, and the reason says why
+    assert btyd.choose_purchase_model({"pareto_nbd": 0.2}, both, "e") == (
+        "pareto_nbd",
+        "e Pareto/NBD 0.2000; BG/NBD did not converge on the calibration date",
+    )
+    # the winner failed on the scoring date: the runner-up predicts
+    chosen, reason = btyd.choose_purchase_model(
+        {"bg_nbd": 0.17, "pareto_nbd": 0.13}, {"bg_nbd": True, "pareto_nbd": False}, "e"
+    )
+    assert chosen == "bg_nbd" and reason.endswith("Pareto/NBD did not converge on the scoring date")
+    # no back-test at all (or errors that are not numbers): BG/NBD
+    assert btyd.choose_purchase_model({}, both, "e")[0] == "bg_nbd"
+    assert btyd.choose_purchase_model({"pareto_nbd": float("nan")}, both, "e")[0] == "bg_nbd"

@@ -12,7 +12,8 @@ the fit status:
 Which purchase model predicts is chosen by back-test: both are fitted as of the
 calibration date and predict the purchase days of each customer in the following
 btyd_holdout_days, which have happened by the as-of date; the model with the smaller
-backtest_error wins, for both dates. backtest_error is the calibration error of those
+backtest_error wins, for both dates (the runner-up when the winner's fit fails on the
+scoring date). backtest_error is the calibration error of those
 predictions as probability_calibration measures it: customers in deciles of the
 prediction (tied predictions in one decile), the customer-weighted mean absolute gap
 between a decile's mean prediction and its mean observed purchase days. Deciles weigh the
@@ -23,27 +24,6 @@ apart. A tie, or no back-test, keeps BG/NBD; a model whose fit failed is not cho
 
 import numpy as np
 import pandas as pd
-
-
-def decile_calibration_error(predicted, observed, weight) -> float:
-    """Customer-weighted mean absolute gap between mean prediction and mean observation
-    over deciles of the prediction; a row's decile is 10 x the share of customers with a
-    smaller prediction (rounded down), so tied predictions share a decile."""
-    order = np.argsort(predicted, kind="stable")
-    predicted, observed, weight = predicted[order], observed[order], weight[order]
-    total = weight.sum()
-    if total == 0:
-        return float("nan")
-    below = np.cumsum(weight) - weight  # customers before each row
-    # rows with the same prediction take the first one's count below
-    first = np.r_[True, predicted[1:] != predicted[:-1]]
-    below = np.maximum.accumulate(np.where(first, below, 0.0))
-    decile = np.minimum((10 * below / total).astype(int), 9)
-    customers = np.bincount(decile, weights=weight, minlength=10)
-    gap = np.bincount(decile, weights=weight * predicted, minlength=10) - np.bincount(
-        decile, weights=weight * observed, minlength=10
-    )
-    return float(np.abs(gap).sum() / customers.sum())
 
 
 def model(dbt, session):
@@ -145,31 +125,17 @@ def model(dbt, session):
         history = (backtest["btyd_frequency"], backtest["btyd_recency"], backtest["btyd_t"])
         for name in converged:
             params = list(fits["calibration"][name].params.values())
-            errors[name] = decile_calibration_error(
+            errors[name] = btyd.decile_calibration_error(
                 btyd.PURCHASE_MODELS[name].expected_purchases(params, horizon, *history),
                 np.asarray(backtest["holdout_purchase_days"], dtype=float),
                 np.asarray(backtest["customers"], dtype=float),
             )
-    label = {name: purchase_model.label for name, purchase_model in btyd.PURCHASE_MODELS.items()}
-    scored = {name: error for name, error in errors.items() if np.isfinite(error)}
-    if scored:
-        chosen = min(scored, key=lambda name: (scored[name], name != "bg_nbd"))
-        others = [f"{label[name]} {error:.4f}" for name, error in scored.items() if name != chosen]
-        reason = (
-            f"back-test as of {calibration_date}: decile calibration error of the expected "
-            f"purchase days in the next {holdout_days} days {scored[chosen]:.4f}"
-            + (f" against {', '.join(others)}" if others else "")
-            + "".join(
-                f"; {label[name]} did not converge"
-                for name in btyd.PURCHASE_MODELS
-                if name not in scored
-            )
-        )
-    else:
-        chosen, reason = (
-            "bg_nbd",
-            "no back-test (no purchase model converged on the calibration date)",
-        )
+    chosen, reason = btyd.choose_purchase_model(
+        errors,
+        {name: fits["scoring"][name].converged for name in btyd.PURCHASE_MODELS},
+        f"back-test as of {calibration_date}: decile calibration error of the expected "
+        f"purchase days in the next {holdout_days} days",
+    )
 
     rows = []
     for role, role_fits in fits.items():
