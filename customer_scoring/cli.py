@@ -299,8 +299,8 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def cmd_benchmark_btyd(args: argparse.Namespace) -> int:
-    """`benchmark-btyd`: time the BG/NBD and Gamma-Gamma fits on simulated customers
-    against a floor measured in the same run (customer_scoring.benchmark.btyd)."""
+    """`benchmark-btyd`: time the BG/NBD, Gamma-Gamma and Pareto/NBD fits on simulated
+    customers against a floor measured in the same run (customer_scoring.benchmark.btyd)."""
     from customer_scoring.benchmark import btyd
 
     report = btyd.run(args.customers, args.seed, previous=not args.no_previous)
@@ -452,8 +452,8 @@ def main(argv: list[str] | None = None) -> None:
 
     bench_btyd = commands.add_parser(
         "benchmark-btyd",
-        help="time the BG/NBD and Gamma-Gamma fits on simulated customers with distinct "
-        "histories, against one pass of the log-likelihood and the previous fit",
+        help="time the BG/NBD, Gamma-Gamma and Pareto/NBD fits on simulated customers with "
+        "distinct histories, against one pass of the log-likelihood and the previous fit",
     )
     bench_btyd.add_argument("--customers", type=int, default=1_000_000)
     bench_btyd.add_argument("--seed", type=int, default=7)

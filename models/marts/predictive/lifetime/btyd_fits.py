@@ -19,7 +19,8 @@ prediction (tied predictions in one decile), the customer-weighted mean absolute
 between a decile's mean prediction and its mean observed purchase days. Deciles weigh the
 many light and lapsed buyers (whose churn is published) as much as the heavy ones; a sum
 of squared errors is dominated by the few heaviest buyers and barely tells the models
-apart. A tie, or no back-test, keeps BG/NBD; a model whose fit failed is not chosen.
+apart. A tie, or no back-test, keeps BG/NBD; a model whose calibration fit failed is not
+chosen (btyd.choose_purchase_model).
 """
 
 import numpy as np
