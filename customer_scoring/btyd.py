@@ -510,6 +510,12 @@ def pareto_nbd_summed_log_likelihood(x, t_x, T, weight=None, step=1e-6):
     died_possible = t_x < T
 
     def summed(params):
+        # a far-off trial point of the optimiser can overflow (inf - inf): _fit refuses a
+        # value or gradient that is not finite, so the warnings say nothing
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            return _summed(params)
+
+    def _summed(params):
         r, alpha, s, beta = params
         params = np.asarray(params, dtype=float)
         log_G = _pareto_log_G(params, pair_x, pair_u)
