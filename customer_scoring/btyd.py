@@ -1,9 +1,13 @@
-"""Buy-till-you-die models fitted by maximum likelihood: BG/NBD and Gamma-Gamma.
+"""Buy-till-you-die models fitted by maximum likelihood: BG/NBD, Pareto/NBD and Gamma-Gamma.
 
 BG/NBD (Fader, Hardie and Lee, "Counting your customers the easy way", 2005): while
 alive, a customer buys at Poisson rate lambda ~ Gamma(r, alpha); after each purchase they
 drop out with probability p ~ Beta(a, b). Per customer: x repeat purchases, t_x the time
 of the last one and T the time since the first (all in one time unit).
+
+Pareto/NBD (Schmittlein, Morrison and Colombo 1987): the same purchases, but a customer
+dies at an exponential time of rate mu ~ Gamma(s, beta), at any moment (section below).
+btyd_fits chooses between the two purchase models by back-test (choose_purchase_model).
 
 Gamma-Gamma (Fader and Hardie, "The Gamma-Gamma model of monetary value", 2013): the
 values of a customer's repeat purchases are Gamma(p, nu) with nu ~ Gamma(q, gamma),
@@ -25,7 +29,7 @@ from scipy import optimize, special
 
 @dataclass(frozen=True)
 class Fit:
-    """One fit: model ("bg_nbd" or "gamma_gamma"), params (name -> value), the summed
+    """One fit: model ("bg_nbd", "pareto_nbd" or "gamma_gamma"), params (name -> value), the summed
     log-likelihood, whether the optimiser converged inside the search range, its message,
     and the customers it was fitted on."""
 
@@ -391,3 +395,356 @@ def expected_average_value(params, x, m) -> np.ndarray:
     population = p * gamma / (q - 1)
     weight = (q - 1) / (p * x + q - 1)
     return np.where(x > 0, weight * population + (1 - weight) * m, population)
+
+
+# Pareto/NBD (Schmittlein, Morrison and Colombo, "Counting your customers: who are they
+# and what will they do next?", 1987; the expressions as in Fader, Hardie and Lee, "A note
+# on deriving the Pareto/NBD model and related expressions", 2005). While alive a customer
+# buys at Poisson rate lambda ~ Gamma(r, alpha) and dies at an exponential time of rate
+# mu ~ Gamma(s, beta), at any moment (BG/NBD lets them drop out only right after a
+# purchase). The same x, t_x, T as BG/NBD.
+PARETO_NBD_NAMES = ["r", "alpha", "s", "beta"]
+
+
+def _pareto_log_G(params, x, u) -> np.ndarray:
+    """ln G(u) with G(u) = 2F1(r + s + x, b; r + s + x + 1; z(u)) / (c + u)^(r + s + x), an
+    antiderivative of the death integrand: for t_x <= u1 <= u2,
+
+        integral from u1 to u2 of (alpha + tau)^-(r + x) (beta + tau)^-(s + 1) dtau
+            = (G(u1) - G(u2)) / (r + s + x)
+
+    (FHL 2005 note, equation 19, A0). Two branches keep the argument z of the Gauss
+    hypergeometric function in [0, 1): alpha >= beta: c = alpha, b = s + 1,
+    z = (alpha - beta) / (alpha + u); alpha < beta: c = beta, b = r + x,
+    z = (beta - alpha) / (beta + u). At alpha = beta both give (alpha + u)^-(r + s + x)."""
+    r, alpha, s, beta = params
+    x, u = np.asarray(x, dtype=float), np.asarray(u, dtype=float)
+    shape = r + s + x
+    if alpha >= beta:
+        c, other, power = alpha, beta, r + x
+        exponent = s  # b - 1 with b = s + 1
+    else:
+        c, other, power = beta, alpha, s + 1.0
+        exponent = r + x - 1.0  # b - 1 with b = r + x
+    # Euler's transformation 2F1(a, b; a + 1; z) = (1 - z)^-(b - 1) 2F1(1, a + 1 - b; a + 1; z)
+    # keeps the function finite where z nears 1 and b is large (a far-off trial point of the
+    # optimiser); 1 - z = (other + u) / (c + u), taken in logs
+    log_c_u = np.log(c + u)
+    log_one_minus_z = np.log(other + u) - log_c_u
+    z = -np.expm1(log_one_minus_z)
+    return (
+        np.log(special.hyp2f1(1.0, power, shape + 1.0, z))
+        - exponent * log_one_minus_z
+        - shape * log_c_u
+    )
+
+
+def _log1mexp(d: np.ndarray) -> np.ndarray:
+    """ln(1 - e^d) for d <= 0 (-inf at d = 0), accurate near 0 and for very negative d."""
+    d = np.asarray(d, dtype=float)
+    with np.errstate(divide="ignore"):
+        return np.where(
+            d > -0.6931, np.log(-np.expm1(np.minimum(d, -1e-300))), np.log1p(-np.exp(d))
+        )
+
+
+def _pareto_terms(params, x, log_G_tx, log_G_T, T):
+    """The two terms of the Pareto/NBD likelihood in logs, without their common factor
+    Gamma(r + x) alpha^r beta^s / Gamma(r): alive at T, ln[(alpha + T)^-(r + x)
+    (beta + T)^-s], and died in (t_x, T], ln[s / (r + s + x) (G(t_x) - G(T))] (-inf when
+    t_x = T)."""
+    r, alpha, s, beta = params
+    alive = -(r + x) * np.log(alpha + T) - s * np.log(beta + T)
+    dead = np.log(s) - np.log(r + s + x) + log_G_tx + _log1mexp(np.minimum(log_G_T - log_G_tx, 0.0))
+    return alive, dead
+
+
+def pareto_nbd_log_likelihood(params, x, t_x, T) -> np.ndarray:
+    """Log-likelihood of each customer under Pareto/NBD (FHL 2005 note, equation 19):
+
+    L = Gamma(r + x) alpha^r beta^s / Gamma(r)
+        * [(alpha + T)^-(r + x) (beta + T)^-s + s / (r + s + x) A0]
+    A0 = G(t_x) - G(T)   (see _pareto_log_G)"""
+    r, alpha, s, beta = params
+    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
+    alive, dead = _pareto_terms(
+        params, x, _pareto_log_G(params, x, t_x), _pareto_log_G(params, x, T), T
+    )
+    common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    return common + np.logaddexp(alive, dead)
+
+
+def _pairs(x, u1, u2):
+    """The distinct (x, u) pairs over u in u1 and u2, and each row's index into them for
+    u1 and for u2 (sorted once: np.unique along an axis is ten times slower)."""
+    n = len(x)
+    xs = np.concatenate([x, x])
+    us = np.concatenate([u1, u2])
+    order = np.lexsort((us, xs))
+    xs_o, us_o = xs[order], us[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (xs_o[1:] != xs_o[:-1]) | (us_o[1:] != us_o[:-1])
+    group = np.cumsum(new) - 1
+    index = np.empty(len(order), dtype=np.intp)
+    index[order] = group
+    return xs_o[new], us_o[new], index[:n], index[n:]
+
+
+def pareto_nbd_summed_log_likelihood(x, t_x, T, weight=None, step=1e-6):
+    """The Pareto/NBD log-likelihood summed over customers (each counted ``weight`` times)
+    as a function of params = (r, alpha, s, beta), returning the sum and its gradient.
+
+    The hypergeometric functions, the costly part, depend on (x, t_x) and (x, T) only, not
+    on the whole history: they are computed once per distinct pair (times are whole days,
+    so a million customers have about 15,000 pairs) with their derivatives
+    in the parameters by central differences (relative step ``step``). Per history remain
+    logarithms and the mixture of the two terms, whose derivatives are analytic: the
+    mixture weighs each term's derivative by its share, P(alive) and 1 - P(alive), and
+    d ln(G1 - G2) = (d ln G1 - e^(ln G2 - ln G1) d ln G2) / (1 - e^(ln G2 - ln G1))."""
+    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
+    weight = np.ones(len(x)) if weight is None else np.asarray(weight, dtype=float)
+    x_values, _, x_weight = _by_value(x, weight)
+    total = weight.sum()
+    pair_x, pair_u, index_tx, index_T = _pairs(x, t_x, T)
+    n_pairs = len(pair_x)
+    died_possible = t_x < T
+
+    def summed(params):
+        # a far-off trial point of the optimiser can overflow (inf - inf): _fit refuses a
+        # value or gradient that is not finite, so the warnings say nothing
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            return _summed(params)
+
+    def _summed(params):
+        r, alpha, s, beta = params
+        params = np.asarray(params, dtype=float)
+        log_G = _pareto_log_G(params, pair_x, pair_u)
+        d_log_G = []
+        for i in range(4):
+            up, down = params.copy(), params.copy()
+            h = step * params[i]
+            up[i] += h
+            down[i] -= h
+            d_log_G.append(
+                (_pareto_log_G(up, pair_x, pair_u) - _pareto_log_G(down, pair_x, pair_u)) / (2 * h)
+            )
+        # per pair: the alive term (read at the pair of x and T) and ln s - ln(r + s + x)
+        # + ln G (read at the pair of x and t_x)
+        log_alpha_u, log_beta_u = np.log(alpha + pair_u), np.log(beta + pair_u)
+        alive_pair = -(r + pair_x) * log_alpha_u - s * log_beta_u
+        inverse_shape = 1.0 / (r + s + pair_x)
+        dead_pair = np.log(s) + np.log(inverse_shape) + log_G
+        # per history: only the mixture; its derivatives are summed per pair (bincount)
+        # and multiplied by the pair's derivatives once
+        difference = np.minimum(log_G[index_T] - log_G[index_tx], 0.0)
+        alive = alive_pair[index_T]
+        dead = dead_pair[index_tx] + _log1mexp(difference)
+        value = _dot(x_weight, special.gammaln(r + x_values)) + total * (
+            -special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+        )
+        with np.errstate(invalid="ignore", over="ignore"):
+            value += _dot(weight, np.logaddexp(alive, dead))
+            share_alive = 1.0 / (1.0 + np.exp(np.clip(dead - alive, -700, 700)))
+        w_alive = weight * share_alive
+        w_dead = np.where(died_possible, weight - w_alive, 0.0)
+        ratio = np.exp(difference)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w_scaled = np.where(died_possible, w_dead / -np.expm1(difference), 0.0)
+        alive_by_pair = np.bincount(index_T, weights=w_alive, minlength=n_pairs)
+        dead_by_pair = np.bincount(index_tx, weights=w_dead, minlength=n_pairs)
+        first_by_pair = np.bincount(index_tx, weights=w_scaled, minlength=n_pairs)
+        second_by_pair = np.bincount(index_T, weights=w_scaled * ratio, minlength=n_pairs)
+        gradient = np.array(
+            [
+                _dot(x_weight, special.digamma(r + x_values))
+                + total * (np.log(alpha) - special.digamma(r))
+                - _dot(alive_by_pair, log_alpha_u)
+                - _dot(dead_by_pair, inverse_shape),
+                total * r / alpha - _dot(alive_by_pair, (r + pair_x) / (alpha + pair_u)),
+                total * np.log(beta)
+                - _dot(alive_by_pair, log_beta_u)
+                + dead_by_pair.sum() / s
+                - _dot(dead_by_pair, inverse_shape),
+                total * s / beta - s * _dot(alive_by_pair, 1.0 / (beta + pair_u)),
+            ]
+        )
+        for i in range(4):
+            gradient[i] += _dot(first_by_pair, d_log_G[i]) - _dot(second_by_pair, d_log_G[i])
+        return float(value), gradient
+
+    return summed
+
+
+def fit_pareto_nbd(x, t_x, T, start=(1.0, 1.0, 1.0, 1.0), weight=None) -> Fit:
+    """Maximum-likelihood r, alpha, s, beta; ``weight`` counts the customers of each row
+    (one each by default), as for fit_bgnbd. alpha and beta scale with the time unit: both
+    start at the mean customer age times the start value."""
+    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
+    (x_d, t_x_d, T_d), weight_d = distinct(x, t_x, T, weight=weight)
+    mean_T = _dot(weight_d, T_d) / weight_d.sum() if len(weight_d) else 0.0
+    scale = max(mean_T, 1e-3)
+    start = (start[0], scale * start[1], start[2], scale * start[3])
+    return _fit(
+        pareto_nbd_summed_log_likelihood(x_d, t_x_d, T_d, weight_d),
+        start,
+        PARETO_NBD_NAMES,
+        "pareto_nbd",
+        int(round(weight_d.sum())),
+        len(weight_d),
+    )
+
+
+def pareto_nbd_probability_alive(params, x, t_x, T) -> np.ndarray:
+    """P(alive at T | x, t_x, T) under Pareto/NBD (FHL 2005 note, equation 20): the share
+    of the likelihood in its first term. Below 1 for one-time buyers too (x = 0): they can
+    die at any time after their purchase."""
+    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
+    alive, dead = _pareto_terms(
+        params, x, _pareto_log_G(params, x, t_x), _pareto_log_G(params, x, T), T
+    )
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(np.clip(dead - alive, -700, 700)))
+
+
+def pareto_nbd_expected_purchases(params, t, x, t_x, T) -> np.ndarray:
+    """E[purchases in (T, T + t] | x, t_x, T] under Pareto/NBD (FHL 2005 note, equation
+    22): P(alive) times the expected purchases of a customer alive at T, whose lambda and mu
+    are then Gamma(r + x, alpha + T) and Gamma(s, beta + T):
+
+        (r + x) (beta + T) / ((alpha + T) (s - 1)) [1 - ((beta + T) / (beta + T + t))^(s - 1)]
+
+    (at s = 1 the bracket over s - 1 is ln((beta + T + t) / (beta + T)))."""
+    r, alpha, s, beta = params
+    x, T = np.asarray(x, dtype=float), np.asarray(T, dtype=float)
+    log_q = np.log(beta + T) - np.log(beta + T + t)
+    # [1 - q^(s - 1)] / (s - 1), continuous at s = 1
+    horizon = -np.expm1((s - 1) * log_q) / (s - 1) if abs(s - 1) > 1e-9 else -log_q
+    alive = pareto_nbd_probability_alive(params, x, t_x, T)
+    return alive * (r + x) * (beta + T) / (alpha + T) * horizon
+
+
+def pareto_nbd_probability_no_purchase(params, t, x, t_x, T) -> np.ndarray:
+    """P(no purchase in (T, T + t] | x, t_x, T) under Pareto/NBD: the churn of a horizon t.
+
+    Dead at T: no purchase for sure. Alive at T, with lambda ~ Gamma(r + x, alpha + T) and
+    mu ~ Gamma(s, beta + T) (the posteriors given alive and the history; write A = alpha +
+    T, B = beta + T), no purchase means surviving the horizon without one or dying at
+    tau in (0, t] before the first:
+
+        P0 = 1 - P(alive) + P(alive) [(A / (A + t))^(r + x) (B / (B + t))^s
+             + integral from 0 to t of (s / B) (B / (B + tau))^(s + 1) (A / (A + tau))^(r + x) dtau]
+
+    The integral is the likelihood's death integral with the origin moved to T (alpha -> A,
+    beta -> B), so it has the same closed form: s A^(r + x) B^s (G(T) - G(T + t)) /
+    (r + s + x) with G of _pareto_log_G. A new customer (x = 0, T = 0) gets the
+    probability of no purchase in the first t of the model itself."""
+    r, alpha, s, beta = params
+    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
+    alive = pareto_nbd_probability_alive(params, x, t_x, T)
+    A, B = alpha + T, beta + T
+    log_survive = (r + x) * (np.log(A) - np.log(A + t)) + s * (np.log(B) - np.log(B + t))
+    # G depends on alpha + u and beta + u only: G at (r, A, s, B) and tau is G at u = T + tau
+    shape = r + s + x
+    log_G0 = _pareto_log_G(params, x, T)
+    log_Gt = _pareto_log_G(params, x, T + t)
+    log_die = (
+        np.log(s)
+        + (r + x) * np.log(A)
+        + s * np.log(B)
+        - np.log(shape)
+        + log_G0
+        + _log1mexp(np.minimum(log_Gt - log_G0, 0.0))
+    )
+    silent_while_alive = np.exp(np.logaddexp(log_survive, log_die))
+    return 1.0 - alive + alive * np.minimum(silent_while_alive, 1.0)
+
+
+@dataclass(frozen=True)
+class PurchaseModel:
+    """A purchase model's name for people, its fit and its predictions, each with the
+    signature of the BG/NBD function of the same name."""
+
+    label: str
+    fit: object
+    probability_alive: object
+    expected_purchases: object
+    probability_no_purchase: object
+
+
+# the purchase models btyd_fits chooses between by back-test, by the name it publishes
+PURCHASE_MODELS = {
+    "bg_nbd": PurchaseModel(
+        "BG/NBD", fit_bgnbd, probability_alive, expected_purchases, probability_no_purchase
+    ),
+    "pareto_nbd": PurchaseModel(
+        "Pareto/NBD",
+        fit_pareto_nbd,
+        pareto_nbd_probability_alive,
+        pareto_nbd_expected_purchases,
+        pareto_nbd_probability_no_purchase,
+    ),
+}
+MODEL_PARAMETERS = {
+    "bg_nbd": ["r", "alpha", "a", "b"],
+    "pareto_nbd": PARETO_NBD_NAMES,
+    "gamma_gamma": ["p", "q", "gamma"],
+}
+
+
+def decile_calibration_error(predicted, observed, weight) -> float:
+    """The calibration error btyd_fits chooses the purchase model by: the customers in
+    deciles of the prediction, the customer-weighted mean absolute gap between a decile's
+    mean prediction and its mean observation, sum over deciles of |sum of weight *
+    (predicted - observed)| / sum of weight (probability_calibration's expected calibration
+    error). ``weight`` counts the customers of each row. A row's decile is 10 x the share
+    of customers with a smaller prediction, rounded down: tied predictions share one."""
+    predicted, observed, weight = (
+        np.asarray(v, dtype=float) for v in (predicted, observed, weight)
+    )
+    order = np.argsort(predicted, kind="stable")
+    predicted, observed, weight = predicted[order], observed[order], weight[order]
+    total = weight.sum()
+    if total == 0:
+        return float("nan")
+    below = np.cumsum(weight) - weight  # customers before each row
+    # rows with the same prediction take the first one's count below
+    first = np.r_[True, predicted[1:] != predicted[:-1]]
+    below = np.maximum.accumulate(np.where(first, below, 0.0))
+    decile = np.minimum((10 * below / total).astype(int), 9)
+    customers = np.bincount(decile, weights=weight, minlength=10)
+    gap = np.bincount(decile, weights=weight * predicted, minlength=10) - np.bincount(
+        decile, weights=weight * observed, minlength=10
+    )
+    return float(np.abs(gap).sum() / customers.sum())
+
+
+def choose_purchase_model(
+    errors: dict[str, float], converged_on_scoring_date: dict[str, bool], measured: str
+) -> tuple[str, str]:
+    """The purchase model that predicts and why, in words: of the models with a back-test
+    error (``errors``: name -> error; the fits that converged on the calibration date), the
+    smallest error; BG/NBD on a tie. A winner whose fit failed on the scoring date gives
+    way to the runner-up. Without any back-test error, BG/NBD. ``measured`` says what the
+    errors are, for the reason."""
+    label = {name: model.label for name, model in PURCHASE_MODELS.items()}
+    scored = {name: error for name, error in errors.items() if np.isfinite(error)}
+    if not scored:
+        return "bg_nbd", "no back-test (no purchase model converged on the calibration date)"
+    ranked = sorted(scored, key=lambda name: (scored[name], name != "bg_nbd"))
+    usable = [name for name in ranked if converged_on_scoring_date.get(name)] or ranked
+    chosen = usable[0]
+    reason = (
+        f"{measured} "
+        + ", ".join(f"{label[name]} {scored[name]:.4f}" for name in ranked)
+        + "".join(
+            f"; {label[name]} did not converge on the calibration date"
+            for name in PURCHASE_MODELS
+            if name not in scored
+        )
+        + (
+            f"; {label[ranked[0]]} did not converge on the scoring date"
+            if chosen != ranked[0]
+            else ""
+        )
+    )
+    return chosen, reason

@@ -137,18 +137,19 @@ def predictive_table(database: str) -> str:
         if not {"btyd_fits", "predictive_backtest"} <= built:
             return "predictive back-test: not built (python_models is false)"
         fits = con.sql(
-            "select date_role, model, fit_status, any_value(message) from btyd_fits "
-            "group by all order by date_role, model"
+            "select date_role, model, fit_status, any_value(message), bool_or(is_chosen) "
+            "from btyd_fits group by date_role, model, fit_status order by date_role, model"
         ).fetchall()
         rows = con.sql(
             "select model_name, customers, customers_with_outcome, base_rate, top_decile_rate, "
             "lift, auc, predicted_spend, actual_spend, total_error_share, mean_absolute_error, "
             "top_decile_spend_share from predictive_backtest order by model_name"
         ).fetchall()
-    lines = ["BG/NBD and Gamma-Gamma fits:"]
-    for role, model, status, message in fits:
+    lines = ["BG/NBD, Pareto/NBD and Gamma-Gamma fits (* predicts: chosen by back-test):"]
+    for role, model, status, message, chosen in fits:
         lines.append(
-            f"  {role:<12}{model:<12}{status}{'' if status == 'converged' else ': ' + message}"
+            f"  {role:<12}{model + (' *' if chosen else ''):<14}"
+            f"{status}{'' if status == 'converged' else ': ' + message}"
         )
     lines += [
         "",
@@ -298,8 +299,8 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def cmd_benchmark_btyd(args: argparse.Namespace) -> int:
-    """`benchmark-btyd`: time the BG/NBD and Gamma-Gamma fits on simulated customers
-    against a floor measured in the same run (customer_scoring.benchmark.btyd)."""
+    """`benchmark-btyd`: time the BG/NBD, Gamma-Gamma and Pareto/NBD fits on simulated
+    customers against a floor measured in the same run (customer_scoring.benchmark.btyd)."""
     from customer_scoring.benchmark import btyd
 
     report = btyd.run(args.customers, args.seed, previous=not args.no_previous)
@@ -451,8 +452,8 @@ def main(argv: list[str] | None = None) -> None:
 
     bench_btyd = commands.add_parser(
         "benchmark-btyd",
-        help="time the BG/NBD and Gamma-Gamma fits on simulated customers with distinct "
-        "histories, against one pass of the log-likelihood and the previous fit",
+        help="time the BG/NBD, Gamma-Gamma and Pareto/NBD fits on simulated customers with "
+        "distinct histories, against one pass of the log-likelihood and the previous fit",
     )
     bench_btyd.add_argument("--customers", type=int, default=1_000_000)
     bench_btyd.add_argument("--seed", type=int, default=7)

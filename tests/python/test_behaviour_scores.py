@@ -299,7 +299,7 @@ def test_calibration_of_the_purchase_probability_matches_hand_computation(built)
     # (2 x 0.4783^2 + 0.5217^2) / 3 = 0.2432; 0.5 to 0.6 holds C1: gap 0.4762, Brier
     # 0.4762^2 = 0.2268, tolerance max(0.05, 0.25 x 1) = 0.25; ECE (3 x 0.1450 + 0.4762) / 4
     # = 0.2278. Neither band is off: under 200
-    # customers. (No BG/NBD fit here, so no churn or expected-purchase rows.)
+    # customers. (No BG/NBD or Pareto/NBD fit here, so no churn or expected-purchase rows.)
     rows = built.query(
         "select score_name, band_label, customers, mean_predicted, observed, calibration_gap, "
         "tolerance, brier, expected_calibration_error, is_off_calibration "

@@ -246,12 +246,32 @@ def test_a_fit_the_data_cannot_determine_is_refused(built):
     )
     # Gamma-Gamma has one history (customer A) on both dates for 3 parameters; BG/NBD has 8
     # customers on the scoring date, but only 3 distinct histories for 4 parameters on the
-    # calibration date
+    # calibration date (Pareto/NBD too)
     assert rows == [
         ("calibration", "bg_nbd", "not_converged"),
         ("calibration", "gamma_gamma", "not_converged"),
+        ("calibration", "pareto_nbd", "not_converged"),
         ("scoring", "bg_nbd", "converged"),
         ("scoring", "gamma_gamma", "not_converged"),
+        ("scoring", "pareto_nbd", "converged"),
+    ]
+    # no purchase model to back-test on the calibration date: BG/NBD stays, and says why
+    assert built.query(
+        "select distinct model, is_chosen, backtest_error, choice_reason from btyd_fits "
+        "where model != 'gamma_gamma' order by model"
+    ) == [
+        (
+            "bg_nbd",
+            True,
+            None,
+            "chosen: no back-test (no purchase model converged on the calibration date)",
+        ),
+        (
+            "pareto_nbd",
+            False,
+            None,
+            "not chosen: no back-test (no purchase model converged on the calibration date)",
+        ),
     ]
     messages = built.query("select distinct message from btyd_fits where fit_status != 'converged'")
     assert all("the data do not determine" in message for (message,) in messages), messages
@@ -259,7 +279,8 @@ def test_a_fit_the_data_cannot_determine_is_refused(built):
         ("fit_not_converged", None)
     ]
     assert built.query(
-        "select count(*) from churn_scores where churn_method = 'bg_nbd_no_purchase'"
+        "select count(*) from churn_scores "
+        "where churn_method in ('bg_nbd_no_purchase', 'pareto_nbd_no_purchase')"
     ) == [(0,)]
 
 

@@ -1,4 +1,4 @@
--- CLV's expected purchases (BG/NBD, next prediction_horizon_days) must agree in direction
+-- CLV's expected purchases (BG/NBD or Pareto/NBD, next prediction_horizon_days) must agree in direction
 -- with purchase_probability: grouped by 10-point band of purchase_probability (bands of
 -- 200 customers or more, as the calibration test: smaller bands are noise), a higher
 -- band never expects fewer purchases on average than a

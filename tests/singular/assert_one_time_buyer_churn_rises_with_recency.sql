@@ -1,9 +1,10 @@
 -- Churn within a horizon must rise with the time since the last purchase for every
 -- customer, one-time buyers included (DOMAIN.md). Among buyers without a repeat purchase
--- (BG/NBD x = 0) on the same date, one who bought longer ago must get a strictly higher
+-- (x = 0) on the same date, one who bought longer ago must get a strictly higher
 -- probability of no purchase in the horizon (p_no_purchase_holdout, which churn_scores
--- publishes as churn_probability, method bg_nbd_no_purchase). 1 - P(alive), used before,
--- gave all of them 0 and fails here. Any row returned is a pair out of order.
+-- publishes as churn_probability, method bg_nbd_no_purchase or pareto_nbd_no_purchase).
+-- 1 - P(alive), used before, gave all of them 0 under BG/NBD and fails here. Any row
+-- returned is a pair out of order.
 {{ config(enabled=python_models_enabled()) }}
 
 with

@@ -3,7 +3,7 @@
 -- var probability_tolerance:
 -- - buying within prediction_horizon_days (30) is never likelier than buying within
 --   btyd_holdout_days (90): purchase_probability <= 1 - churn_probability, where churn is
---   the BG/NBD chance of no purchase within the 90 days (for subscribers churn is a
+--   the purchase model's (BG/NBD or Pareto/NBD) chance of no purchase within the 90 days (for subscribers churn is a
 --   cancellation, which a purchase does not rule out);
 -- - CLV's expected purchases within the 90 days are at least the chance of one or more
 --   purchases (E[N] >= P(N >= 1) for a count), and its chance of no purchase is at least
@@ -19,7 +19,7 @@ select
     1 - churn_probability as right_value
 from {{ ref('customer_scores') }}
 where
-    churn_method = 'bg_nbd_no_purchase'
+    churn_method in ('bg_nbd_no_purchase', 'pareto_nbd_no_purchase')
     and purchase_probability > 1 - churn_probability + {{ tolerance }}
 
 union all

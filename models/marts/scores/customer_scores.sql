@@ -143,7 +143,7 @@ final as (
             when objectors.customer_id is not null then 'objected_to_profiling'
             when purchase.purchase_probability_status = 'no_backtest_customers' then 'no_backtest_customers'
             when
-                churn.churn_method = 'bg_nbd_no_purchase'
+                churn.churn_method in ('bg_nbd_no_purchase', 'pareto_nbd_no_purchase')
                 and purchase.purchase_probability > 1 - churn.churn_probability
                 then 'capped_at_purchase_chance_within_churn_horizon'
             else 'score_band'
@@ -176,7 +176,7 @@ final as (
         -- purchase within btyd_holdout_days (90), where churn is that no-purchase chance
         case
             when
-                churn.churn_method = 'bg_nbd_no_purchase'
+                churn.churn_method in ('bg_nbd_no_purchase', 'pareto_nbd_no_purchase')
                 and purchase.purchase_probability > 1 - churn.churn_probability
                 then cast(1 - churn.churn_probability as decimal(6, 4))
             else purchase.purchase_probability

@@ -6,13 +6,16 @@
       period / subscriptions that finished it, cancelled or renewed; the plan's pooled
       rate when nobody has reached that period yet), over the n billing periods the
       horizon spans: 1 - (1 - h)^n, n = horizon days / the plan's mean period length.
-    - bg_nbd_no_purchase, for other buyers: P(no qualifying purchase in the next
-      btyd_holdout_days | history) under BG/NBD (p_no_purchase_holdout of
-      customer_lifetime_value) = 1 - P(alive) + P(alive) ((alpha + T) / (alpha + T + t))^(r + x)
-      (derivation: customer_scoring/btyd.py, probability_no_purchase). Not 1 - P(alive):
-      P(alive) is 1 for a buyer without a repeat purchase, which gave every one-time buyer
-      a churn of 0; this one rises with the time since their purchase.
-    - unavailable: no subscription and no prediction (never bought, or no BG/NBD fit).
+    - bg_nbd_no_purchase or pareto_nbd_no_purchase, for other buyers: P(no qualifying
+      purchase in the next btyd_holdout_days | history) under the purchase model btyd_fits
+      chose by back-test (btyd_model and p_no_purchase_holdout of customer_lifetime_value).
+      BG/NBD: 1 - P(alive) + P(alive) ((alpha + T) / (alpha + T + t))^(r + x); Pareto/NBD
+      adds the chance of dying in the horizon before buying (derivations:
+      customer_scoring/btyd.py, probability_no_purchase and
+      pareto_nbd_probability_no_purchase). Not 1 - P(alive): BG/NBD's P(alive) is 1 for a
+      buyer without a repeat purchase, which gave every one-time buyer a churn of 0; this
+      one rises with the time since their purchase.
+    - unavailable: no subscription and no prediction (never bought, or no purchase model fit).
     churn_risk_band: low, medium or high at var churn_risk_bands. -#}
 {%- set horizon = positive_whole_var('btyd_holdout_days', 90) -%}
 {%- set bands = var('churn_risk_bands', {'medium': 0.3, 'high': 0.6}) -%}
@@ -201,7 +204,8 @@ scored as (
         population.customer_id,
         case
             when subscribers.customer_id is not null then 'subscription_life_table'
-            when buyers.p_no_purchase_holdout is not null then 'bg_nbd_no_purchase'
+            when buyers.p_no_purchase_holdout is not null
+                then {{ dbt.concat(["buyers.btyd_model", "'_no_purchase'"]) }}
             else 'unavailable'
         end as churn_method,
         coalesce(subscribers.churn_probability, buyers.p_no_purchase_holdout) as churn_probability,
@@ -211,6 +215,7 @@ scored as (
         subscribers.is_plan_hazard,
         subscribers.horizon_periods,
         buyers.prediction_status,
+        case buyers.btyd_model when 'pareto_nbd' then 'Pareto/NBD' else 'BG/NBD' end as btyd_model_label,
         buyers.p_alive,
         buyers.p_no_purchase_holdout,
         buyers.time_unit,
@@ -246,12 +251,16 @@ explained as (
                 rounded_text('horizon_periods', 1), "' periods ahead'",
             ]) }}
             when churn_method = 'bg_nbd_no_purchase' and btyd_frequency = 0 then {{ dbt.concat([
-                "'BG/NBD: no purchase in " ~ horizon ~ " days: one purchase, '",
+                "btyd_model_label", "': no purchase in " ~ horizon ~ " days: one purchase, '",
                 rounded_text('btyd_time_since_last', 1), "' '", "time_unit", "'s ago'",
             ]) }}
-            when churn_method = 'bg_nbd_no_purchase' then {{ dbt.concat([
-                "'BG/NBD: no purchase in " ~ horizon ~ " days: P(alive) '", rounded_text('p_alive', 2), "', '",
-                "cast(btyd_frequency as " ~ dbt.type_string() ~ ")", "' repeat purchases, the last '",
+            when churn_method = 'pareto_nbd_no_purchase' and btyd_frequency = 0 then {{ dbt.concat([
+                "btyd_model_label", "': no purchase in " ~ horizon ~ " days: P(alive) '", rounded_text('p_alive', 2),
+                "', one purchase, '", rounded_text('btyd_time_since_last', 1), "' '", "time_unit", "'s ago'",
+            ]) }}
+            when churn_method in ('bg_nbd_no_purchase', 'pareto_nbd_no_purchase') then {{ dbt.concat([
+                "btyd_model_label", "': no purchase in " ~ horizon ~ " days: P(alive) '", rounded_text('p_alive', 2),
+                "', '", "cast(btyd_frequency as " ~ dbt.type_string() ~ ")", "' repeat purchases, the last '",
                 rounded_text('btyd_time_since_last', 1), "' '", "time_unit", "'s ago'",
             ]) }}
             when prediction_status is not null

@@ -1,10 +1,13 @@
 """Per buyer and score date: probability alive, expected purchases, expected order value
 and customer lifetime value, from the fits of btyd_fits (customer_scoring/btyd.py).
 
-- p_alive: P(still a customer | frequency, recency, T) under BG/NBD;
+- btyd_model: the purchase model that predicts, bg_nbd or pareto_nbd, the one btyd_fits
+  chose by back-test (is_chosen), the same on both dates;
+- p_alive: P(still a customer | frequency, recency, T) under that model;
 - p_no_purchase_holdout: P(no purchase in the next btyd_holdout_days | frequency, recency,
-  T) under BG/NBD (btyd.probability_no_purchase): churn within that horizon, which rises
-  with the time since the last purchase for one-time buyers too (their P(alive) is 1);
+  T) under that model (btyd.probability_no_purchase or
+  btyd.pareto_nbd_probability_no_purchase): churn within that horizon, which rises with
+  the time since the last purchase for one-time buyers too;
 - expected_purchases_horizon: expected purchase days in the next prediction_horizon_days;
 - expected_purchases_holdout / expected_spend_holdout: over the next btyd_holdout_days
   (what the back-test compares with reality, from the calibration date);
@@ -13,14 +16,24 @@ and customer lifetime value, from the fits of btyd_fits (customer_scoring/btyd.p
 - clv: expected spend over clv_horizon_months, month by month, discounted at
   clv_monthly_discount_rate: sum over months k of
   value * (E[purchases by month k] - E[purchases by month k-1]) / (1 + rate)^k.
-When a fit did not converge (or had too few customers) the predictions are null and
-prediction_status says why: no number is published from a failed fit.
+When the chosen purchase model's fit or the Gamma-Gamma fit did not converge (or had too
+few customers) the predictions are null and prediction_status says why: no number is
+published from a failed fit. (The model not chosen does not matter.)
 """
 
 import numpy as np
 import pandas as pd
 
 DAYS_PER_MONTH = 365.25 / 12
+PREDICTIONS = [
+    "p_alive",
+    "p_no_purchase_holdout",
+    "expected_purchases_horizon",
+    "expected_purchases_holdout",
+    "expected_average_value",
+    "expected_spend_holdout",
+    "clv",
+]
 
 
 def model(dbt, session):
@@ -44,32 +57,29 @@ def model(dbt, session):
     for role, frame in summary.groupby("date_role"):
         frame = frame.copy()
         unit_days = 7.0 if frame["time_unit"].iloc[0] == "week" else 1.0
-        fit = fits[fits["date_role"] == role]
+        fit = fits[(fits["date_role"] == role) & fits["is_chosen"]]
+        btyd_model = str(fit.loc[fit["model"] != "gamma_gamma", "model"].iloc[0])
+        frame["btyd_model"] = btyd_model
         statuses = set(fit["fit_status"])
         if statuses != {"converged"}:
             frame["prediction_status"] = "fit_" + "_and_".join(sorted(statuses - {"converged"}))
-            for column in [
-                "p_alive",
-                "p_no_purchase_holdout",
-                "expected_purchases_horizon",
-                "expected_purchases_holdout",
-                "expected_average_value",
-                "expected_spend_holdout",
-                "clv",
-            ]:
+            for column in PREDICTIONS:
                 frame[column] = np.nan
             frames.append(frame)
             continue
-        params = dict(zip(fit["parameter"], fit["value"], strict=True))
-        bgnbd = [params["r"], params["alpha"], params["a"], params["b"]]
-        gg = [params["p"], params["q"], params["gamma"]]
+        params = dict(zip(fit["model"] + "." + fit["parameter"], fit["value"], strict=True))
+        purchase = [params[f"{btyd_model}.{name}"] for name in btyd.MODEL_PARAMETERS[btyd_model]]
+        gg = [params["gamma_gamma.p"], params["gamma_gamma.q"], params["gamma_gamma.gamma"]]
+        predict = btyd.PURCHASE_MODELS[btyd_model]
         x = frame["btyd_frequency"].to_numpy(float)
         t_x = frame["btyd_recency"].to_numpy(float)
         T = frame["btyd_t"].to_numpy(float)
         m = frame["btyd_monetary_value"].fillna(0).to_numpy(float)
 
-        def expected(days, x=x, t_x=t_x, T=T, bgnbd=bgnbd, unit_days=unit_days):
-            return btyd.expected_purchases(bgnbd, days / unit_days, x, t_x, T)
+        def expected(
+            days, x=x, t_x=t_x, T=T, purchase=purchase, unit_days=unit_days, predict=predict
+        ):
+            return predict.expected_purchases(purchase, days / unit_days, x, t_x, T)
 
         value = btyd.expected_average_value(gg, x, m)
         cumulative = [np.zeros(len(frame))] + [
@@ -80,9 +90,9 @@ def model(dbt, session):
             for k in range(1, months + 1)
         )
         frame["prediction_status"] = "predicted"
-        frame["p_alive"] = btyd.probability_alive(bgnbd, x, t_x, T)
-        frame["p_no_purchase_holdout"] = btyd.probability_no_purchase(
-            bgnbd, holdout_days / unit_days, x, t_x, T
+        frame["p_alive"] = predict.probability_alive(purchase, x, t_x, T)
+        frame["p_no_purchase_holdout"] = predict.probability_no_purchase(
+            purchase, holdout_days / unit_days, x, t_x, T
         )
         frame["expected_purchases_horizon"] = expected(horizon_days)
         frame["expected_purchases_holdout"] = expected(holdout_days)
@@ -90,7 +100,11 @@ def model(dbt, session):
         frame["expected_spend_holdout"] = frame["expected_purchases_holdout"] * value
         frame["clv"] = clv
         frames.append(frame)
-    out = pd.concat(frames, ignore_index=True) if frames else summary.assign(prediction_status=None)
+    out = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else summary.assign(prediction_status=None, btyd_model=None)
+    )
     # a date, not the timestamp pandas makes of it
     out["reference_date"] = pd.to_datetime(out["reference_date"]).dt.date
     for column in [
@@ -112,6 +126,7 @@ def model(dbt, session):
             "btyd_recency",
             "btyd_t",
             "btyd_monetary_value",
+            "btyd_model",
             "prediction_status",
             "p_alive",
             "p_no_purchase_holdout",
