@@ -209,7 +209,10 @@ def _calendar(w: World) -> pa.Table:
     return pa.table(
         {
             "campaign_id": pa.concat_arrays(
-                [ids("NL", np.arange(count) + 1, 4), pa.array([o.campaign_id for o in offers])]
+                [
+                    ids("NL", np.arange(count) + 1, 4),
+                    pa.array([o.campaign_id for o in offers], pa.string()),
+                ]
             ),
             "campaign_name": pa.array(
                 [f"Newsletter {i + 1}" for i in range(count)] + [o.name for o in offers]
