@@ -30,7 +30,7 @@ def test_the_benchmark_runs_and_writes_its_figures(tmp_path):
             "--customers",
             "200",
             "--years",
-            "0.5",
+            "1.0",
             "--as-of",
             "2026-06-30",
             "--out",
@@ -107,7 +107,7 @@ def test_some_steps_on_the_order_files_only(tmp_path):
     """--steps without the full build generates only the files the RFM path reads (how the
     largest scale runs on a small disk) and still checks the floor against the marts."""
     command = [sys.executable, "-m", "customer_scoring", "benchmark", "--customers", "200"]
-    command += ["--years", "0.5", "--as-of", "2026-06-30", "--out", str(tmp_path)]
+    command += ["--years", "1.0", "--as-of", "2026-06-30", "--out", str(tmp_path)]
     result = subprocess.run(
         command + ["--steps", "rfm_path,engine_floor"],
         cwd=PROJECT_DIR,
