@@ -132,3 +132,50 @@
     ({{ positive_rank_sum }} - {{ positives }} * ({{ positives }} + 1) / 2.0)
     / nullif({{ positives }} * ({{ total }} - {{ positives }}), 0)
 {%- endmacro %}
+
+
+{% macro rfm_scored(orders, reference_dates) %}
+    {#- A select: recency (days from the last order to the reference date), frequency
+        (distinct orders), monetary (net amount), their tie-safe quintile scores (5 = best)
+        and the weighted RFM score (var rfm_weights) of every customer with an order in
+        `orders` on or before a reference date, ranked among the customers of the same
+        reference. `orders`: qualifying orders (customer_id, order_id, ordered_date,
+        net_amount); `reference_dates`: one row per reference (reference_key,
+        reference_date, window_start_date: the first day that counts, null for all
+        history). Columns: reference_key, reference_date, customer_id, first_order_date,
+        last_order_date, recency_days, frequency, monetary, r_score, f_score, m_score,
+        rfm_score. The one home of RFM scoring: int_customers_rfm_scored (the as-of date)
+        and int_campaign_launch_rfm (the day before each campaign's start) select from it. -#}
+    select
+        *,
+        {{ customer_scoring.weighted_score(customer_scoring.rfm_criteria(), var('rfm_weights')) }} as rfm_score
+    from (
+        select
+            *,
+            {{ customer_scoring.tie_safe_ntile(
+                'recency_days', 5, higher_is_better=false, partition_by='reference_key') }} as r_score,
+            {{ customer_scoring.tie_safe_ntile('frequency', 5, partition_by='reference_key') }} as f_score,
+            {{ customer_scoring.tie_safe_ntile('monetary', 5, partition_by='reference_key') }} as m_score
+        from (
+            select
+                reference_dates.reference_key,
+                reference_dates.reference_date,
+                orders.customer_id,
+                min(orders.ordered_date) as first_order_date,
+                max(orders.ordered_date) as last_order_date,
+                {{ dbt.datediff('max(orders.ordered_date)', 'reference_dates.reference_date', 'day') }}
+                    as recency_days,
+                count(distinct orders.order_id) as frequency,
+                sum(orders.net_amount) as monetary
+            from {{ reference_dates }} as reference_dates
+            inner join {{ orders }} as orders
+                on
+                    orders.ordered_date <= reference_dates.reference_date
+                    and (
+                        reference_dates.window_start_date is null
+                        or orders.ordered_date >= reference_dates.window_start_date
+                    )
+            group by reference_dates.reference_key, reference_dates.reference_date, orders.customer_id
+        ) as measured
+    ) as scored
+{%- endmacro %}

@@ -1,46 +1,29 @@
 {#- Recency, frequency and monetary of every customer with a qualifying order in the
-    scoring window, their tie-safe quintile scores (5 = best) and the weighted RFM score. -#}
+    scoring window, their tie-safe quintile scores (5 = best) and the weighted RFM score
+    (macro rfm_scored, shared with the campaigns' launch RFM). -#}
+{%- set window_start = scoring_window_start() -%}
 
 with
 
 orders as (
 
     select * from {{ ref('int_orders_netted') }}
-    where is_qualifying and {{ in_scoring_window('ordered_date') }}
+    where is_qualifying
 
 ),
 
-measured as (
+reference_dates as (
 
     select
-        customer_id,
-        min(ordered_date) as first_order_date,
-        max(ordered_date) as last_order_date,
-        count(distinct order_id) as frequency,
-        sum(net_amount) as monetary
-    from orders
-    group by customer_id
-
-),
-
-with_recency as (
-
-    select
-        *,
-        {{ dbt.datediff('last_order_date', as_of_date(), 'day') }}
-            as recency_days
-    from measured
+        'as_of_date' as reference_key,
+        {{ as_of_date() }} as reference_date,
+        {{ window_start if window_start else 'cast(null as date)' }} as window_start_date
 
 ),
 
 scored as (
 
-    select
-        *,
-        {{ tie_safe_ntile('recency_days', 5, higher_is_better=false) }} as r_score,
-        {{ tie_safe_ntile('frequency', 5) }} as f_score,
-        {{ tie_safe_ntile('monetary', 5) }} as m_score
-    from with_recency
+    {{ rfm_scored('orders', 'reference_dates') }}
 
 ),
 
@@ -63,7 +46,7 @@ final as (
         r_score,
         f_score,
         m_score,
-        {{ weighted_score(rfm_criteria(), var('rfm_weights')) }} as rfm_score,
+        rfm_score,
 
         -- dates
         first_order_date,
