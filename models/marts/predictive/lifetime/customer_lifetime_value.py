@@ -25,15 +25,16 @@ import numpy as np
 import pandas as pd
 
 DAYS_PER_MONTH = 365.25 / 12
-PREDICTIONS = [
-    "p_alive",
-    "p_no_purchase_holdout",
-    "expected_purchases_horizon",
-    "expected_purchases_holdout",
-    "expected_average_value",
-    "expected_spend_holdout",
-    "clv",
-]
+# the predicted columns, in their order in the model, and the decimals each is rounded to
+PREDICTIONS = {
+    "p_alive": 6,
+    "p_no_purchase_holdout": 6,
+    "expected_purchases_horizon": 6,
+    "expected_purchases_holdout": 6,
+    "expected_average_value": 2,
+    "expected_spend_holdout": 2,
+    "clv": 2,
+}
 
 
 def model(dbt, session):
@@ -103,19 +104,14 @@ def model(dbt, session):
     out = (
         pd.concat(frames, ignore_index=True)
         if frames
-        else summary.assign(prediction_status=None, btyd_model=None)
+        else summary.assign(
+            prediction_status=None, btyd_model=None, **dict.fromkeys(PREDICTIONS, np.nan)
+        )
     )
     # a date, not the timestamp pandas makes of it
     out["reference_date"] = pd.to_datetime(out["reference_date"]).dt.date
-    for column in [
-        "p_alive",
-        "p_no_purchase_holdout",
-        "expected_purchases_horizon",
-        "expected_purchases_holdout",
-    ]:
-        out[column] = out[column].astype(float).round(6)
-    for column in ["expected_average_value", "expected_spend_holdout", "clv"]:
-        out[column] = out[column].astype(float).round(2)
+    for column, decimals in PREDICTIONS.items():
+        out[column] = out[column].astype(float).round(decimals)
     return out[
         [
             "customer_id",
@@ -128,12 +124,6 @@ def model(dbt, session):
             "btyd_monetary_value",
             "btyd_model",
             "prediction_status",
-            "p_alive",
-            "p_no_purchase_holdout",
-            "expected_purchases_horizon",
-            "expected_purchases_holdout",
-            "expected_average_value",
-            "expected_spend_holdout",
-            "clv",
+            *PREDICTIONS,
         ]
     ]
