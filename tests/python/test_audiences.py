@@ -154,11 +154,12 @@ def test_customers_who_object_to_profiling_are_not_profiled(built):
     assert any(row[11] is not None for row in objected)  # RFM (accounting) stays
     assert all(row[1] == "profiled" for row in rows if row[0] not in objectors)
     # no profiled relation holds them: behaviour scores, explanations, churn, CLV, segments,
-    # audiences
+    # audiences, campaign launch segments
     for relation in [
         "engagement_scores", "purchase_scores", "satisfaction_scores", "cross_sell_scores",
         "reactivation_scores", "score_explanations", "churn_scores", "customer_lifetime_value",
         "customer_segments", "audience_members", "audience_candidates",
+        "int_campaign_launch_rfm", "campaign_customers",
     ]:  # fmt: skip
         # payment risk and recovery are credit management, not marketing: their
         # explanations stay

@@ -159,17 +159,3 @@ def test_segment_at_launch_is_the_one_the_warehouse_gave_that_day(built):
         "where campaign_id = 'CP004' and rfm_score is not null"
     )
     assert compared[0] > 1000
-
-
-def test_customers_who_object_to_profiling_get_no_segment_at_launch(built):
-    objectors = {
-        customer
-        for (customer,) in built.query(
-            "select customer_id from stg_privacy__rights_requests "
-            "where request_type = 'objection_to_profiling'"
-        )
-    }
-    assert len(objectors) >= 10  # the demo's 1.5% of 2,000
-    for relation in ["int_campaign_launch_rfm", "campaign_customers"]:
-        found = built.query(f"select distinct customer_id from {relation}")
-        assert not objectors & {customer for (customer,) in found}, relation
