@@ -4,8 +4,9 @@
     measures it (no look-ahead). The same rules as customer_rfm and customer_segments: the
     scores from the macro rfm_scored (as int_customers_rfm_scored: tie_safe_ntile quintiles
     among all customers with a qualifying order then, within scoring_window_days when set,
-    rfm_weights), one ranking per campaign; the segment map and seeds/value_tiers.csv. Customers who objected to profiling are ranked but get no
-    row (customer_segments gives them no segment either). Campaigns that start after the
+    rfm_weights), one ranking per campaign; the segment map and seeds/value_tiers.csv.
+    Customers who objected to profiling are ranked but get no row (customer_segments gives
+    them no segment either). Campaigns that start after the
     as-of date have none; those without assignments (the demo's newsletters) are ranked
     too, for a reader to see the segments of a send. One row per campaign and customer
     with a qualifying order before the start. -#}
