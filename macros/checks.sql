@@ -114,7 +114,7 @@
             {%- endfor -%}
             {%- set profile = run_query('select count(*) as row_count'
                 ~ (', ' ~ counts | join(', ') if counts else '') ~ ' from ' ~ reader) -%}
-            {%- if profile.columns['row_count'].values()[0] == 0 -%}
+            {%- if profile.columns['row_count'].values()[0] == 0 and not input.no_rows_allowed_because -%}
                 {{ exceptions.raise_compiler_error(label
                     ~ " has a header but no rows. Export it again with its data.") }}
             {%- endif -%}

@@ -36,7 +36,8 @@
 
 {% macro raw_input_contracts() %}
     {#- Every raw input's contract, from the sources YAML (meta.input and columns), as a list
-        of {name, source, label, file_types, loaded_at, freshness_exempt_reason, reasons,
+        of {name, source, label, file_types, loaded_at, freshness_exempt_reason,
+        no_rows_allowed_because (why a file without rows is valid; none: it is refused), reasons,
         rules, columns: [{name, data_type, required, default, values, reason}], required:
         [names], typed: {name: data_type} (required columns that are not text)}.
         Empty while dbt parses (the graph is filled at run time). -#}
@@ -65,6 +66,7 @@
                 'file_types': node.meta.get('file_types', ['parquet']),
                 'loaded_at': input.get('loaded_at'),
                 'freshness_exempt_reason': node.meta.get('freshness_exempt_reason'),
+                'no_rows_allowed_because': input.get('no_rows_allowed_because'),
                 'reasons': input.get('reasons', []), 'rules': input.get('rules', []),
                 'columns': columns, 'required': required, 'typed': typed}) -%}
         {%- endfor -%}

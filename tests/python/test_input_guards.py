@@ -446,6 +446,36 @@ def test_structural_defect_stops_the_run_with_advice(module_warehouse, tmp_path,
     assert "Traceback" not in run.messages
 
 
+def test_an_input_declared_to_allow_no_rows_passes_with_a_header_only(module_warehouse, tmp_path):
+    """The campaign assignments (no_rows_allowed_because in their sources YAML): a campaign
+    without assignment rows takes its members from the audience snapshot, so an export
+    without rows is valid; the same header-only export of transactions is refused."""
+    orders = tmp_path / "orders.csv"
+    orders.write_text(HEADER + "c1,o1,2024-01-01,10.5\n")
+    assignments = tmp_path / "assignments.csv"
+    assignments.write_text("campaign_id,customer_id,assignment_group\n")
+    checked = {"transactions_path": str(orders), "as_of_date": "2024-03-31"}
+    run = module_warehouse.dbt(
+        "run-operation",
+        "check_settings_and_inputs",
+        vars={**checked, "campaign_assignments_path": str(assignments)},
+    )
+    assert run.success, run.messages
+    header_only = tmp_path / "no_orders.csv"
+    header_only.write_text(HEADER)
+    run = module_warehouse.dbt(
+        "run-operation",
+        "check_settings_and_inputs",
+        vars={
+            **checked,
+            "transactions_path": str(header_only),
+            "campaign_assignments_path": str(assignments),
+        },
+    )
+    assert not run.success
+    assert f"The transactions file {header_only} has a header but no rows" in run.messages
+
+
 @pytest.mark.parametrize("case", sorted(ACCEPTED))
 def test_readable_variants_are_scored(warehouse, tmp_path, case):
     path = tmp_path / "orders.csv"
