@@ -19,8 +19,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -28,7 +26,7 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR
 
-from customer_scoring import dbt
+from customer_scoring import cli, dbt, nightly
 from customer_scoring.demo import DemoConfig, files_on_day, generate
 
 # slow: runs seven nightly builds and a full rebuild (./run test only)
@@ -53,11 +51,32 @@ def environment(warehouse: Path, demo: Path, runs: Path) -> dict:
     return env
 
 
-def run(command: list[str], env: dict) -> None:
-    done = subprocess.run(
-        command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900
-    )
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+def run_nightly(day: dt.date, env: dict, manifests: dict) -> None:
+    """The nightly command of ``day`` (`python -m customer_scoring nightly`, its argument
+    parsing, lock, steps and exit code) in this process, in ``env``: a subprocess per night
+    would import dbt and Great Expectations and parse the project again each night (a
+    third of a night on this small demo). The project is parsed once per parse-time
+    setting: the dates are run-time vars (customer_scoring.dbt.RUN_TIME_VARS), so every
+    night's parse is the same one. tests/python/test_nightly.py runs the command in
+    subprocesses, as a scheduler does."""
+
+    def parse_once(dbt_vars: dict) -> object | None:
+        key = json.dumps(dbt.parse_time_vars(dbt_vars), sort_keys=True, default=str)
+        if key not in manifests:
+            manifests[key] = parse(dbt_vars)
+        return manifests[key]
+
+    parse = nightly.parse_manifest
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        patch.delenv("WAREHOUSE_AS_OF_DATE", raising=False)
+        patch.chdir(PROJECT_DIR)
+        patch.setattr(nightly, "parse_manifest", parse_once)
+        dbt_vars = json.dumps({"load_date": day.isoformat()})
+        with pytest.raises(SystemExit) as exit:
+            cli.main(["nightly", "--as-of", day.isoformat(), "--vars", dbt_vars])
+    assert exit.value.code == 0, f"nightly {day}: exit {exit.value.code}"
 
 
 def tables(path: Path) -> list[str]:
@@ -116,17 +135,12 @@ def test_seven_nights_incremental_equals_full_rebuild(generated, tmp_path):
     previous_segments: dict[str, str] | None = None
     previous_orders: dict[str, tuple] = {}
     rows_seen, late_orders, changed_orders = [], 0, 0
-    parsed = None
+    parsed, nightly_manifests = None, {}
     for night, day in enumerate(DAYS, start=1):
         files = tmp_path / f"files-{day}"
         rows_seen.append(files_on_day(generated, files, day=day, end=END))
         env = environment(warehouse, files, runs)
-        dbt_vars = json.dumps({"load_date": day.isoformat()})
-        run(
-            [sys.executable, "-m", "customer_scoring", "nightly", "--as-of", day.isoformat()]
-            + ["--vars", dbt_vars],
-            env,
-        )
+        run_nightly(day, env, nightly_manifests)
 
         # the same files, rebuilt from scratch: the incremental facts each night (every
         # other table is rebuilt whole by each run anyway), the whole warehouse on the last
