@@ -441,7 +441,7 @@ def read_tables(database: Path) -> dict[str, Table | str]:
         for chart in CHARTS:
             try:
                 result = con.sql(chart.sql)
-            except duckdb.CatalogException as error:
+            except (duckdb.CatalogException, duckdb.BinderException) as error:
                 tables[chart.key] = f"not built in this warehouse ({str(error).splitlines()[0]})"
                 continue
             rows = result.fetchall()

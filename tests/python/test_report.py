@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import PROJECT_DIR, Warehouse
 
+from customer_scoring import report as report_module
 from customer_scoring.demo import DemoConfig, generate
 from customer_scoring.report import CHARTS, SCORES
 
-# slow: builds a demo warehouse twice (./run test only)
-pytestmark = pytest.mark.slow
+# the browser tests are slow: they build a demo warehouse twice (./run test only)
 
 AS_OF = dt.date(2026, 6, 30)
 EARLIER = dt.date(2026, 3, 31)
@@ -116,6 +118,7 @@ def page(report, tmp_path_factory):
         context.close()
 
 
+@pytest.mark.slow
 def test_every_chart_renders(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for chart in CHARTS:
@@ -157,6 +160,7 @@ def _drawn(page, key: str, attribute: str) -> list[float]:
     )
 
 
+@pytest.mark.slow
 def test_each_chart_draws_the_numbers_it_shows(page):
     for key, (measure, attribute) in DRAWN.items():
         shown = [row[measure] for row in _numbers(page, key) if row[measure] is not None]
@@ -179,6 +183,7 @@ def _close(found: list[dict], expected: list[tuple], columns: list[str]) -> None
                 assert got == value, (column, row, want)
 
 
+@pytest.mark.slow
 def test_the_numbers_shown_equal_the_marts(report, page):
     warehouse, _ = report
     assert page.locator("body").get_attribute("data-as-of-date") == AS_OF.isoformat()
@@ -261,3 +266,54 @@ def test_the_numbers_shown_equal_the_marts(report, page):
         "converted": len(converted),
     }
     assert len(leads) > len(scored) > len(handed_off) > 0
+
+
+def test_a_warehouse_with_only_the_customer_scores_gets_the_grid_and_says_what_is_missing(
+    tmp_path,
+):
+    """Three customers by hand: (R 5, F 5, M 4) and (5, 4, 5) share the cell R 5 x FM 5
+    (4.5 rounds up), (1, 2, 1) is in R 1 x FM 2 (1.5 rounds up); a customer without scores
+    is left out. The other marts are missing: their charts say so instead of failing."""
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.sql("create schema bi")
+        con.sql(
+            "create table bi.customer_scores as select * from (values "
+            "(5, 5, 4, 100.00, 95, date '2026-06-30'), "
+            "(5, 4, 5, 50.50, 100, date '2026-06-30'), "
+            "(1, 2, 1, 10.00, 5, date '2026-06-30'), "
+            "(null, null, null, null, null, date '2026-06-30')"
+            ") as t(r_score, f_score, m_score, monetary, rfm_score, as_of_date)"
+        )
+    page = report_module.render(database)
+    assert 'data-as-of-date="2026-06-30"' in page
+    numbers = json.loads(
+        re.search(
+            r'id="rfm_grid".*?<script type="application/json" class="chart-numbers">(.*?)</script>',
+            page,
+            re.S,
+        ).group(1)
+    )
+    assert numbers["rows"] == [
+        {"r_score": 1, "fm_score": 2, "customers": 1, "revenue": 10.0},
+        {"r_score": 5, "fm_score": 5, "customers": 2, "revenue": 150.5},
+    ]
+    for chart in CHARTS:
+        section = re.search(rf'<section[^>]* id="{chart.key}".*?</section>', page, re.S).group(0)
+        if chart.key == "rfm_grid":
+            assert "plot-rfm_grid" in section
+        else:  # the score columns beside rfm_score are missing too
+            assert "No chart: not built in this warehouse" in section, chart.key
+
+
+def test_the_command_refuses_a_missing_warehouse(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "customer_scoring", "report"]
+        + ["--warehouse", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "r.html")],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 66 and "build it first" in done.stderr
+    assert not (tmp_path / "r.html").exists()
