@@ -9,6 +9,7 @@
     python -m customer_scoring load-postgres
     python -m customer_scoring benchmark-btyd --customers 1000000
     python -m customer_scoring export-audiences --out data/exports
+    python -m customer_scoring report --out data/report/index.html
 
 ``build`` is what ``./run build`` calls: demo data (unless you bring your own files), then
 the nightly run (customer_scoring/nightly.py: settings, input files, validation, source
@@ -341,6 +342,18 @@ def cmd_export_audiences(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """`report`: the marketers' HTML page of charts from the marts (customer_scoring/report.py)."""
+    from customer_scoring.report import write_report  # plotly is imported only for the report
+
+    if not args.warehouse.exists():
+        print(f"no warehouse at {args.warehouse}: build it first (./run build)", file=sys.stderr)
+        return 66  # EX_NOINPUT
+    out = write_report(args.warehouse, args.out)
+    print(f"report: {out} ({out.stat().st_size / 1e6:.1f} MB); open it in a browser")
+    return 0
+
+
 def _config(args: argparse.Namespace) -> DemoConfig:
     return DemoConfig(
         customers=args.customers,
@@ -483,6 +496,20 @@ def main(argv: list[str] | None = None) -> None:
         "--as-of", type=_date, default=None, help="as-of date (default: the latest built)"
     )
     export.set_defaults(func=cmd_export_audiences)
+
+    report = commands.add_parser(
+        "report",
+        help="write the marketers' report (static HTML: RFM grid, segments, scores, campaigns, "
+        "leads) from the marts",
+    )
+    report.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(os.environ.get("WAREHOUSE_PATH", "data/warehouse.duckdb")),
+        help="the DuckDB warehouse to read (default: WAREHOUSE_PATH or data/warehouse.duckdb)",
+    )
+    report.add_argument("--out", type=Path, default=Path("data/report/index.html"))
+    report.set_defaults(func=cmd_report)
 
     args = parser.parse_args(argv)
     try:

@@ -3,7 +3,10 @@
 A small demo is built; MetricFlow (`mf query`, as a user runs it) is asked for each metric
 and the answer is compared with the same figure computed from the mart it reads: revenue,
 orders, buyers and average order value from fct_orders; customers, CLV and the churn rate,
-per segment, from customer_scores. `dbt ls` lists the semantic models and metrics.
+per segment, from customer_scores; segment share from segment_sizes, audience size from
+audience_summary, conversion rate and campaign uplift from campaign_results (per campaign,
+the uplift and the conversion rate of both groups; per campaign and segment, the uplift).
+`dbt ls` lists the semantic models and metrics.
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ def semantic(tmp_path_factory):
             "build",
             "-s",
             "+bi_customer_scores",
+            "+bi_segment_sizes",
+            "+bi_audience_summary",
+            "+campaign_results",
             "fct_orders",
             "time_spine_daily",
             "--exclude",
@@ -139,6 +145,88 @@ def test_customer_metrics_by_segment_equal_customer_scores(semantic):
             assert float(row["churn_rate"]) == pytest.approx(float(churn), abs=1e-6), segment
 
 
+def test_segment_share_equals_segment_sizes(semantic):
+    warehouse, mf_dir = semantic
+    expected = dict(
+        warehouse.query(
+            "select segment, share_of_customers from bi.segment_sizes "
+            "where share_of_customers is not null"
+        )
+    )
+    assert len(expected) >= 5
+    rows = mf_query(
+        mf_dir, warehouse, "--metrics", "segment_share", "--group-by", "segment_size__segment"
+    )
+    found = {r["segment_size__segment"]: r["segment_share"] for r in rows if r["segment_share"]}
+    assert set(found) == set(expected)
+    for segment, share in expected.items():
+        assert float(found[segment]) == pytest.approx(float(share)), segment
+
+
+def test_audience_size_equals_audience_summary(semantic):
+    warehouse, mf_dir = semantic
+    expected = dict(
+        warehouse.query(
+            "select audience, treated_customers from bi.audience_summary "
+            "where treated_customers is not null"
+        )
+    )
+    assert expected and max(expected.values()) >= 10
+    rows = mf_query(
+        mf_dir, warehouse, "--metrics", "audience_size", "--group-by", "audience_snapshot__audience"
+    )
+    found = {
+        r["audience_snapshot__audience"]: r["audience_size"] for r in rows if r["audience_size"]
+    }
+    assert {a: int(float(n)) for a, n in found.items()} == expected
+
+
+def test_conversion_rate_and_uplift_equal_campaign_results(semantic):
+    warehouse, mf_dir = semantic
+    results = {
+        (name, segment): row
+        for name, segment, *row in warehouse.query(
+            "select campaign_name, segment, uplift, treated_customers, control_customers, "
+            "treated_conversion_after, control_conversion_after from campaign_results "
+            "where value_tier = 'All' and uplift is not null"
+        )
+    }
+    assert len({name for name, _ in results}) >= 2 and any(r[0] != 0 for r in results.values())
+    # per campaign: the uplift, and the conversion rate of both groups together
+    rows = mf_query(
+        mf_dir,
+        warehouse,
+        "--metrics",
+        "campaign_uplift,conversion_rate",
+        "--group-by",
+        "campaign_customer__campaign_name",
+    )
+    found = {r["campaign_customer__campaign_name"]: r for r in rows if r["campaign_uplift"]}
+    assert set(found) == {name for name, segment in results if segment == "All"}
+    for name, row in found.items():
+        uplift, treated, control, treated_after, control_after = results[(name, "All")]
+        assert float(row["campaign_uplift"]) == pytest.approx(float(uplift), abs=1e-6), name
+        both = (treated * treated_after + control * control_after) / (treated + control)
+        assert float(row["conversion_rate"]) == pytest.approx(float(both), abs=1e-5), name
+    # per campaign and segment at launch
+    rows = mf_query(
+        mf_dir,
+        warehouse,
+        "--metrics",
+        "campaign_uplift",
+        "--group-by",
+        "campaign_customer__campaign_name,campaign_customer__segment",
+    )
+    found = {
+        (r["campaign_customer__campaign_name"], r["campaign_customer__segment"]): r
+        for r in rows
+        if r["campaign_uplift"]
+    }
+    assert set(found) == {cell for cell in results if cell[1] != "All"}
+    for cell, row in found.items():
+        assert float(row["campaign_uplift"]) == pytest.approx(float(results[cell][0]), abs=1e-6)
+
+
 def test_dbt_lists_the_semantic_models_and_metrics(semantic):
     _, mf_dir = semantic
     listed = {}
@@ -163,7 +251,13 @@ def test_dbt_lists_the_semantic_models_and_metrics(semantic):
         )
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         listed[kind] = set(done.stdout.split())
-    assert {"orders", "customer_scores"} <= listed["semantic_model"]
+    assert {
+        "orders",
+        "customer_scores",
+        "segment_sizes",
+        "audience_sizes",
+        "campaign_customers",
+    } <= listed["semantic_model"]
     assert {
         "revenue",
         "orders",
@@ -172,4 +266,8 @@ def test_dbt_lists_the_semantic_models_and_metrics(semantic):
         "customers",
         "clv",
         "churn_rate",
+        "segment_share",
+        "audience_size",
+        "conversion_rate",
+        "campaign_uplift",
     } <= listed["metric"]
