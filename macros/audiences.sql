@@ -132,7 +132,8 @@
             {%- set kept = this.incorporate(path={'identifier': this.identifier ~ '__kept'}) -%}
             {%- do run_query('drop table if exists ' ~ kept) -%}
             {%- do run_query('create table ' ~ kept ~ ' using parquet as select * from ' ~ this
-                ~ ' where not coalesce(' ~ customer_scoring.erased_customer_rows(rights_requests, column) ~ ', false)') -%}
+                ~ ' where not coalesce(' ~ customer_scoring.erased_customer_rows(rights_requests, column)
+                ~ ', false)') -%}
             {%- do run_query('set spark.sql.sources.partitionOverwriteMode = STATIC') -%}
             {%- do run_query('insert overwrite table ' ~ this ~ ' select * from ' ~ kept) -%}
             {%- do run_query('set spark.sql.sources.partitionOverwriteMode = DYNAMIC') -%}

@@ -41,7 +41,8 @@
         {{ exceptions.raise_compiler_error("listagg: limit_num is not supported on Spark") }}
     {%- endif -%}
     {%- set sorted = measure | trim -%}
-    {%- if sorted.startswith('distinct ') and order_by_clause | trim | lower == 'order by ' ~ sorted[9:] | trim | lower -%}
+    {%- set by_itself = (order_by_clause or '') | trim | lower == 'order by ' ~ sorted[9:] | trim | lower -%}
+    {%- if sorted.startswith('distinct ') and by_itself -%}
         {#- distinct values in their own order: Spark 4.3's listagg(distinct x) within
             group (order by x) fails in its planner (ClassCastException) -#}
         array_join(array_sort(collect_set({{ sorted[9:] }})), {{ delimiter_text }})
