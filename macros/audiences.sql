@@ -48,6 +48,10 @@
     cast(('x' || substr(md5({{ salted }}), 1, 8))::bit(32)::bigint as {{ dbt.type_float() }}) / 4294967296.0
 {%- endmacro %}
 
+{% macro spark__salted_hash_fraction(salted) %}
+    cast(cast(conv(substr(md5({{ salted }}), 1, 8), 16, 10) as bigint) as {{ dbt.type_float() }}) / 4294967296.0
+{%- endmacro %}
+
 {% macro duckdb__salted_hash_fraction(salted) %}
     cast(cast('0x' || substr(md5({{ salted }}), 1, 8) as bigint) as {{ dbt.type_float() }}) / 4294967296.0
 {%- endmacro %}
@@ -100,9 +104,40 @@
     {#- Post-hook of the incremental and history relations: delete the rows of customers
         with an erasure request, including rows of earlier runs and as-of dates that the
         run itself does not rewrite. rights_requests: ref('base_privacy__rights_requests'). -#}
-    delete from {{ this }}
-    where {{ customer_scoring.erasure_key(column) }} in (
+    {{ return(adapter.dispatch('purge_erased_customers', 'customer_scoring')(rights_requests, column)) }}
+{%- endmacro %}
+
+{% macro erased_customer_rows(rights_requests, column) %}
+    {#- Predicate: the row is of a customer with an erasure request. -#}
+    {{ customer_scoring.erasure_key(column) }} in (
         select customer_key from {{ rights_requests }}
         where request_type = 'erasure' and customer_key is not null
     )
+{%- endmacro %}
+
+{% macro default__purge_erased_customers(rights_requests, column) %}
+    delete from {{ this }}
+    where {{ customer_scoring.erased_customer_rows(rights_requests, column) }}
+{%- endmacro %}
+
+{% macro spark__purge_erased_customers(rights_requests, column) %}
+    {#- Parquet tables take no DELETE (that needs Delta or Iceberg), and Spark cannot
+        overwrite a table it reads: when erased customers have rows, the rows to keep go to
+        a table beside it and replace the whole table from there (static overwrite: a
+        partition left without rows is emptied too). The hook itself is then empty. -#}
+    {%- if execute -%}
+        {%- set found = run_query('select count(*) from ' ~ this ~ ' where '
+            ~ customer_scoring.erased_customer_rows(rights_requests, column)).columns[0].values()[0] -%}
+        {%- if found > 0 -%}
+            {%- set kept = this.incorporate(path={'identifier': this.identifier ~ '__kept'}) -%}
+            {%- do run_query('drop table if exists ' ~ kept) -%}
+            {%- do run_query('create table ' ~ kept ~ ' using parquet as select * from ' ~ this
+                ~ ' where not coalesce(' ~ customer_scoring.erased_customer_rows(rights_requests, column)
+                ~ ', false)') -%}
+            {%- do run_query('set spark.sql.sources.partitionOverwriteMode = STATIC') -%}
+            {%- do run_query('insert overwrite table ' ~ this ~ ' select * from ' ~ kept) -%}
+            {%- do run_query('set spark.sql.sources.partitionOverwriteMode = DYNAMIC') -%}
+            {%- do run_query('drop table ' ~ kept) -%}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}

@@ -9,6 +9,99 @@
 {%- endmacro %}
 
 
+{% macro spark__safe_cast(field, type) %}
+    {#- dbt-spark's safe_cast is a plain cast, which (ANSI mode, the default of Spark 4) stops
+        the run on one unparseable value: try_cast, as on DuckDB. -#}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}
+
+
+{% macro spark__create_csv_table(model, agate_table) %}
+    {#- Spark has no varchar without a length: the seeds' column_types (dbt_project.yml) say
+        varchar, which is string here. -#}
+    {%- set column_types = model['config'].get('column_types') or {} -%}
+    {%- for name, data_type in column_types.items() if data_type | lower == 'varchar' -%}
+        {%- do column_types.update({name: 'string'}) -%}
+    {%- endfor -%}
+    {{ return(dbt.spark__create_csv_table(model, agate_table)) }}
+{% endmacro %}
+
+
+{% macro spark__cast(field, type) %}
+    {#- Spark has no varchar without a length: a contract's varchar (models YAML) is
+        string here (dbt.cast builds the empty query an enforced contract is compared
+        with). -#}
+    cast({{ field }} as {{ 'string' if type | trim | lower == 'varchar' else type }})
+{%- endmacro %}
+
+
+{% macro spark__listagg(measure, delimiter_text, order_by_clause, limit_num) %}
+    {#- dbt-spark's listagg ignores the order; Spark 4 has listagg ... within group. -#}
+    {%- if limit_num -%}
+        {{ exceptions.raise_compiler_error("listagg: limit_num is not supported on Spark") }}
+    {%- endif -%}
+    {%- set sorted = measure | trim -%}
+    {%- set by_itself = (order_by_clause or '') | trim | lower == 'order by ' ~ sorted[9:] | trim | lower -%}
+    {%- if sorted.startswith('distinct ') and by_itself -%}
+        {#- distinct values in their own order: Spark 4.3's listagg(distinct x) within
+            group (order by x) fails in its planner (ClassCastException) -#}
+        array_join(array_sort(collect_set({{ sorted[9:] }})), {{ delimiter_text }})
+    {%- else -%}
+        listagg({{ measure }}, {{ delimiter_text }})
+        {%- if order_by_clause %} within group ({{ order_by_clause }}){% endif %}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro spark__load_csv_rows(model, agate_table) %}
+    {#- dbt-spark's session method puts seed values into the insert unescaped (a quote in
+        a description breaks the statement): the values as escaped literals instead. -#}
+    {%- set column_override = model['config'].get('column_types') or {} -%}
+    {%- set statements = [] -%}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+        {%- set rows = [] -%}
+        {%- for row in chunk -%}
+            {%- set values = [] -%}
+            {%- for value in row -%}
+                {%- set name = agate_table.column_names[loop.index0] -%}
+                {%- set data_type = column_override.get(name, adapter.convert_type(agate_table, loop.index0)) -%}
+                {%- if value is none -%}
+                    {%- set literal = 'null' -%}
+                {%- elif value is sameas true or value is sameas false -%}
+                    {%- set literal = value | string | lower -%}
+                {%- else -%}
+                    {%- set literal = "'" ~ (value | string | replace('\\', '\\\\') | replace("'", "\\'")) ~ "'" -%}
+                {%- endif -%}
+                {%- do values.append('cast(' ~ literal ~ ' as ' ~ data_type ~ ')') -%}
+            {%- endfor -%}
+            {%- do rows.append('(' ~ values | join(', ') ~ ')') -%}
+        {%- endfor -%}
+        {%- set sql = 'insert into ' ~ this.render() ~ ' values ' ~ rows | join(', ') -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+        {%- do statements.append(sql) -%}
+    {%- endfor -%}
+    {{ return(statements[0] if statements else '') }}
+{% endmacro %}
+
+
+{% macro spark__persist_constraints(relation, model) %}
+    {#- Parquet tables hold no constraints (ALTER ... SET NOT NULL needs Delta): an
+        enforced contract's not_null columns are checked by a query instead, and a null
+        fails the model as the constraint would. -#}
+    {%- if execute and config.get('contract').enforced -%}
+        {%- for column in model.columns.values()
+            if column.constraints | selectattr('type', 'equalto', 'not_null') | list -%}
+            {%- set nulls = run_query('select count(*) from ' ~ relation ~ ' where '
+                ~ adapter.quote(column.name) ~ ' is null').columns[0].values()[0] -%}
+            {%- if nulls > 0 -%}
+                {{ exceptions.raise_compiler_error(relation ~ '.' ~ column.name ~ ' has ' ~ nulls
+                    ~ ' null values; its contract says not_null.') }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{% endmacro %}
+
+
 {% macro rounded_text(expression, digits) %}
     {#- A number as text with a fixed number of decimals, e.g. 12.5, for readable reasons. -#}
     cast(cast({{ expression }} as decimal(18, {{ digits }})) as {{ dbt.type_string() }})

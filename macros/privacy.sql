@@ -35,6 +35,10 @@
     sha256({{ salted }})
 {%- endmacro %}
 
+{% macro spark__pseudonymous_key(salted) %}
+    sha2({{ salted }}, 256)
+{%- endmacro %}
+
 
 {% macro min_cell_size() %}
     {#- k of k-anonymity (var min_cell_size): an aggregate cell of fewer customers is suppressed. -#}

@@ -118,6 +118,31 @@
     {{ return('read_parquet(' ~ customer_scoring.sql_string(path) ~ ')') }}
 {% endmacro %}
 
+{% macro spark__raw_input(relation) %}
+    {#- Spark reads the file where it lies too: Parquet through its path (parquet.`path`),
+        delimited text (as on DuckDB: the contract's file types other than parquet) through
+        a temporary view of the session with every column as text. -#}
+    {%- set path = customer_scoring.raw_input_path(relation.identifier) -%}
+    {%- if not path -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set contract = customer_scoring.raw_input_contract(relation.identifier) or {} -%}
+    {%- set text_types = contract.get('file_types', ['csv', 'tsv', 'txt']) | reject('equalto', 'parquet') | list -%}
+    {%- set lowered = path | lower -%}
+    {%- set extension = lowered.split('/')[-1].split('.')[-1] -%}
+    {%- if extension in text_types or '.csv' in lowered -%}
+        {%- set view = 'raw_input__' ~ relation.identifier -%}
+        {%- if execute -%}
+            {%- do run_query('create or replace temporary view ' ~ view ~ ' using csv options (path '
+                ~ customer_scoring.sql_string(path) ~ ", header 'true', inferSchema 'false', sep '"
+                ~ ('\\t' if extension == 'tsv' else ',') ~ "', encoding "
+                ~ customer_scoring.sql_string(customer_scoring.csv_encoding()) ~ ')') -%}
+        {%- endif -%}
+        {{ return(view) }}
+    {%- endif -%}
+    {{ return('parquet.`' ~ path ~ '`') }}
+{% endmacro %}
+
 
 {% macro raw_input_loaded_at(relation) %}
     {#- The freshness query of a raw input (sources' loaded_at_query): the latest value of
@@ -189,6 +214,19 @@
     {%- set found = {} -%}
     {%- if execute -%}
         {%- set described = run_query('describe select * from ' ~ relation) -%}
+        {%- for row in described.rows -%}
+            {%- do found.update({row[0] | lower: {'name': row[0], 'type': row[1] | lower}}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(found) }}
+{% endmacro %}
+
+
+{% macro spark__relation_columns(relation) %}
+    {#- Sources may be file paths (parquet.`...`), so ask Spark to describe a query. -#}
+    {%- set found = {} -%}
+    {%- if execute -%}
+        {%- set described = run_query('describe query select * from ' ~ relation) -%}
         {%- for row in described.rows -%}
             {%- do found.update({row[0] | lower: {'name': row[0], 'type': row[1] | lower}}) -%}
         {%- endfor -%}
@@ -287,6 +325,31 @@
 {% endmacro %}
 
 
+{% macro spark__parse_timestamp(expression, source_type) %}
+    {#- The rules of duckdb__parse_timestamp in Spark SQL (rlike, try_cast). Spark's cast
+        reads an offset (Z, +02, +02:00) or a zone name itself and, in the session time
+        zone UTC (profiles.yml), gives the UTC time; an offset +0200 is written +02:00 first. -#}
+    {%- set placeholders = customer_scoring.placeholder_dates() -%}
+    {%- if source_type.startswith('timestamp') or source_type == 'date' -%}
+        {{ return('case when year(' ~ expression ~ ') >= ' ~ customer_scoring.min_plausible_year()
+            ~ ' or cast(' ~ expression ~ ' as date) in (' ~ placeholders ~ ') then cast('
+            ~ expression ~ ' as timestamp) end') }}
+    {%- endif -%}
+    {%- set text = 'trim(cast(' ~ expression ~ ' as string))' -%}
+    {%- set day = '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}' -%}
+    {%- set time = '([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?' -%}
+    {%- set offset = '(Z|[+-][0-9]{2}(:?[0-9]{2})?)' -%}
+    {%- set zone = '(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+)+)' -%}
+    {%- set plausible = '(try_cast(left(' ~ text ~ ', 4) as integer) >= ' ~ customer_scoring.min_plausible_year()
+        ~ ' or try_cast(left(' ~ text ~ ', 10) as date) in (' ~ placeholders ~ '))' -%}
+    {{ return("case when not " ~ plausible ~ " then null "
+        ~ "when " ~ text ~ " rlike '^" ~ day ~ time ~ "$' then try_cast(" ~ text ~ " as timestamp) "
+        ~ "when " ~ text ~ " rlike '^" ~ day ~ time ~ " *(" ~ offset ~ "|" ~ zone ~ ")$' "
+        ~ "then try_cast(regexp_replace(regexp_replace(" ~ text ~ ", ' +(Z|[+-][0-9]{2}(:?[0-9]{2})?)$', '$1'), "
+        ~ "'([+-][0-9]{2})([0-9]{2})$', '$1:$2') as timestamp) end") }}
+{% endmacro %}
+
+
 {% macro raw_source_rows(relation, copies=false) %}
     {#- The rows of a raw input (relation: the model's source(...)), numbered in file order
         (source_row_number), or no rows when the run has no such input (bring-your-own mode
@@ -363,6 +426,19 @@
 {% endmacro %}
 
 
+{% macro spark__numbered_rows(relation) %}
+    {#- Spark's row_number() needs an order: the position in the file
+        (monotonically_increasing_id grows along a file's rows and its splits, in order). -#}
+    {%- set quoted = [] -%}
+    {%- for column in customer_scoring.relation_columns(relation).values() -%}
+        {%- do quoted.append(adapter.quote(column['name'])) -%}
+    {%- endfor -%}
+    {{ return('select ' ~ ((quoted | join(', ') ~ ', ') if quoted else '')
+        ~ 'row_number() over (order by file_position) as source_row_number from (select *, '
+        ~ 'monotonically_increasing_id() as file_position from ' ~ relation ~ ') as read_rows') }}
+{% endmacro %}
+
+
 {% macro with_copy_number(numbered, columns) %}
     {#- The query `numbered` (rows with source_row_number) with copy_number: 1 for the
         first row of each set of equal `columns`, 2, 3... for the later ones. -#}
@@ -431,5 +507,16 @@
     {%- set sql = rule.sql | replace('{max_line_amount}', customer_scoring.max_line_amount() | string)
         | replace('{placeholder_dates}', customer_scoring.placeholder_dates())
         | replace('{scientific_notation_pattern}', customer_scoring.scientific_notation_pattern()) -%}
-    {{ return('coalesce(' ~ sql ~ ', true)') }}
+    {{ return('coalesce(' ~ adapter.dispatch('contract_rule_sql', 'customer_scoring')(sql) ~ ', true)') }}
+{% endmacro %}
+
+{% macro default__contract_rule_sql(sql) %}
+    {#- A contract rule's SQL as the contract writes it (PostgreSQL and DuckDB read it alike). -#}
+    {{ return(sql) }}
+{% endmacro %}
+
+{% macro spark__contract_rule_sql(sql) %}
+    {#- Spark has no SIMILAR TO: `x [not] similar to 'p'` (a match of the whole text)
+        becomes `x [not] rlike '^(p)$'`. -#}
+    {{ return(modules.re.sub("similar to '([^']*)'", "rlike '^(\\1)$'", sql)) }}
 {% endmacro %}

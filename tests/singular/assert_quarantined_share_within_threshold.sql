@@ -39,13 +39,12 @@ per_source as (
         source_name,
         sum(quarantined_rows) as quarantined_rows,
         max(source_rows) as source_rows,
-        string_agg(
-            case
-                when reason_rank <= 3
-                    then rejection_reason || ' ' || cast(quarantined_rows as {{ text }})
-            end,
-            ', ' order by reason_rank
-        ) as top_reasons
+        {{ dbt.listagg(
+            "case when reason_rank <= 3 then rejection_reason || ' ' || cast(quarantined_rows as "
+            ~ text ~ ") end",
+            "', '",
+            "order by reason_rank",
+        ) }} as top_reasons
     from ranked
     group by source_name
 

@@ -16,7 +16,7 @@
     the days of its look-back window (macros/incremental.sql). -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_window',
+    incremental_strategy=incremental_strategy('replace_window'),
     incremental_predicates=[incremental_window_predicate('activity_date')],
     on_schema_change='fail',
     post_hook="{{ purge_erased_customers(ref('base_privacy__rights_requests')) }}",

@@ -6,7 +6,8 @@
     and backfills give the same rows); --full-refresh leaves it alone. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy('delete+insert'),
+    partition_by=incremental_partition_by('as_of_date'),
     unique_key='as_of_date',
     full_refresh=false,
     on_schema_change='append_new_columns',

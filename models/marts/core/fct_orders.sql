@@ -1,6 +1,6 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_window',
+    incremental_strategy=incremental_strategy('replace_window'),
     unique_key='order_id',
     incremental_predicates=[incremental_window_predicate('ordered_date')],
     on_schema_change='fail',

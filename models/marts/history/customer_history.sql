@@ -7,7 +7,8 @@
     to start it again, drop the table. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy('delete+insert'),
+    partition_by=incremental_partition_by('as_of_date'),
     unique_key='as_of_date',
     full_refresh=false,
     on_schema_change='append_new_columns',

@@ -7,7 +7,8 @@
     compares each date with the previous one. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=incremental_strategy('delete+insert'),
+    partition_by=incremental_partition_by('as_of_date'),
     unique_key='as_of_date',
     full_refresh=false,
 ) }}
