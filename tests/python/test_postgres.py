@@ -200,9 +200,18 @@ def test_the_lifetime_models_are_disabled_on_postgres(both):
     assert {"customer_scores", "payment_risk_scores", "recovery_scores"} <= relations
 
 
-def test_every_model_agrees_with_duckdb(both):
-    on_duckdb, connection = both
-    with duckdb.connect(str(on_duckdb.path)) as con:
+def engine_differences(
+    duckdb_path: Path, engine: str, fetch, quote: str = '"', tolerance: dict | None = None
+) -> list[str]:
+    """Every relation of SCHEMAS on DuckDB (the lifetime models and columns, NOT_COMPARED
+    and ROWS_NOT_COMPARED left out) against the same query on ``engine``: ``fetch(query)``
+    returns its rows there, ``quote`` quotes its column names. Returns one line per column
+    that differs (how many rows, and the first of them) or relation whose row count
+    differs; values within ``tolerance`` (default ROUNDING_TOLERANCE) of each other agree.
+    tests/python/test_spark.py compares Spark with it too."""
+    tolerance = ROUNDING_TOLERANCE if tolerance is None else tolerance
+    differences = []
+    with duckdb.connect(str(duckdb_path)) as con:
         relations = [
             (schema, name)
             for (schema, name) in con.sql(
@@ -213,7 +222,6 @@ def test_every_model_agrees_with_duckdb(both):
         ]
         assert len(relations) > 50
         assert ("bi", "customer_scores") in relations
-        differences = []
         for schema, relation in relations:
             columns = [
                 name
@@ -224,32 +232,42 @@ def test_every_model_agrees_with_duckdb(both):
                 ).fetchall()
                 if name not in LIFETIME_COLUMNS and (relation, name) not in NOT_COMPARED
             ]
-            select = ", ".join(f'"{column}"' for column in columns)
             where = f" where {ROWS_NOT_COMPARED[relation]}" if relation in ROWS_NOT_COMPARED else ""
-            query = f"select {select} from {schema}.{relation}{where}"
-            expected = _rows(con.sql(query).fetchall())
-            with connection.cursor() as cursor:
-                cursor.execute(query)
-                found = _rows(cursor.fetchall())
+
+            def query(quote: str, columns=columns, schema=schema, relation=relation, where=where):
+                select = ", ".join(f"{quote}{column}{quote}" for column in columns)
+                return f"select {select} from {schema}.{relation}{where}"
+
+            expected = _rows(con.sql(query('"')).fetchall())
+            found = _rows(fetch(query(quote)))
             if len(found) != len(expected):
                 differences.append(
-                    f"{schema}.{relation}: {len(found)} rows on PostgreSQL, "
-                    f"{len(expected)} on DuckDB"
+                    f"{schema}.{relation}: {len(found)} rows on {engine}, {len(expected)} on DuckDB"
                 )
                 continue
             for got, want in zip(found, expected, strict=True):
                 for column, a, b in zip(columns, got, want, strict=True):
-                    tolerance = ROUNDING_TOLERANCE.get((relation, column))
+                    allowed = tolerance.get((relation, column))
                     same = a == b or (
-                        tolerance is not None and abs(float(a) - float(b)) <= tolerance + 1e-9
+                        allowed is not None and abs(float(a) - float(b)) <= allowed + 1e-9
                     )
                     if not same:
                         differences.append(
-                            f"{schema}.{relation}.{column}: {a!r} on PostgreSQL, {b!r} on DuckDB"
+                            f"{schema}.{relation}.{column}: {a!r} on {engine}, {b!r} on DuckDB"
                         )
-    # one line per column that differs: how many rows, and the first of them
     by_column: dict[str, list[str]] = {}
     for difference in differences:
         by_column.setdefault(difference.split(":")[0], []).append(difference)
-    summary = [f"{len(found)} rows, e.g. {found[0]}" for found in by_column.values()]
+    return [f"{len(found)} rows, e.g. {found[0]}" for found in by_column.values()]
+
+
+def test_every_model_agrees_with_duckdb(both):
+    on_duckdb, connection = both
+
+    def fetch(query: str) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            return cursor.fetchall()
+
+    summary = engine_differences(on_duckdb.path, "PostgreSQL", fetch)
     assert summary == [], "\n".join(summary)

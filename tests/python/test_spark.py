@@ -16,18 +16,13 @@ import datetime as dt
 import os
 import shutil
 
-import duckdb
 import pytest
 from conftest import Warehouse
 from test_postgres import (
-    LIFETIME_COLUMNS,
     LIFETIME_MODELS,
-    NOT_COMPARED,
     ROUNDING_TOLERANCE,
-    ROWS_NOT_COMPARED,
-    SCHEMAS,
     VARS,
-    _rows,
+    engine_differences,
 )
 
 from customer_scoring.demo import DemoConfig, generate
@@ -95,58 +90,11 @@ def test_the_lifetime_models_are_disabled_on_spark(both):
 
 def test_every_model_agrees_with_duckdb(both):
     on_duckdb, spark = both
-    with duckdb.connect(str(on_duckdb.path)) as con:
-        relations = [
-            (schema, name)
-            for (schema, name) in con.sql(
-                "select table_schema, table_name from information_schema.tables "
-                f"where table_schema in {SCHEMAS} order by table_schema, table_name"
-            ).fetchall()
-            if name not in LIFETIME_MODELS
-        ]
-        assert len(relations) > 50
-        assert ("bi", "customer_scores") in relations
-        differences = []
-        for schema, relation in relations:
-            columns = [
-                name
-                for (name,) in con.sql(
-                    "select column_name from information_schema.columns "
-                    f"where table_schema = '{schema}' and table_name = '{relation}' "
-                    "order by ordinal_position"
-                ).fetchall()
-                if name not in LIFETIME_COLUMNS and (relation, name) not in NOT_COMPARED
-            ]
-            where = f" where {ROWS_NOT_COMPARED[relation]}" if relation in ROWS_NOT_COMPARED else ""
-            double_quoted = ", ".join(f'"{column}"' for column in columns)
-            back_quoted = ", ".join(f"`{column}`" for column in columns)
-            expected = _rows(
-                con.sql(f"select {double_quoted} from {schema}.{relation}{where}").fetchall()
-            )
-            found = _rows(
-                tuple(row)
-                for row in spark.sql(
-                    f"select {back_quoted} from {schema}.{relation}{where}"
-                ).collect()
-            )
-            if len(found) != len(expected):
-                differences.append(
-                    f"{schema}.{relation}: {len(found)} rows on Spark, {len(expected)} on DuckDB"
-                )
-                continue
-            for got, want in zip(found, expected, strict=True):
-                for column, a, b in zip(columns, got, want, strict=True):
-                    tolerance = TOLERANCE.get((relation, column))
-                    same = a == b or (
-                        tolerance is not None and abs(float(a) - float(b)) <= tolerance + 1e-9
-                    )
-                    if not same:
-                        differences.append(
-                            f"{schema}.{relation}.{column}: {a!r} on Spark, {b!r} on DuckDB"
-                        )
-    # one line per column that differs: how many rows, and the first of them
-    by_column: dict[str, list[str]] = {}
-    for difference in differences:
-        by_column.setdefault(difference.split(":")[0], []).append(difference)
-    summary = [f"{len(found)} rows, e.g. {found[0]}" for found in by_column.values()]
+    summary = engine_differences(
+        on_duckdb.path,
+        "Spark",
+        lambda query: [tuple(row) for row in spark.sql(query).collect()],
+        quote="`",
+        tolerance=TOLERANCE,
+    )
     assert summary == [], "\n".join(summary)
