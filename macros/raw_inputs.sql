@@ -291,6 +291,25 @@
     {{ return(dbt.safe_cast(expression, 'timestamp')) }}
 {% endmacro %}
 
+{% macro iso_timestamp_text(text) %}
+    {#- The text forms parse_timestamp reads (its DuckDB and Spark versions), as regular
+        expressions over the SQL expression ``text``: local (YYYY-MM-DD[ HH:MM[:SS[.f]]]),
+        with_zone (the same, then a UTC offset or an IANA zone name), offset (the offset
+        alone, a group); and plausible, the SQL condition that the year is at least var
+        min_plausible_year or the day one of var placeholder_dates. -#}
+    {%- set day = '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}' -%}
+    {%- set time = '([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?' -%}
+    {%- set offset = '(Z|[+-][0-9]{2}(:?[0-9]{2})?)' -%}
+    {%- set zone = '(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+)+)' -%}
+    {{ return({
+        'local': '^' ~ day ~ time ~ '$',
+        'with_zone': '^' ~ day ~ time ~ ' *(' ~ offset ~ '|' ~ zone ~ ')$',
+        'offset': offset,
+        'plausible': '(try_cast(left(' ~ text ~ ', 4) as integer) >= ' ~ customer_scoring.min_plausible_year()
+            ~ ' or try_cast(left(' ~ text ~ ', 10) as date) in (' ~ customer_scoring.placeholder_dates() ~ '))',
+    }) }}
+{% endmacro %}
+
 {% macro duckdb__parse_timestamp(expression, source_type) %}
     {#- Text is read only in ISO order, year first with four digits (YYYY-MM-DD[ HH:MM[:SS]]),
         optionally followed by a UTC offset (Z, +02, +0200, +02:00, with or without a space
@@ -311,16 +330,11 @@
             ~ expression ~ ' as timestamp) end') }}
     {%- endif -%}
     {%- set text = 'trim(cast(' ~ expression ~ ' as varchar))' -%}
-    {%- set day = '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}' -%}
-    {%- set time = '([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?' -%}
-    {%- set offset = '(Z|[+-][0-9]{2}(:?[0-9]{2})?)' -%}
-    {%- set zone = '(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+)+)' -%}
-    {%- set plausible = '(try_cast(left(' ~ text ~ ', 4) as integer) >= ' ~ customer_scoring.min_plausible_year()
-        ~ ' or try_cast(left(' ~ text ~ ', 10) as date) in (' ~ placeholders ~ '))' -%}
-    {{ return("case when not " ~ plausible ~ " then null "
-        ~ "when regexp_matches(" ~ text ~ ", '^" ~ day ~ time ~ "$') then try_cast(" ~ text ~ " as timestamp) "
-        ~ "when regexp_matches(" ~ text ~ ", '^" ~ day ~ time ~ " *(" ~ offset ~ "|" ~ zone ~ ")$') "
-        ~ "then cast(try_cast(regexp_replace(" ~ text ~ ", ' +" ~ offset ~ "$', '\\1') as timestamptz) "
+    {%- set iso = customer_scoring.iso_timestamp_text(text) -%}
+    {{ return("case when not " ~ iso.plausible ~ " then null "
+        ~ "when regexp_matches(" ~ text ~ ", '" ~ iso.local ~ "') then try_cast(" ~ text ~ " as timestamp) "
+        ~ "when regexp_matches(" ~ text ~ ", '" ~ iso.with_zone ~ "') "
+        ~ "then cast(try_cast(regexp_replace(" ~ text ~ ", ' +" ~ iso.offset ~ "$', '\\1') as timestamptz) "
         ~ "at time zone 'UTC' as timestamp) end") }}
 {% endmacro %}
 
@@ -336,16 +350,11 @@
             ~ expression ~ ' as timestamp) end') }}
     {%- endif -%}
     {%- set text = 'trim(cast(' ~ expression ~ ' as string))' -%}
-    {%- set day = '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}' -%}
-    {%- set time = '([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?' -%}
-    {%- set offset = '(Z|[+-][0-9]{2}(:?[0-9]{2})?)' -%}
-    {%- set zone = '(UTC|[A-Za-z]+(/[A-Za-z0-9_+-]+)+)' -%}
-    {%- set plausible = '(try_cast(left(' ~ text ~ ', 4) as integer) >= ' ~ customer_scoring.min_plausible_year()
-        ~ ' or try_cast(left(' ~ text ~ ', 10) as date) in (' ~ placeholders ~ '))' -%}
-    {{ return("case when not " ~ plausible ~ " then null "
-        ~ "when " ~ text ~ " rlike '^" ~ day ~ time ~ "$' then try_cast(" ~ text ~ " as timestamp) "
-        ~ "when " ~ text ~ " rlike '^" ~ day ~ time ~ " *(" ~ offset ~ "|" ~ zone ~ ")$' "
-        ~ "then try_cast(regexp_replace(regexp_replace(" ~ text ~ ", ' +(Z|[+-][0-9]{2}(:?[0-9]{2})?)$', '$1'), "
+    {%- set iso = customer_scoring.iso_timestamp_text(text) -%}
+    {{ return("case when not " ~ iso.plausible ~ " then null "
+        ~ "when " ~ text ~ " rlike '" ~ iso.local ~ "' then try_cast(" ~ text ~ " as timestamp) "
+        ~ "when " ~ text ~ " rlike '" ~ iso.with_zone ~ "' "
+        ~ "then try_cast(regexp_replace(regexp_replace(" ~ text ~ ", ' +" ~ iso.offset ~ "$', '$1'), "
         ~ "'([+-][0-9]{2})([0-9]{2})$', '$1:$2') as timestamp) end") }}
 {% endmacro %}
 
