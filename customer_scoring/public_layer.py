@@ -55,7 +55,7 @@ class PublicMart:
 
     mart: str  # the restricted mart (models/marts), also the public relation's name in bi
     purpose: str  # one sentence: what BI reads it for
-    customers: str | None = None  # aggregates: the column counting a cell's customers
+    customers: str | None = None  # aggregates: what counts a cell's customers (column or SQL)
     suppressed: tuple[str, ...] = ()  # aggregates: measures null in a small cell
     dropped: tuple[str, ...] = ()  # columns BI does not get
 
@@ -144,6 +144,68 @@ PUBLIC_MARTS: tuple[PublicMart, ...] = (
             "entered_customers",
             "left_customers",
         ),
+    ),
+    PublicMart(
+        "score_backtest_deciles",
+        "Lift of each behaviour score by decile on its back-test: whether the rate rises.",
+        customers="customers",
+        suppressed=(
+            "customers",
+            "customers_with_outcome",
+            "min_score",
+            "max_score",
+            "outcome_rate",
+            "lift",
+        ),
+    ),
+    PublicMart(
+        "probability_calibration",
+        "Whether each published probability meant what it said: predicted against observed "
+        "per band (where the lifetime models run).",
+        customers="customers",
+        suppressed=(
+            "customers",
+            "min_predicted",
+            "max_predicted",
+            "mean_predicted",
+            "observed",
+            "calibration_gap",
+            "tolerance",  # the relative tolerance is a multiple of the observed rate
+            "brier",
+        ),
+    ),
+    PublicMart(
+        "campaign_results",
+        "Did each campaign work, per segment and value tier: uplift against its control group.",
+        # a cell is as small as its smaller group: a control group of three customers
+        # would show what those three bought
+        customers="least(treated_customers, control_customers)",
+        suppressed=(
+            "treated_customers",
+            "control_customers",
+            "mean_rfm_score",
+            "treated_conversion_before",
+            "treated_conversion_after",
+            "control_conversion_before",
+            "control_conversion_after",
+            "uplift",
+            "uplift_standard_error",
+            "uplift_lower_95",
+            "uplift_upper_95",
+            "counterfactual_conversion_after",
+            "relative_uplift",
+            "relative_uplift_lower_95",
+            "relative_uplift_upper_95",
+            "incremental_conversions",
+            "incremental_orders",
+            "incremental_revenue",
+        ),
+    ),
+    PublicMart(
+        "lead_funnel",
+        "The lead funnel: leads created, scored, handed off to sales and converted.",
+        customers="leads",
+        suppressed=("leads", "share_of_created"),
     ),
     PublicMart(
         "data_quality_summary",

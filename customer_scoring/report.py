@@ -234,7 +234,8 @@ def score_distributions_figure(table: Table) -> go.Figure:
 
 BACKTEST_LIFT_SQL = """
     select score_name, score_decile, customers, outcome_rate, lift
-    from main.score_backtest_deciles
+    from bi.score_backtest_deciles
+    where not is_suppressed
     order by score_name, score_decile
 """
 
@@ -261,8 +262,8 @@ def backtest_lift_figure(table: Table) -> go.Figure:
 
 CALIBRATION_SQL = """
     select score_name, band, customers, mean_predicted, observed
-    from main.probability_calibration
-    where score_name in ('purchase_probability', 'churn_probability')
+    from bi.probability_calibration
+    where score_name in ('purchase_probability', 'churn_probability') and not is_suppressed
     order by score_name, band
 """
 
@@ -298,8 +299,8 @@ CAMPAIGN_UPLIFT_SQL = """
     select
         campaign_name, segment, treated_customers, control_customers,
         uplift, uplift_lower_95, uplift_upper_95
-    from main.campaign_results
-    where value_tier = 'All' and segment <> 'All' and uplift is not null
+    from bi.campaign_results
+    where value_tier = 'All' and segment <> 'All' and not is_suppressed and uplift is not null
     order by campaign_name, segment
 """
 
@@ -336,18 +337,10 @@ def campaign_uplift_figure(table: Table) -> go.Figure:
 
 LEAD_FUNNEL_SQL = """
     -- each stage inside the one before: created, scored (consent), handed off, converted
-    with stages as (
-        select
-            count(*) as created,
-            count(lead_score) as scored,
-            count(case when lead_score is not null then handed_off_date end) as handed_off,
-            count(
-                case when lead_score is not null and handed_off_date is not null
-                then converted_date end
-            ) as converted
-        from main.lead_scores
-    )
-    unpivot stages on created, scored, handed_off, converted into name stage value leads
+    select funnel_stage as stage, leads
+    from bi.lead_funnel
+    where not is_suppressed
+    order by stage_order
 """
 
 
@@ -399,8 +392,9 @@ CHARTS: tuple[Chart, ...] = (
         "backtest_lift",
         "Back-test lift by decile",
         "Each score computed on the back-test date against what customers did next: the "
-        "outcome rate per decile of the score over the overall rate.",
-        ("score_backtest_deciles",),
+        "outcome rate per decile of the score over the overall rate (deciles of fewer than "
+        "min_cell_size customers are left out).",
+        ("bi.score_backtest_deciles",),
         BACKTEST_LIFT_SQL,
         backtest_lift_figure,
     ),
@@ -408,8 +402,9 @@ CHARTS: tuple[Chart, ...] = (
         "calibration",
         "Calibration of the published probabilities",
         "Per band of predicted probability, the mean prediction against the share who did it "
-        "(on the diagonal = calibrated); marker size grows with the band's customers.",
-        ("probability_calibration",),
+        "(on the diagonal = calibrated); marker size grows with the band's customers (bands "
+        "of fewer than min_cell_size customers are left out).",
+        ("bi.probability_calibration",),
         CALIBRATION_SQL,
         calibration_figure,
     ),
@@ -417,8 +412,9 @@ CHARTS: tuple[Chart, ...] = (
         "campaign_uplift",
         "Campaign uplift by segment at launch",
         "Difference-in-differences of conversion, treated against control, per segment at "
-        "launch, with its 95% interval.",
-        ("campaign_results",),
+        "launch, with its 95% interval (segments whose treated or control group has fewer "
+        "than min_cell_size customers are left out).",
+        ("bi.campaign_results",),
         CAMPAIGN_UPLIFT_SQL,
         campaign_uplift_figure,
     ),
@@ -426,8 +422,9 @@ CHARTS: tuple[Chart, ...] = (
         "lead_funnel",
         "Lead funnel",
         "Leads created, scored (with marketing consent), handed off to sales at the "
-        "threshold, and converted after the hand-off.",
-        ("lead_scores",),
+        "threshold, and converted after the hand-off (a stage of fewer than min_cell_size "
+        "leads is left out).",
+        ("bi.lead_funnel",),
         LEAD_FUNNEL_SQL,
         lead_funnel_figure,
     ),

@@ -24,6 +24,7 @@ import pytest
 from conftest import PROJECT_DIR, Warehouse
 
 from customer_scoring import report as report_module
+from customer_scoring.contract import default_vars
 from customer_scoring.demo import DemoConfig, generate
 from customer_scoring.report import CHARTS, SCORES
 
@@ -233,38 +234,43 @@ def test_the_numbers_shown_equal_the_marts(report, page):
 
     deciles = warehouse.query(
         "select score_name, score_decile, customers, outcome_rate, lift "
-        "from score_backtest_deciles order by score_name, score_decile"
+        "from bi.score_backtest_deciles where not is_suppressed order by score_name, score_decile"
     )
     columns = ["score_name", "score_decile", "customers", "outcome_rate", "lift"]
     _close(_numbers(page, "backtest_lift"), deciles, columns)
 
     calibration = warehouse.query(
-        "select score_name, band, customers, mean_predicted, observed from probability_calibration "
-        "where score_name like '%probability' order by score_name, band"
+        "select score_name, band, customers, mean_predicted, observed "
+        "from bi.probability_calibration where score_name like '%probability' "
+        "and not is_suppressed order by score_name, band"
     )
     columns = ["score_name", "band", "customers", "mean_predicted", "observed"]
     _close(_numbers(page, "calibration"), calibration, columns)
 
     uplift = warehouse.query(
         "select campaign_name, segment, uplift, uplift_lower_95, uplift_upper_95 "
-        "from campaign_results where value_tier = 'All' and segment <> 'All' "
-        "and uplift is not null order by campaign_name, segment"
+        "from bi.campaign_results where value_tier = 'All' and segment <> 'All' "
+        "and not is_suppressed and uplift is not null order by campaign_name, segment"
     )
     columns = ["campaign_name", "segment", "uplift", "uplift_lower_95", "uplift_upper_95"]
     _close(_numbers(page, "campaign_uplift"), uplift, columns)
 
-    # the lead funnel, each stage inside the one before
+    # the lead funnel, each stage inside the one before, counted from the leads' rows; a
+    # stage of fewer than min_cell_size leads is suppressed in bi.lead_funnel and not shown
     leads = warehouse.query("select lead_score, handed_off_date, converted_date from lead_scores")
     scored = [lead for lead in leads if lead[0] is not None]
     handed_off = [lead for lead in scored if lead[1] is not None]
     converted = [lead for lead in handed_off if lead[2] is not None]
-    funnel = {row["stage"]: row["leads"] for row in _numbers(page, "lead_funnel")}
-    assert funnel == {
+    counted = {
         "created": len(leads),
         "scored": len(scored),
         "handed_off": len(handed_off),
         "converted": len(converted),
     }
+    smallest = default_vars()["min_cell_size"]
+    funnel = {row["stage"]: row["leads"] for row in _numbers(page, "lead_funnel")}
+    assert funnel == {stage: n for stage, n in counted.items() if n >= smallest}
+    assert len(leads) > len(scored) > len(handed_off) > 0
     assert len(leads) > len(scored) > len(handed_off) > 0
 
 
