@@ -276,6 +276,39 @@ def exposures_reading_non_public_models(manifest: dict) -> list[str]:
     ]
 
 
+def identifier_types(manifest: dict) -> list[str]:
+    """The kinds of raw identifier customer_identifiers holds (customer_id, email, ...), as
+    its accepted_values test on identifier_type declares them; each is also the column
+    name that holds it in the restricted models."""
+    for node in manifest["nodes"].values():
+        metadata = node.get("test_metadata") or {}
+        if (
+            metadata.get("name") == "accepted_values"
+            and node.get("column_name") == "identifier_type"
+            and node.get("attached_node") == f"model.{PACKAGE}.customer_identifiers"
+        ):
+            return list(metadata["kwargs"]["values"])
+    return []
+
+
+def semantic_identifiers(manifest: dict) -> list[str]:
+    """Entities and dimensions of the semantic models that are a raw identifier column:
+    `mf query --group-by` on one returns the raw values (customer ids, e-mails) to whoever
+    queries the metrics, as a BI tool does."""
+    raw = set(identifier_types(manifest))
+    if not raw:
+        return ["customer_identifiers declares no identifier_type values to check against"]
+    return [
+        f"semantic model {model['name']}: {kind} {item['name']} is {column}"
+        for model in (manifest.get("semantic_models") or {}).values()
+        if model["package_name"] == PACKAGE
+        for kind in ("entities", "dimensions")
+        for item in model.get(kind) or []
+        for column in [item.get("expr") or item["name"]]
+        if column in raw
+    ]
+
+
 def misnamed_models(manifest: dict) -> list[str]:
     problems = []
     for model in _models(manifest):
@@ -390,6 +423,10 @@ def test_the_public_layer_is_public_contracted_described_and_privacy_tested(mani
 
 def test_exposures_read_public_marts_only(manifest):
     assert exposures_reading_non_public_models(manifest) == []
+
+
+def test_no_semantic_model_groups_by_a_raw_identifier(manifest):
+    assert semantic_identifiers(manifest) == []
 
 
 def test_the_docs_site_shows_the_scoring_definitions_beside_the_public_columns(manifest):
@@ -693,6 +730,17 @@ def test_the_exposure_rule_fails_on_a_restricted_mart_or_none():
     }
     assert exposures_reading_non_public_models(doctored) == [
         "exposure leaky reads fct_things, which is not public"
+    ]
+
+
+def test_the_semantic_identifier_rule_fails_on_a_customer_id_entity(manifest):
+    doctored = copy.deepcopy(manifest)
+    orders = next(m for m in doctored["semantic_models"].values() if m["name"] == "orders")
+    orders["entities"].append({"name": "customer", "type": "foreign", "expr": "customer_id"})
+    orders["dimensions"].append({"name": "email", "type": "categorical", "expr": None})
+    assert semantic_identifiers(doctored) == [
+        "semantic model orders: entities customer is customer_id",
+        "semantic model orders: dimensions email is email",
     ]
 
 
