@@ -53,7 +53,6 @@ class Input:
     loaded_at: str | None = None
     freshness: dict | None = None
     freshness_exempt_reason: str | None = None
-    no_rows_allowed_because: str | None = None  # None: a file without rows is refused
 
     @property
     def required(self) -> list[str]:
@@ -110,7 +109,6 @@ def inputs(project_dir: Path = PROJECT_DIR) -> dict[str, Input]:
                     freshness_exempt_reason=(table.get("meta") or {}).get(
                         "freshness_exempt_reason"
                     ),
-                    no_rows_allowed_because=declared.get("no_rows_allowed_because"),
                 )
     ordered = {"transactions": found.pop("transactions")} if "transactions" in found else {}
     return ordered | found
