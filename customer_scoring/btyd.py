@@ -90,7 +90,7 @@ def _fit(log_likelihood, start, names, model: str, customers: int, histories: in
         jac=True,
         method="L-BFGS-B",
         bounds=[(-LOG_BOUND, LOG_BOUND)] * len(names),
-        options={"maxiter": 2000, "gtol": 1e-7},
+        options={"maxiter": 2000, "gtol": 1e-7, "ftol": 1e-12},
     )
     params = np.exp(result.x)
     finite = bool(np.all(np.isfinite(params)) and np.isfinite(result.fun))
@@ -406,7 +406,7 @@ def expected_average_value(params, x, m) -> np.ndarray:
 PARETO_NBD_NAMES = ["r", "alpha", "s", "beta"]
 
 
-def _pareto_log_G(params, x, u) -> np.ndarray:
+def _pareto_log_G(params, x, u, scale_derivatives=False):
     """ln G(u) with G(u) = 2F1(r + s + x, b; r + s + x + 1; z(u)) / (c + u)^(r + s + x), an
     antiderivative of the death integrand: for t_x <= u1 <= u2,
 
@@ -416,7 +416,11 @@ def _pareto_log_G(params, x, u) -> np.ndarray:
     (FHL 2005 note, equation 19, A0). Two branches keep the argument z of the Gauss
     hypergeometric function in [0, 1): alpha >= beta: c = alpha, b = s + 1,
     z = (alpha - beta) / (alpha + u); alpha < beta: c = beta, b = r + x,
-    z = (beta - alpha) / (beta + u). At alpha = beta both give (alpha + u)^-(r + s + x)."""
+    z = (beta - alpha) / (beta + u). At alpha = beta both give (alpha + u)^-(r + s + x).
+
+    With ``scale_derivatives``, returns (ln G, d ln G / d alpha, d ln G / d beta): alpha and
+    beta enter only through z and c, and d/dz 2F1(1, p; q; z) = p / q 2F1(2, p + 1; q + 1; z)
+    (DLMF 15.5.1), one evaluation for both instead of four for central differences."""
     r, alpha, s, beta = params
     x, u = np.asarray(x, dtype=float), np.asarray(u, dtype=float)
     shape = r + s + x
@@ -432,11 +436,24 @@ def _pareto_log_G(params, x, u) -> np.ndarray:
     log_c_u = np.log(c + u)
     log_one_minus_z = np.log(other + u) - log_c_u
     z = -np.expm1(log_one_minus_z)
-    return (
-        np.log(special.hyp2f1(1.0, power, shape + 1.0, z))
-        - exponent * log_one_minus_z
-        - shape * log_c_u
+    hypergeometric = special.hyp2f1(1.0, power, shape + 1.0, z)
+    log_G = np.log(hypergeometric) - exponent * log_one_minus_z - shape * log_c_u
+    if not scale_derivatives:
+        return log_G
+    # ln G = ln F(z) - exponent ln(1 - z) - shape ln(c + u), z = 1 - (other + u) / (c + u):
+    # d ln(1 - z) = d ln(other + u) - d ln(c + u) and dz = -(1 - z) d ln(1 - z)
+    d_log_F_dz = (
+        power / (shape + 1.0) * special.hyp2f1(2.0, power + 1.0, shape + 2.0, z) / hypergeometric
     )
+    one_minus_z = np.exp(log_one_minus_z)
+    d_other, d_c = 1.0 / (other + u), 1.0 / (c + u)
+    # the derivative of ln G through ln(other + u) and through ln(c + u)
+    by_other = -d_log_F_dz * one_minus_z - exponent
+    by_c = d_log_F_dz * one_minus_z + exponent - shape
+    d_by_other, d_by_c = by_other * d_other, by_c * d_c
+    if alpha >= beta:
+        return log_G, d_by_c, d_by_other
+    return log_G, d_by_other, d_by_c
 
 
 def _log1mexp(d: np.ndarray) -> np.ndarray:
@@ -490,14 +507,18 @@ def _pairs(x, u1, u2):
     return xs_o[new], us_o[new], index[:n], index[n:]
 
 
-def pareto_nbd_summed_log_likelihood(x, t_x, T, weight=None, step=1e-6):
+def pareto_nbd_summed_log_likelihood(x, t_x, T, weight=None, step=1e-4):
     """The Pareto/NBD log-likelihood summed over customers (each counted ``weight`` times)
     as a function of params = (r, alpha, s, beta), returning the sum and its gradient.
 
     The hypergeometric functions, the costly part, depend on (x, t_x) and (x, T) only, not
     on the whole history: they are computed once per distinct pair (times are whole days,
-    so a million customers have about 15,000 pairs) with their derivatives
-    in the parameters by central differences (relative step ``step``). Per history remain
+    so a million customers have about 15,000 pairs) with their derivatives: in alpha and
+    beta analytic (through z, see _pareto_log_G), in r and s by central differences of
+    relative step ``step`` (1e-4: hyp2f1 near z = 1 carries relative errors of about 1e-9,
+    which a step of 1e-6 turned into gradient noise that stopped the optimiser early on
+    the flat ridge of large s and beta; the truncation error of 1e-4 is about 1e-8, the
+    size of the noise). Per history remain
     logarithms and the mixture of the two terms, whose derivatives are analytic: the
     mixture weighs each term's derivative by its share, P(alive) and 1 - P(alive), and
     d ln(G1 - G2) = (d ln G1 - e^(ln G2 - ln G1) d ln G2) / (1 - e^(ln G2 - ln G1))."""
@@ -518,16 +539,16 @@ def pareto_nbd_summed_log_likelihood(x, t_x, T, weight=None, step=1e-6):
     def _summed(params):
         r, alpha, s, beta = params
         params = np.asarray(params, dtype=float)
-        log_G = _pareto_log_G(params, pair_x, pair_u)
-        d_log_G = []
-        for i in range(4):
+        log_G, d_alpha, d_beta = _pareto_log_G(params, pair_x, pair_u, scale_derivatives=True)
+        d_log_G = [None, d_alpha, None, d_beta]
+        for i in (0, 2):  # r and s also move the hypergeometric function's parameters
             up, down = params.copy(), params.copy()
             h = step * params[i]
             up[i] += h
             down[i] -= h
-            d_log_G.append(
-                (_pareto_log_G(up, pair_x, pair_u) - _pareto_log_G(down, pair_x, pair_u)) / (2 * h)
-            )
+            d_log_G[i] = (
+                _pareto_log_G(up, pair_x, pair_u) - _pareto_log_G(down, pair_x, pair_u)
+            ) / (2 * h)
         # per pair: the alive term (read at the pair of x and T) and ln s - ln(r + s + x)
         # + ln G (read at the pair of x and t_x)
         log_alpha_u, log_beta_u = np.log(alpha + pair_u), np.log(beta + pair_u)
