@@ -296,8 +296,10 @@ def test_a_fit_the_data_cannot_determine_is_refused(built):
         # refused where it is first read: dbt's check of the lifetime folder's `enabled`
         # or the macro python_models_enabled() of a model's config; which comes first
         # depends on dbt's parse order, and either message names the setting
-        ({"python_models": "yes"}, ("'yes' is not of type 'boolean'",
-                                    "python_models must be true or false; got 'yes'")),
+        (
+            {"python_models": "yes"},
+            ("'yes' is not of type 'boolean'", "python_models must be true or false; got 'yes'"),
+        ),
     ],
 )
 def test_bad_predictive_settings_are_refused(warehouse, settings, message):
