@@ -90,7 +90,7 @@ def _fit(log_likelihood, start, names, model: str, customers: int, histories: in
         jac=True,
         method="L-BFGS-B",
         bounds=[(-LOG_BOUND, LOG_BOUND)] * len(names),
-        options={"maxiter": 2000, "gtol": 1e-7, "ftol": 1e-12},
+        options={"maxiter": 2000, "gtol": 1e-7},
     )
     params = np.exp(result.x)
     finite = bool(np.all(np.isfinite(params)) and np.isfinite(result.fun))
