@@ -277,7 +277,9 @@ def probability_alive(params, x, t_x, T) -> np.ndarray:
 
 
 def expected_purchases(params, t, x, t_x, T) -> np.ndarray:
-    """E[purchases in the next t | x, t_x, T] (FHL 2005, equation 10)."""
+    """E[purchases in the next t | x, t_x, T] (FHL 2005, equation 10). ``t`` is a number
+    or an array that broadcasts against the histories: t of shape (k, 1) gives (k, n),
+    one row per horizon (as for pareto_nbd_expected_purchases)."""
     r, alpha, a, b = params
     x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
     z = t / (alpha + T + t)
@@ -634,7 +636,10 @@ def pareto_nbd_expected_purchases(params, t, x, t_x, T) -> np.ndarray:
 
         (r + x) (beta + T) / ((alpha + T) (s - 1)) [1 - ((beta + T) / (beta + T + t))^(s - 1)]
 
-    (at s = 1 the bracket over s - 1 is ln((beta + T + t) / (beta + T)))."""
+    (at s = 1 the bracket over s - 1 is ln((beta + T + t) / (beta + T))). ``t`` is a number
+    or an array that broadcasts against the histories: t of shape (k, 1) gives (k, n), one
+    row per horizon, with P(alive) (two hypergeometric functions per history) computed
+    once for all of them."""
     r, alpha, s, beta = params
     x, T = np.asarray(x, dtype=float), np.asarray(T, dtype=float)
     log_q = np.log(beta + T) - np.log(beta + T + t)

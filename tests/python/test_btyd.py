@@ -445,3 +445,21 @@ def test_the_purchase_model_with_the_smaller_back_test_error_is_chosen():
     # no back-test at all (or errors that are not numbers): BG/NBD
     assert btyd.choose_purchase_model({}, both, "e")[0] == "bg_nbd"
     assert btyd.choose_purchase_model({"pareto_nbd": float("nan")}, both, "e")[0] == "bg_nbd"
+
+
+@pytest.mark.parametrize("name", ["bg_nbd", "pareto_nbd"])
+def test_expected_purchases_of_many_horizons_equal_one_call_per_horizon(name):
+    """customer_lifetime_value asks for every horizon at once (t of shape (k, 1)): the
+    rows equal one call per horizon, bit for bit, on both purchase models."""
+    rng = np.random.default_rng(3)
+    n = 300
+    T = np.round(rng.uniform(0.5, 80, n) * 7) / 7
+    x = rng.poisson(2.0, n).astype(float)
+    t_x = np.where(x > 0, np.round(T * rng.random(n) * 7) / 7, 0.0)
+    params = {"bg_nbd": [0.6, 3.0, 0.9, 21.7], "pareto_nbd": [0.8, 3.8, 100.0, 10000.0]}[name]
+    model = btyd.PURCHASE_MODELS[name]
+    horizons = np.array([4.3, 8.7, 13.0, 52.2])
+    together = model.expected_purchases(params, horizons[:, None], x, t_x, T)
+    assert together.shape == (len(horizons), n)
+    for row, t in zip(together, horizons, strict=True):
+        np.testing.assert_array_equal(row, model.expected_purchases(params, t, x, t_x, T))

@@ -27,14 +27,14 @@ from test_postgres import (
 
 from customer_scoring.demo import DemoConfig, generate
 
-# slow: starts Spark and builds every model on it and on DuckDB, 20-25 min on two cores:
+# slow: starts Spark and builds every model on it and on DuckDB, about 6 min on two cores:
 # beyond the full tier's budget, so it runs with ./run test-spark (which installs the Spark
 # target and sets WAREHOUSE_TEST_SPARK) and is skipped, saying so, by ./run test
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
         os.environ.get("WAREHOUSE_TEST_SPARK") != "1",
-        reason="the Spark parity test runs with ./run test-spark (20-25 min on two cores)",
+        reason="the Spark parity test runs with ./run test-spark (about 6 min on two cores)",
     ),
 ]
 

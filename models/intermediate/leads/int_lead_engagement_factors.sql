@@ -1,7 +1,9 @@
 {#- Engagement points of each lead on each of its score dates (int_lead_score_dates), per
     activity (page type, interaction type, form fill): the activities known by that date,
     each worth its seed points x 0.5 ^ ((score date - activity date) / lead_half_life_days).
-    Unrounded; int_lead_score_days sums them, the explanations and top factors read them. -#}
+    Unrounded; int_lead_score_days sums them, the explanations and top factors read them.
+    The exponent is a double on every engine: a literal such as 14.0 is a decimal on Spark,
+    whose division keeps 6 decimals (decayed points off by up to 1e-5). -#}
 
 with
 
@@ -33,7 +35,7 @@ final as (
             activities.points * power(
                 0.5,
                 {{ dbt.datediff('activities.activity_date', 'score_dates.score_date', 'day') }}
-                / {{ lead_half_life_days() }}.0
+                / cast({{ lead_half_life_days() }} as {{ dbt.type_float() }})
             )
         ) as decayed_points,
 
