@@ -123,6 +123,13 @@ def previous_fit(model: str, *columns) -> dict[str, float]:
     return dict(zip(names, map(float, np.exp(result.x)), strict=True))
 
 
+def in_whole_days(t_x, T):
+    """Times in weeks rounded to whole days, as int_customers_btyd_summary hands them over
+    (T up to the day, t_x to the nearest day and not after T)."""
+    T_days = np.ceil(T * 7) / 7
+    return np.minimum(np.round(t_x * 7) / 7, T_days), T_days
+
+
 def _seconds(function, *args):
     started = time.perf_counter()
     result = function(*args)
@@ -148,13 +155,9 @@ def run(customers: int, seed: int = 7, previous: bool = True) -> dict:
     }
     bgnbd_seconds, bgnbd = _seconds(btyd.fit_bgnbd, x, t_x, T)
     gg_seconds, gg = _seconds(btyd.fit_gamma_gamma, x[repeat], m[repeat])
-    T_days = np.ceil(T * 7) / 7
-    t_x_days = np.minimum(np.round(t_x * 7) / 7, T_days)
-    pareto_seconds, pareto = _seconds(btyd.fit_pareto_nbd, x, t_x_days, T_days)
+    pareto_seconds, pareto = _seconds(btyd.fit_pareto_nbd, x, *in_whole_days(t_x, T))
     rx, rt_x, rT = simulate_pareto_nbd(customers, seed, pareto_nbd=PARETO_NBD_RIDGE)
-    rT = np.ceil(rT * 7) / 7
-    rt_x = np.minimum(np.round(rt_x * 7) / 7, rT)
-    ridge_seconds, ridge = _seconds(btyd.fit_pareto_nbd, rx, rt_x, rT)
+    ridge_seconds, ridge = _seconds(btyd.fit_pareto_nbd, rx, *in_whole_days(rt_x, rT))
     fit_seconds = bgnbd_seconds + gg_seconds
     report = {
         "customers": customers,
