@@ -362,16 +362,24 @@ def test_pareto_nbd_no_purchase_matches_quadrature_of_its_integral(params):
     )
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_pareto_nbd_gradient_equals_finite_differences(seed):
-    """The summed log-likelihood is the weighted sum of the per-customer one, and its
-    gradient (hypergeometric part by central differences per (x, time) pair, the rest
-    analytic) is the numerical one of the per-customer sum, on both branches."""
-    rng = np.random.default_rng(200 + seed)
-    n = 500
+def whole_day_histories(rng, n):
+    """n histories (x, t_x, T) in weeks on whole days, 30% one-time buyers, ages up to 80
+    weeks: not drawn from either model, only shaped like the warehouse's."""
     T = np.round(rng.uniform(0.5, 80, n) * 7) / 7
     x = rng.poisson(rng.gamma(0.5, 4, n)).astype(float) * (rng.random(n) < 0.7)
     t_x = np.where(x > 0, np.round(T * rng.random(n) * 7) / 7, 0.0)
+    return x, t_x, T
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pareto_nbd_gradient_equals_finite_differences(seed):
+    """The summed log-likelihood is the weighted sum of the per-customer one, and its
+    gradient (the hypergeometric part per (x, time) pair: in alpha and beta analytic, in r
+    and s by central differences; the rest analytic) is the numerical one of the
+    per-customer sum, on both branches."""
+    rng = np.random.default_rng(200 + seed)
+    n = 500
+    x, t_x, T = whole_day_histories(rng, n)
     weight = rng.integers(1, 5, n).astype(float)
     params = np.exp(rng.uniform(np.log(0.05), np.log(20), 4))
     summed = btyd.pareto_nbd_summed_log_likelihood(x, t_x, T, weight)
@@ -451,11 +459,8 @@ def test_the_purchase_model_with_the_smaller_back_test_error_is_chosen():
 def test_expected_purchases_of_many_horizons_equal_one_call_per_horizon(name):
     """customer_lifetime_value asks for every horizon at once (t of shape (k, 1)): the
     rows equal one call per horizon, bit for bit, on both purchase models."""
-    rng = np.random.default_rng(3)
     n = 300
-    T = np.round(rng.uniform(0.5, 80, n) * 7) / 7
-    x = rng.poisson(2.0, n).astype(float)
-    t_x = np.where(x > 0, np.round(T * rng.random(n) * 7) / 7, 0.0)
+    x, t_x, T = whole_day_histories(np.random.default_rng(3), n)
     params = {"bg_nbd": [0.6, 3.0, 0.9, 21.7], "pareto_nbd": [0.8, 3.8, 100.0, 10000.0]}[name]
     model = btyd.PURCHASE_MODELS[name]
     horizons = np.array([4.3, 8.7, 13.0, 52.2])
