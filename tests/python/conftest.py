@@ -43,6 +43,11 @@ def parsed_project(
     return _PARSED[key]
 
 
+# dbt flags of the tests' invocations (Warehouse.dbt, the simulation's rebuilds): global
+# flags, which dbt also takes after the command
+TEST_RUN_FLAGS = ("--no-write-json", "--log-level-file", "none")
+
+
 class Warehouse:
     """One DuckDB warehouse file and the dbt invocations that build it."""
 
@@ -63,6 +68,10 @@ class Warehouse:
             str(self.work_dir / "target"),
             "--log-path",
             str(self.work_dir / "logs"),
+            # per invocation, dbt would write the manifest, the semantic manifest and the
+            # results (~2 s on this project) and a debug log of every query (~10% of a
+            # build): tests read the results from the DbtRun, the errors from its messages
+            *TEST_RUN_FLAGS,
         ]
         # profiles.yml reads WAREHOUSE_PATH; relative paths resolve from the working
         # directory; the as-of date comes from the vars, never from the environment

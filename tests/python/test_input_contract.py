@@ -5,7 +5,6 @@ the reader Python uses."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 
@@ -136,9 +135,9 @@ def _freshness(warehouse, tmp_path, files: dict[str, str], **variables) -> dict[
         paths[f"{name}_path"] = str(tmp_path / f"{name}-{len(list(tmp_path.iterdir()))}.csv")
         Path(paths[f"{name}_path"]).write_text(text)
     run = warehouse.dbt("source", "freshness", vars={**paths, **variables})
-    results = json.loads((warehouse.work_dir / "target" / "sources.json").read_text())["results"]
+    results = [result for result in run.results if result.node.resource_type == "source"]
     assert len(results) == 19, run.messages  # 21 sources, the catalogue and the assignments exempt
-    return {result["unique_id"].split(".", 2)[2]: result["status"] for result in results}
+    return {result.node.unique_id.split(".", 2)[2]: str(result.status) for result in results}
 
 
 def test_freshness_reads_the_contract_column_of_the_files_given(warehouse, tmp_path):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, TEST_RUN_FLAGS
 
 from customer_scoring import cli, dbt, nightly
 from customer_scoring.demo import DemoConfig, files_on_day, generate
@@ -159,6 +159,7 @@ def test_seven_nights_incremental_equals_full_rebuild(generated, tmp_path):
         target = [
             *("--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)),
             *("--target-path", str(tmp_path / "target-full"), "--log-path", str(tmp_path)),
+            *TEST_RUN_FLAGS,
         ]
         parsed = parsed or dbt.invoke(["parse", *target], **full).manifest
         rebuild = dbt.invoke(
