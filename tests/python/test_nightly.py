@@ -127,6 +127,12 @@ def test_a_run_killed_midway_leaves_a_warehouse_the_next_run_completes(warehouse
     assert "already running" in second.stderr
     assert f'"pid": {victim.pid}' in second.stderr
     time.sleep(max(0.0, 6 - (time.monotonic() - building)))
+    # still inside dbt build (it takes a minute here), however long the refusal took (the
+    # refused run logs its own folder)
+    events = warehouse.events()
+    building_run = [e for e in events if (e["step"], e["status"]) == ("dbt build", "started")]
+    last = [e for e in events if e["run_id"] == building_run[-1]["run_id"]][-1]
+    assert (last["step"], last["status"]) == ("dbt build", "started"), last
     os.killpg(victim.pid, signal.SIGKILL)
     victim.wait(timeout=60)
     assert victim.returncode == -signal.SIGKILL
