@@ -282,10 +282,14 @@ def expected_purchases(params, t, x, t_x, T) -> np.ndarray:
     one row per horizon (as for pareto_nbd_expected_purchases)."""
     r, alpha, a, b = params
     x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
-    # the hypergeometric function depends on (x, T) only: once per distinct pair
-    (hyp,) = _per_pair(
-        lambda x, T: special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t)), x, T
-    )
+
+    # the hypergeometric function depends on (x, T) only: once per distinct pair, when
+    # every customer has the same horizons (t a number, or one per row of shape (k, 1))
+    def hypergeometric(x, T):
+        return special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+
+    shared = np.ndim(t) == 0 or np.shape(t)[-1] == 1
+    (hyp,) = _per_pair(hypergeometric, x, T) if shared else [hypergeometric(x, T)]
     numerator = (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp)
     with np.errstate(divide="ignore", invalid="ignore"):
         tail = a / np.maximum(b + x - 1, 1e-300) * ((alpha + T) / (alpha + t_x)) ** (r + x)

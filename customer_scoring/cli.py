@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from customer_scoring import dbt
+from customer_scoring.benchmark import INPUTS as BENCHMARK_INPUTS
 from customer_scoring.demo import DemoConfig, generate
 from customer_scoring.nightly import (
     NightlyOptions,
@@ -460,13 +461,13 @@ def main(argv: list[str] | None = None) -> None:
     bench.add_argument(
         "--steps",
         default="",
-        help="comma-separated steps to time (default: all the input offers: full_build, "
-        "rfm_path, engine_floor, pandas_baseline, nightly_incremental); without full_build "
-        "and nightly_incremental only the order files are generated",
+        help="comma-separated steps to time (default: every step of the input: "
+        + "; ".join(f"{name}: {', '.join(steps)}" for name, steps in BENCHMARK_INPUTS.items())
+        + "); without full_build and nightly_incremental only the order files are generated",
     )
     bench.add_argument(
         "--input",
-        choices=["demo", "orders-file"],
+        choices=list(BENCHMARK_INPUTS),
         default="demo",
         help="demo: the demo's files (default); orders-file: one Parquet file of order lines "
         "(customer_id, order_id, ordered_at, amount) through the bring-your-own path, the "

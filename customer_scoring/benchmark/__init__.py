@@ -22,7 +22,8 @@ DuckDB's memory limit comes from the profile (WAREHOUSE_MEMORY_LIMIT).
 
 --input orders-file times the bring-your-own case on one Parquet file of order lines
 (ORDERS_FILE_COLUMNS: customer_id, order_id, ordered_at, amount; the demo's completed
-sale lines, not timed): full_build and rfm_path are given only ``transactions_path``, and
+sale lines, <out>/orders-<customers>.parquet, not timed): full_build and rfm_path are
+given only ``transactions_path``, as of --as-of, and
 the engine floor reads the same file (steps full_build, rfm_path, engine_floor; the
 pandas baseline and the incremental night read the demo's files).
 
@@ -210,7 +211,9 @@ def prepare(
     else:
         files, first_day, new_lines = {as_of: demo}, as_of, None
         read = {name: rows[name] for name in ORDER_TABLES}
-    orders_path = demo / "orders.parquet"
+    # beside the demo's folder, not in it: the replay of a later demo run copies every
+    # Parquet file of that folder
+    orders_path = out / f"orders-{customers}.parquet"
     if orders_file:
         print(f"writing the orders file {orders_path} (not timed) ...", flush=True)
         read = {"orders": write_orders_file(demo, orders_path)}

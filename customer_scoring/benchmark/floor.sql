@@ -23,7 +23,8 @@
 -- Placeholders in braces are filled by customer_scoring/benchmark/baselines.py: quoted
 -- literals, and the rows of each input ({transaction_rows}, {customer_rows}, {rate_rows}:
 -- the demo's files, or for a bring-your-own orders file that file alone, as the
--- warehouse reads it: no customer file, no rates, every line a completed sale).
+-- warehouse reads it: no customer file, no rates, every line a completed sale), and
+-- {customer_join}, the join to the customer file (none without one).
 
 with
 
@@ -142,8 +143,7 @@ converted as (
         cast(fit_lines.amount * case when fit_lines.currency = {reporting} then 1 else rates.rate end
             as decimal(38, 10)) as amount_reporting
     from dated_lines as fit_lines
-    inner join customers
-        on fit_lines.customer_id = customers.customer_id and not customers.is_test_account
+    {customer_join}
     left join rates
         on
             fit_lines.currency = rates.from_currency

@@ -144,7 +144,7 @@ def test_some_steps_on_the_order_files_only(tmp_path):
     report = json.loads((tmp_path / "benchmark-200-orders-file.json").read_text())
     assert report["input"] == "orders-file"
     with duckdb.connect() as con:
-        path = tmp_path / "demo-200" / "orders.parquet"
+        path = tmp_path / "orders-200.parquet"  # beside the demo's folder, not in it
         columns = [row[0] for row in con.sql(f"describe select * from '{path}'").fetchall()]
         lines = con.sql(f"select count(*) from '{path}'").fetchall()[0][0]
         sale_lines = con.sql(
@@ -152,6 +152,7 @@ def test_some_steps_on_the_order_files_only(tmp_path):
             "where status = 'completed'"
         ).fetchall()[0][0]
     assert columns == ["customer_id", "order_id", "ordered_at", "amount"]
+    assert not (tmp_path / "demo-200" / "orders.parquet").exists()
     assert report["input_rows"] == lines == sale_lines
     assert report["steps"]["rfm_path"]["input_rows"] == lines
     assert report["steps"]["engine_floor"]["customers_checked"] > 100

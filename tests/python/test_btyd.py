@@ -490,6 +490,13 @@ def test_predictions_once_per_distinct_pair_equal_every_customer_evaluated(name,
         ]
 
     per_pair = predictions()
+    # a horizon per customer (t of shape (n,)) is not shared: each row keeps its own
+    own = np.linspace(1.0, 30.0, len(x))
+    each_own = model.expected_purchases(params, own, x, t_x, T)
+    for i in (0, 7, len(x) - 1):
+        np.testing.assert_allclose(
+            each_own[i], model.expected_purchases(params, own[i], x[i], t_x[i], T[i]), rtol=1e-12
+        )
     monkeypatch.setattr(btyd, "_per_pair", lambda function, x, *us: [function(x, u) for u in us])
     every_row = predictions()
     for once, each in zip(per_pair, every_row, strict=True):
