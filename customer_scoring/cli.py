@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from customer_scoring import dbt
+from customer_scoring.benchmark import INPUTS as BENCHMARK_INPUTS
 from customer_scoring.demo import DemoConfig, generate
 from customer_scoring.nightly import (
     NightlyOptions,
@@ -290,9 +291,11 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     1 when a step failed, 2 for arguments the benchmark refuses."""
     from customer_scoring import benchmark
 
-    steps = tuple(step.strip() for step in args.steps.split(",") if step.strip())
+    steps = tuple(step.strip() for step in args.steps.split(",") if step.strip()) or None
     try:
-        benchmark.run(args.customers, args.years, args.as_of, args.out, args.seed, steps)
+        benchmark.run(
+            args.customers, args.years, args.as_of, args.out, args.seed, steps, args.input
+        )
     except (ValueError, RuntimeError) as error:
         print(f"benchmark: {error}", file=sys.stderr)
         return 1 if isinstance(error, RuntimeError) else 2
@@ -457,9 +460,18 @@ def main(argv: list[str] | None = None) -> None:
     bench.add_argument("--out", type=Path, default=Path("data/bench"))
     bench.add_argument(
         "--steps",
-        default="full_build,rfm_path,engine_floor,pandas_baseline,nightly_incremental",
-        help="comma-separated steps to time (default: all); without full_build and "
-        "nightly_incremental only the order files are generated",
+        default="",
+        help="comma-separated steps to time (default: every step of the input: "
+        + "; ".join(f"{name}: {', '.join(steps)}" for name, steps in BENCHMARK_INPUTS.items())
+        + "); without full_build and nightly_incremental only the order files are generated",
+    )
+    bench.add_argument(
+        "--input",
+        choices=list(BENCHMARK_INPUTS),
+        default="demo",
+        help="demo: the demo's files (default); orders-file: one Parquet file of order lines "
+        "(customer_id, order_id, ordered_at, amount) through the bring-your-own path, the "
+        "floor reading the same file (steps full_build, rfm_path, engine_floor)",
     )
     bench.set_defaults(func=cmd_benchmark)
 

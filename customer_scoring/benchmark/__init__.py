@@ -20,6 +20,13 @@ fails. It prints a table (seconds, ratio to the floor, rows per second of the fi
 the step reads, peak memory) and writes <out>/benchmark-<customers>.json, so runs can be compared.
 DuckDB's memory limit comes from the profile (WAREHOUSE_MEMORY_LIMIT).
 
+--input orders-file times the bring-your-own case on one Parquet file of order lines
+(ORDERS_FILE_COLUMNS: customer_id, order_id, ordered_at, amount; the demo's completed
+sale lines, <out>/orders-<customers>.parquet, not timed): full_build and rfm_path are
+given only ``transactions_path``, as of --as-of, and
+the engine floor reads the same file (steps full_build, rfm_path, engine_floor; the
+pandas baseline and the incremental night read the demo's files).
+
 --steps runs some of the steps. Without full_build and nightly_incremental only the
 files the RFM path reads are generated (demo.ORDER_TABLES), and the steps read them
 as generated, as of --as-of: this is how the largest scales run on a small disk. A step
@@ -39,6 +46,7 @@ import sys
 import time
 from pathlib import Path
 
+from customer_scoring.benchmark.baselines import ORDERS_FILE_COLUMNS
 from customer_scoring.dbt import executable
 from customer_scoring.demo import ORDER_TABLES, DemoConfig, files_on_day, generate
 
@@ -126,19 +134,46 @@ def check_same_answer(name: str, result: Path, warehouse: Path) -> int:
 
 STEPS = ("full_build", "rfm_path", "engine_floor", "pandas_baseline", "nightly_incremental")
 WHOLE_DEMO_STEPS = {"full_build", "nightly_incremental"}  # read every file
+# what each input of the benchmark offers (--input): the demo's files, or one orders file
+INPUTS = {
+    "demo": STEPS,
+    "orders-file": ("full_build", "rfm_path", "engine_floor"),
+}
+
+
+def write_orders_file(demo: Path, path: Path) -> int:
+    """The demo's completed sale lines as one Parquet file of ORDERS_FILE_COLUMNS (the
+    bring-your-own minimum), in the order generated; returns its rows."""
+    import duckdb
+
+    columns = ", ".join(ORDERS_FILE_COLUMNS)
+    with duckdb.connect() as con:
+        con.execute("set enable_progress_bar = false")
+        con.execute(
+            f"copy (select {columns} from read_parquet('{demo / 'transactions.parquet'}') "
+            f"where status = 'completed') to '{path}' (format parquet)"
+        )
+        return con.sql(f"select count(*) from read_parquet('{path}')").fetchall()[0][0]
 
 
 def prepare(
-    customers: int, years: float, seed: int, as_of: dt.date, out: Path, steps: tuple
+    customers: int,
+    years: float,
+    seed: int,
+    as_of: dt.date,
+    out: Path,
+    steps: tuple,
+    orders_file: bool = False,
 ) -> dict:
     """Generate the demo and, for the incremental night, replay the day before and the
-    day (not timed). Runs in a process of its own (see run), so the generator's arrays do
-    not stay in memory beside the steps it measures. Returns the folder each day's files
-    are in (without a replay: the generated files, as of the as-of date)."""
+    day, or write the orders file (not timed). Runs in a process of its own (see run), so
+    the generator's arrays do not stay in memory beside the steps it measures. Returns the
+    folder each day's files are in (without a replay: the generated files, as of the as-of
+    date), and the orders file with ``orders_file``."""
     import duckdb
 
     demo = out / f"demo-{customers}"
-    whole = bool(WHOLE_DEMO_STEPS & set(steps))
+    whole = bool(WHOLE_DEMO_STEPS & set(steps)) and not orders_file
     # a rerun at the same scale reuses the files (generation is not timed, but slow at scale)
     wanted = {
         "customers": customers,
@@ -176,19 +211,26 @@ def prepare(
     else:
         files, first_day, new_lines = {as_of: demo}, as_of, None
         read = {name: rows[name] for name in ORDER_TABLES}
+    # beside the demo's folder, not in it: the replay of a later demo run copies every
+    # Parquet file of that folder
+    orders_path = out / f"orders-{customers}.parquet"
+    if orders_file:
+        print(f"writing the orders file {orders_path} (not timed) ...", flush=True)
+        read = {"orders": write_orders_file(demo, orders_path)}
     with duckdb.connect() as con:
         con.execute("set enable_progress_bar = false")
+        lines = orders_path if orders_file else files[first_day] / "transactions.parquet"
         orders = con.sql(
-            "select count(distinct order_id) from "
-            f"read_parquet('{files[first_day] / 'transactions.parquet'}')"
+            f"select count(distinct order_id) from read_parquet('{lines}')"
         ).fetchall()[0][0]
     return {
         "files": files,
         "first_day": first_day,
         "input_rows": sum(read.values()),
-        "order_rows": sum(read[name] for name in ORDER_TABLES),
+        "order_rows": sum(read.values()) if orders_file else sum(read[n] for n in ORDER_TABLES),
         "orders": orders,
         "new_lines": new_lines,
+        "orders_file": orders_path if orders_file else None,
     }
 
 
@@ -198,15 +240,30 @@ def run(
     as_of: dt.date,
     out: Path,
     seed: int = 42,
-    steps: tuple = STEPS,
+    steps: tuple | None = None,
+    input: str = "demo",
 ) -> dict:
-    """Generate, replay the day before and the day, then time every step (module doc)."""
+    """Generate, replay the day before and the day (or write the orders file), then time
+    every step (module doc). ``steps``: default every step ``input`` offers (INPUTS).
+    Raises ValueError for steps or an input the benchmark does not have, or steps that
+    need another (nothing generated then); RuntimeError when a step failed."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    if input not in INPUTS:
+        raise ValueError(f"unknown input {input!r}; the inputs are {', '.join(INPUTS)}")
+    offered = INPUTS[input]
+    steps = offered if steps is None else steps
     unknown = set(steps) - set(STEPS)
     if unknown:
         raise ValueError(f"unknown steps {sorted(unknown)}; the steps are {', '.join(STEPS)}")
+    if set(steps) - set(offered):
+        names = ", ".join(sorted(set(steps) - set(offered)))
+        raise ValueError(
+            f"--input {input} has no {names}: they read the demo's files "
+            f"(the steps of {input}: {', '.join(offered)})"
+        )
+    orders_file = input == "orders-file"
     steps = tuple(name for name in STEPS if name in steps)
     if "nightly_incremental" in steps and "full_build" not in steps:
         raise ValueError("nightly_incremental runs on the full_build warehouse: add full_build")
@@ -217,20 +274,26 @@ def run(
     out.mkdir(parents=True, exist_ok=True)
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        prepared = pool.submit(prepare, customers, years, seed, as_of, out, steps).result()
+        prepared = pool.submit(
+            prepare, customers, years, seed, as_of, out, steps, orders_file
+        ).result()
     files, first_day = prepared["files"], prepared["first_day"]
     dbt = executable()  # each step in a process of its own: its time and peak memory
 
     def dbt_vars(day: dt.date) -> str:
         settings = {"as_of_date": day.isoformat(), "load_date": day.isoformat()}
-        if not WHOLE_DEMO_STEPS & set(steps):
+        if orders_file:
+            # the user's one file: no other input (bring-your-own mode)
+            settings["transactions_path"] = str(prepared["orders_file"])
+        elif not WHOLE_DEMO_STEPS & set(steps):
             # only the order files exist: read them as the user's own (bring-your-own mode)
             folder = files[first_day]
             settings |= {f"{name}_path": str(folder / f"{name}.parquet") for name in ORDER_TABLES}
         return json.dumps(settings)
 
-    build = out / f"warehouse-{customers}.duckdb"
-    rfm_only = out / f"rfm-path-{customers}.duckdb"
+    suffix = f"{customers}-orders-file" if orders_file else f"{customers}"
+    build = out / f"warehouse-{suffix}.duckdb"
+    rfm_only = out / f"rfm-path-{suffix}.duckdb"
     marts = rfm_only if "rfm_path" in steps else build  # what the baselines are checked on
     for stale in (build, rfm_only):
         for path in (stale, Path(str(stale) + ".wal")):
@@ -246,7 +309,16 @@ def run(
             [dbt, "build", "--select", "+customer_segments", "--indirect-selection", "cautious"]
             + ["--vars", dbt_vars(first_day)],
         ),
-        "engine_floor": (None, files[first_day], baseline + ["floor", str(files[first_day])]),
+        "engine_floor": (
+            None,
+            files[first_day],
+            baseline
+            + (
+                ["floor-orders", str(prepared["orders_file"])]
+                if orders_file
+                else ["floor", str(files[first_day])]
+            ),
+        ),
         "pandas_baseline": (None, files[first_day], baseline + ["pandas", str(files[first_day])]),
         "nightly_incremental": (build, files.get(as_of), [dbt, "build", "--vars", dbt_vars(as_of)]),
     }
@@ -264,6 +336,7 @@ def run(
         },
         "customers": customers,
         "years": years,
+        "input": input,
         "as_of": first_day.isoformat(),
         "input_rows": rows_in,
         "order_file_rows": prepared["order_rows"],
@@ -273,7 +346,7 @@ def run(
     }
     for name in steps:
         warehouse, folder, command = commands[name]
-        target = out / f"target-{name}"
+        target = out / f"target-{name}-{suffix}"
         shutil.rmtree(target, ignore_errors=True)
         env = {
             **os.environ,
@@ -284,10 +357,10 @@ def run(
             env["WAREHOUSE_PATH"] = str(warehouse)
             command = command + ["--target-path", str(target)]
         else:
-            result = out / f"{name}-{customers}.parquet"
+            result = out / f"{name}-{suffix}.parquet"
             command = command + dates + [str(result)]
         print(f"{name}: {Path(command[0]).name} {command[1]} ...", flush=True)
-        step = timed(command, env, out / f"{name}-{customers}.log")
+        step = timed(command, env, out / f"{name}-{suffix}.log")
         # rows of the files the step reads: the RFM path and the baselines read the order files
         step["input_rows"] = rows_in if name in WHOLE_DEMO_STEPS else prepared["order_rows"]
         step["rows_per_second"] = round(step["input_rows"] / step["seconds"])
@@ -318,7 +391,7 @@ def run(
         )
     for stale in (build, rfm_only):
         stale.unlink(missing_ok=True)
-    path = out / f"benchmark-{customers}.json"
+    path = out / f"benchmark-{suffix}.json"
     path.write_text(json.dumps(report, indent=2))
     print(table(report))
     print(f"written to {path}")
@@ -335,7 +408,9 @@ def table(report: dict) -> str:
     settings = report.get("settings", {})
     lines = [
         f"{report['customers']:,} customers, {report['orders']:,} orders, "
-        f"{report['input_rows']:,} input rows, "
+        f"{report['input_rows']:,} input rows"
+        + (" (one orders file)" if report.get("input") == "orders-file" else "")
+        + ", "
         f"{report['machine']['cpus']} CPUs, {report['machine']['memory_gb']} GB, {report['date']}"
         + "".join(f", {name}={value}" for name, value in settings.items()),
         "| step | seconds | × floor | input rows/s | peak memory |",

@@ -2,9 +2,12 @@
 peak memory: the engine floor (floor.sql in DuckDB) or the pandas baseline.
 
     python -m customer_scoring.benchmark.baselines floor|pandas DEMO_DIR AS_OF LOAD OUT.parquet
+    python -m customer_scoring.benchmark.baselines floor-orders ORDERS AS_OF LOAD OUT.parquet
 
 Both write the same columns: customer_id, recency_days, frequency, monetary (in cents),
-r_score, f_score, m_score, segment.
+r_score, f_score, m_score, segment. ``floor-orders`` is the floor on one bring-your-own
+orders file (ORDERS_FILE_COLUMNS), read as the warehouse reads it when given only
+``transactions_path``.
 """
 
 from __future__ import annotations
@@ -30,14 +33,53 @@ def literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def floor_query(demo_dir: Path, as_of: dt.date, load_date: dt.date) -> str:
-    """floor.sql with the files of ``demo_dir``, the segment map seed and the project's
-    default settings filled in: one DuckDB query giving the RFM columns per customer."""
+# the one file of the bring-your-own orders case (benchmark --input orders-file): the
+# documented minimum of a transactions file (a row per order line; the warehouse reads
+# the amounts as in the reporting currency and every line as a completed sale)
+ORDERS_FILE_COLUMNS = ("customer_id", "order_id", "ordered_at", "amount")
+
+
+def floor_query(
+    demo_dir: Path | None, as_of: dt.date, load_date: dt.date, orders_file: Path | None = None
+) -> str:
+    """floor.sql with the inputs, the segment map seed and the project's default settings
+    filled in: one DuckDB query giving the RFM columns per customer. The inputs are the
+    files of ``demo_dir``, or, with ``orders_file``, that file alone (ORDERS_FILE_COLUMNS:
+    no customer file, so the customers are those of the orders and none is a test account;
+    no rates, so every amount is in the reporting currency; no status, so every line is a
+    completed sale; no erasure requests)."""
     template = (Path(__file__).with_name("floor.sql")).read_text()
+    if orders_file is not None:
+        orders = f"read_parquet({literal(str(orders_file))})"
+        columns = ", ".join(ORDERS_FILE_COLUMNS)
+        rows = {
+            "transaction_rows": f"(select {columns}, cast(null as varchar) as currency, "
+            f"cast(null as varchar) as status from {orders})",
+            # no customer file: every customer of the orders is known and none is a test
+            # account, so there is nothing to join (a hand-written floor would not)
+            "customer_rows": "(select cast(null as varchar) as customer_id, "
+            "cast(null as varchar) as email where false)",
+            "customer_join": "",
+            "rate_rows": "(select cast(null as varchar) as from_currency, "
+            "cast(null as varchar) as to_currency, cast(null as date) as rate_date, "
+            "cast(null as varchar) as rate where false)",
+        }
+        erased = "select cast(null as varchar) as customer_id where false"
+    else:
+        rows = {
+            f"{name}_rows": f"read_parquet({literal(str(demo_dir / f'{file}.parquet'))})"
+            for name, file in (
+                ("transaction", "transactions"),
+                ("customer", "customers"),
+                ("rate", "exchange_rates"),
+            )
+        }
+        rows["customer_join"] = (
+            "inner join customers\n        on fit_lines.customer_id = customers.customer_id "
+            "and not customers.is_test_account"
+        )
+        erased = erased_ids_query(demo_dir)
     values = {
-        "transactions": demo_dir / "transactions.parquet",
-        "customers": demo_dir / "customers.parquet",
-        "exchange_rates": demo_dir / "exchange_rates.parquet",
         "segment_map": SEGMENT_MAP,
         "segment_map_name": "standard",
         "reporting": "EUR",
@@ -47,7 +89,7 @@ def floor_query(demo_dir: Path, as_of: dt.date, load_date: dt.date) -> str:
         "load_date": load_date,
     }
     filled = {name: literal(str(v) if isinstance(v, Path) else v) for name, v in values.items()}
-    return template.format(**filled, erased=erased_ids_query(demo_dir))
+    return template.format(**filled, **rows, erased=erased)
 
 
 def erased_ids_query(demo_dir: Path) -> str:
@@ -63,12 +105,18 @@ def erased_ids_query(demo_dir: Path) -> str:
     )
 
 
-def run_floor(demo_dir: Path, as_of: dt.date, load_date: dt.date, out: Path) -> None:
+def run_floor(
+    demo_dir: Path | None,
+    as_of: dt.date,
+    load_date: dt.date,
+    out: Path,
+    orders_file: Path | None = None,
+) -> None:
     """Run floor_query in DuckDB (memory limit from WAREHOUSE_MEMORY_LIMIT, as the
     profile) and write its rows to the Parquet file ``out``, monetary in integer cents."""
     import duckdb
 
-    query = floor_query(demo_dir, as_of, load_date)
+    query = floor_query(demo_dir, as_of, load_date, orders_file)
     # the settings the warehouse runs with (profiles.yml): same memory, same threads
     config = {"temp_directory": f"{out}.tmp"}
     if os.environ.get("WAREHOUSE_MEMORY_LIMIT"):
@@ -90,11 +138,15 @@ def run_pandas(demo_dir: Path, as_of: dt.date, load_date: dt.date, out: Path) ->
 
 
 def main(argv: list[str]) -> int:
-    """``floor|pandas DEMO_DIR AS_OF LOAD_DATE OUT`` (module doc); returns 0. Raises
-    KeyError for another kind and ValueError for a date not written YYYY-MM-DD."""
-    kind, demo_dir, as_of, load_date, out = argv
-    run = {"floor": run_floor, "pandas": run_pandas}[kind]
-    run(Path(demo_dir), dt.date.fromisoformat(as_of), dt.date.fromisoformat(load_date), Path(out))
+    """``floor|pandas DEMO_DIR AS_OF LOAD_DATE OUT`` or ``floor-orders ORDERS_FILE AS_OF
+    LOAD_DATE OUT`` (module doc); returns 0. Raises KeyError for another kind and
+    ValueError for a date not written YYYY-MM-DD."""
+    kind, source, as_of, load_date, out = argv
+    dates = (dt.date.fromisoformat(as_of), dt.date.fromisoformat(load_date))
+    if kind == "floor-orders":
+        run_floor(None, *dates, Path(out), orders_file=Path(source))
+    else:
+        {"floor": run_floor, "pandas": run_pandas}[kind](Path(source), *dates, Path(out))
     return 0
 
 

@@ -20,13 +20,17 @@
 --   above 0; orders after the as-of date do not count;
 -- - quintiles by the mid-rank rule (macros/scoring.sql), segments from the seed map;
 -- - customers with an erasure request (rights_requests file) are gone from every input.
--- Placeholders in braces are filled by customer_scoring/benchmark (quoted literals).
+-- Placeholders in braces are filled by customer_scoring/benchmark/baselines.py: quoted
+-- literals, and the rows of each input ({transaction_rows}, {customer_rows}, {rate_rows}:
+-- the demo's files, or for a bring-your-own orders file that file alone, as the
+-- warehouse reads it: no customer file, no rates, every line a completed sale), and
+-- {customer_join}, the join to the customer file (none without one).
 
 with
 
 raw_lines as (
     select distinct *  -- exact copies count once
-    from read_parquet({transactions})
+    from {transaction_rows}
 ),
 
 lines as (
@@ -68,7 +72,7 @@ customers as (
             nullif(trim(cast(customer_id as varchar)), '') as customer_id,
             email,
             row_number() over (partition by nullif(trim(cast(customer_id as varchar)), '')) as copy
-        from read_parquet({customers})
+        from {customer_rows}
     )
     where customer_id is not null and copy = 1 and customer_id not in (select customer_id from erased)
 ),
@@ -87,7 +91,7 @@ rates as (
             row_number() over (
                 partition by upper(trim(from_currency)), upper(trim(to_currency)), cast(rate_date as date)
             ) as copy
-        from read_parquet({exchange_rates})
+        from {rate_rows}
         where upper(trim(to_currency)) = {reporting}
     )
     where copy = 1 and rate > 0 and rate_date is not null and from_currency is not null
@@ -139,8 +143,7 @@ converted as (
         cast(fit_lines.amount * case when fit_lines.currency = {reporting} then 1 else rates.rate end
             as decimal(38, 10)) as amount_reporting
     from dated_lines as fit_lines
-    inner join customers
-        on fit_lines.customer_id = customers.customer_id and not customers.is_test_account
+    {customer_join}
     left join rates
         on
             fit_lines.currency = rates.from_currency

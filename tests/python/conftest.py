@@ -107,6 +107,7 @@ def module_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 # 639, audiences 288 in two, benchmark 200, orchestrator 148, PostgreSQL 129; the input
 # guards build 82 s and then run some hundred cases, a dbt build each for twenty of them.
 LONGEST_FIRST = (
+    "test_spark.py",
     "test_nightly.py",
     "test_simulation.py",
     "test_audiences.py",

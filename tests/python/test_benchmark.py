@@ -129,6 +129,42 @@ def test_some_steps_on_the_order_files_only(tmp_path):
     )
     assert refused.returncode == 2 and "add rfm_path" in refused.stderr
 
+    # the same demo as one bring-your-own orders file (--input orders-file): the RFM path
+    # given only transactions_path, the floor reading that file, both giving one answer
+    orders_file = [*command, "--input", "orders-file"]
+    result = subprocess.run(
+        [*orders_file, "--steps", "rfm_path,engine_floor"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "reusing the files" in result.stdout and "(one orders file)" in result.stdout
+    report = json.loads((tmp_path / "benchmark-200-orders-file.json").read_text())
+    assert report["input"] == "orders-file"
+    with duckdb.connect() as con:
+        path = tmp_path / "orders-200.parquet"  # beside the demo's folder, not in it
+        columns = [row[0] for row in con.sql(f"describe select * from '{path}'").fetchall()]
+        lines = con.sql(f"select count(*) from '{path}'").fetchall()[0][0]
+        sale_lines = con.sql(
+            f"select count(*) from '{tmp_path / 'demo-200' / 'transactions.parquet'}' "
+            "where status = 'completed'"
+        ).fetchall()[0][0]
+    assert columns == ["customer_id", "order_id", "ordered_at", "amount"]
+    assert not (tmp_path / "demo-200" / "orders.parquet").exists()
+    assert report["input_rows"] == lines == sale_lines
+    assert report["steps"]["rfm_path"]["input_rows"] == lines
+    assert report["steps"]["engine_floor"]["customers_checked"] > 100
+    refused = subprocess.run(
+        [*orders_file, "--steps", "rfm_path,pandas_baseline"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2
+    assert "--input orders-file has no pandas_baseline" in refused.stderr
+
 
 def test_a_failing_step_is_reported_not_raised(tmp_path):
     from customer_scoring.benchmark import timed

@@ -468,3 +468,37 @@ def test_expected_purchases_of_many_horizons_equal_one_call_per_horizon(name):
     assert together.shape == (len(horizons), n)
     for row, t in zip(together, horizons, strict=True):
         np.testing.assert_array_equal(row, model.expected_purchases(params, t, x, t_x, T))
+
+
+@pytest.mark.parametrize("name", ["bg_nbd", "pareto_nbd"])
+def test_predictions_once_per_distinct_pair_equal_every_customer_evaluated(name, monkeypatch):
+    """The predictions evaluate the hypergeometric functions once per distinct (x, t_x) and
+    (x, T) pair (btyd._per_pair): each customer's numbers equal those of every customer
+    evaluated on their own row, bit for bit, with many customers sharing a pair, as whole
+    days make them."""
+    x, t_x, T = whole_day_histories(np.random.default_rng(5), 400)
+    x, t_x, T = (np.concatenate([v, v[:150]]) for v in (x, t_x, T))  # shared histories too
+    params = {"bg_nbd": [0.6, 3.0, 0.9, 21.7], "pareto_nbd": [0.8, 3.8, 100.0, 10000.0]}[name]
+    model = btyd.PURCHASE_MODELS[name]
+    assert len(btyd._pairs(x, t_x, T)[0]) < len(x)  # fewer pairs than customers
+
+    def predictions() -> list[np.ndarray]:
+        return [
+            model.probability_alive(params, x, t_x, T),
+            model.expected_purchases(params, np.array([[4.3], [13.0]]), x, t_x, T),
+            model.probability_no_purchase(params, 13.0, x, t_x, T),
+        ]
+
+    per_pair = predictions()
+    # a horizon per customer (t of shape (n,)) is not shared: each row keeps its own
+    own = np.linspace(1.0, 30.0, len(x))
+    each_own = model.expected_purchases(params, own, x, t_x, T)
+    for i in (0, 7, len(x) - 1):
+        np.testing.assert_allclose(
+            each_own[i], model.expected_purchases(params, own[i], x[i], t_x[i], T[i]), rtol=1e-12
+        )
+    monkeypatch.setattr(btyd, "_per_pair", lambda function, x, *us: [function(x, u) for u in us])
+    every_row = predictions()
+    for once, each in zip(per_pair, every_row, strict=True):
+        assert once.shape[-1] == len(x)
+        np.testing.assert_array_equal(once, each)
