@@ -20,11 +20,12 @@
 --   above 0; orders after the as-of date do not count;
 -- - quintiles by the mid-rank rule (macros/scoring.sql), segments from the seed map;
 -- - customers with an erasure request (rights_requests file) are gone from every input.
--- Placeholders in braces are filled by customer_scoring/benchmark/baselines.py: quoted
--- literals, and the rows of each input ({transaction_rows}, {customer_rows}, {rate_rows}:
--- the demo's files, or for a bring-your-own orders file that file alone, as the
--- warehouse reads it: no customer file, no rates, every line a completed sale), and
--- {customer_join}, the join to the customer file (none without one).
+-- Placeholders in braces are filled by customer_scoring/benchmark/baselines.py
+-- (floor_query): quoted literals; the rows of each input (transaction_rows,
+-- customer_rows, rate_rows: the demo's files, or for a bring-your-own orders file that
+-- file alone, as the warehouse reads it: no customer file, no rates, every line a
+-- completed sale); and customer_join, the join to the customer file (none without one).
+-- (No placeholder in these comments: a filled-in one may span lines.)
 
 with
 
