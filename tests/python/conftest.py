@@ -103,13 +103,14 @@ def module_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
 # ./run test spreads the test files over the cores (pytest-xdist, --dist loadfile
 # --no-loadscope-reorder) in collection order: the longest files go first, so that none
 # starts last and runs alone. The order follows the slowest tests pytest listed in
-# ./run test on 2026-12-01 (seconds, two workers): nightly 715 in three tests, simulation
-# 639, audiences 288 in two, benchmark 200, orchestrator 148, PostgreSQL 129; the input
-# guards build 82 s and then run some hundred cases, a dbt build each for twenty of them.
+# ./run test on 2026-12-01 (seconds, two workers, a quiet machine): nightly 303 in three
+# tests, simulation 208, Spark 178, benchmark 125 in two, audiences 102 in two,
+# orchestrator 59, PostgreSQL 52; the input guards build 25 s and then run some hundred
+# cases, a dbt build each for twenty of them.
 LONGEST_FIRST = (
-    "test_spark.py",
     "test_nightly.py",
     "test_simulation.py",
+    "test_spark.py",
     "test_audiences.py",
     "test_benchmark.py",
     "test_input_guards.py",
