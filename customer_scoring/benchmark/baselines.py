@@ -17,6 +17,8 @@ import os
 import sys
 from pathlib import Path
 
+from customer_scoring.contract import inputs
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SEGMENT_MAP = PROJECT_DIR / "seeds" / "rfm_segment_map.csv"
 
@@ -34,9 +36,10 @@ def literal(value) -> str:
 
 
 # the one file of the bring-your-own orders case (benchmark --input orders-file): the
-# documented minimum of a transactions file (a row per order line; the warehouse reads
-# the amounts as in the reporting currency and every line as a completed sale)
-ORDERS_FILE_COLUMNS = ("customer_id", "order_id", "ordered_at", "amount")
+# required columns of a transactions file, as the input contract declares them (a row
+# per order line; the warehouse reads the amounts as in the reporting currency and every
+# line as a completed sale)
+ORDERS_FILE_COLUMNS = tuple(inputs()["transactions"].required)
 
 
 def floor_query(
