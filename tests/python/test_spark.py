@@ -1,10 +1,13 @@
 """The same demo data built on DuckDB and on Apache Spark gives the same warehouse.
 
 Spark (dbt-spark, method session: a local pyspark in this process; requirements-spark.txt)
-runs no dbt Python models either: the lifetime models are disabled there as on PostgreSQL
-and everything else must agree with DuckDB, row for row, in the restricted layer (schema
-main) and in the public one (schema bi), with the exclusions of the PostgreSQL test and
-for the same reasons (test_postgres.py). Spark reads the demo's Parquet files where they
+runs no dbt Python models: its lifetime models come from the lifetime step
+(customer_scoring.lifetime.build: a dbt build of everything the fits do not feed, the
+fits and per-history predictions through the Spark session, a dbt build of the rest).
+Every model must agree with DuckDB's, where the same code runs as dbt Python models, row
+for row, in the restricted layer (schema main) and in the public one (schema bi), the
+lifetime models included, with the exclusions of the PostgreSQL test for raw text
+(test_postgres.py). Spark reads the demo's Parquet files where they
 lie, through the same input contract as DuckDB (macro raw_input). The data tests are run
 by ./run test on DuckDB; here only the models are built, to keep the test short. Skipped,
 saying so, unless WAREHOUSE_TEST_SPARK is 1: ./run test and ./run test-spark install the
@@ -26,6 +29,7 @@ from test_postgres import (
     engine_differences,
 )
 
+from customer_scoring import lifetime
 from customer_scoring.demo import DemoConfig, generate
 
 # slow: starts Spark and builds every model on it and on DuckDB, about 6 min on two cores
@@ -76,19 +80,30 @@ def both(tmp_path_factory):
 
         patch.setenv("WAREHOUSE_TARGET", "spark")
         patch.setenv("WAREHOUSE_SPARK_DIR", str(work / "spark"))
-        run = Warehouse(work / "unused.duckdb", work / "spark-dbt").dbt(*BUILD, vars=VARS)
-        assert run.success, run.messages
+        on_spark = Warehouse(work / "unused.duckdb", work / "spark-dbt")
+        said: list[str] = []
+        built = lifetime.build(
+            VARS,
+            exclude=BUILD[2:],
+            run=lambda args, vars: on_spark.dbt(*args, vars=vars),
+            progress=said.append,
+        )
+        assert built, "\n".join(said)
         # the session dbt used (same process): its catalog holds the built tables
         spark = SparkSession.builder.getOrCreate()
         yield on_duckdb, spark
         spark.stop()  # the worker runs other test files after this one
 
 
-def test_the_lifetime_models_are_disabled_on_spark(both):
+def test_the_lifetime_models_run_on_spark_through_the_step(both):
     _, spark = both
     relations = {row.tableName for row in spark.sql("show tables in main").collect()}
-    assert relations & LIFETIME_MODELS == set()
-    assert {"customer_scores", "payment_risk_scores", "recovery_scores"} <= relations
+    assert relations >= LIFETIME_MODELS
+    assert {"lifetime_step_btyd_fits", "lifetime_step_btyd_history_predictions"} <= relations
+    fits = spark.sql(
+        "select distinct fit_status from main.btyd_fits where model != 'gamma_gamma'"
+    ).collect()
+    assert [row.fit_status for row in fits] == ["converged"]
 
 
 def test_every_model_agrees_with_duckdb(both):
@@ -99,5 +114,6 @@ def test_every_model_agrees_with_duckdb(both):
         lambda query: [tuple(row) for row in spark.sql(query).collect()],
         quote="`",
         tolerance=TOLERANCE,
+        lifetime=True,
     )
     assert summary == [], "\n".join(summary)
