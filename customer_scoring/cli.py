@@ -36,6 +36,7 @@ from pathlib import Path
 import yaml
 
 from customer_scoring import dbt, lifetime
+from customer_scoring.benchmark import ENGINES as BENCHMARK_ENGINES
 from customer_scoring.benchmark import INPUTS as BENCHMARK_INPUTS
 from customer_scoring.demo import DemoConfig, generate
 from customer_scoring.nightly import (
@@ -310,7 +311,14 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     steps = tuple(step.strip() for step in args.steps.split(",") if step.strip()) or None
     try:
         benchmark.run(
-            args.customers, args.years, args.as_of, args.out, args.seed, steps, args.input
+            args.customers,
+            args.years,
+            args.as_of,
+            args.out,
+            args.seed,
+            steps,
+            args.input,
+            args.engine,
         )
     except (ValueError, RuntimeError) as error:
         print(f"benchmark: {error}", file=sys.stderr)
@@ -498,6 +506,14 @@ def main(argv: list[str] | None = None) -> None:
         help="demo: the demo's files (default); orders-file: one Parquet file of order lines "
         "(customer_id, order_id, ordered_at, amount) through the bring-your-own path, the "
         "floor reading the same file (steps full_build, rfm_path, engine_floor)",
+    )
+    bench.add_argument(
+        "--engine",
+        choices=list(BENCHMARK_ENGINES),
+        default="duckdb",
+        help="duckdb (default); spark: full_build and rfm_path on a local Spark "
+        "(requirements-spark.txt, Java 17; WAREHOUSE_SPARK_MEMORY sets its heap), the floor "
+        "still DuckDB's query, checked against the marts Spark wrote",
     )
     bench.set_defaults(func=cmd_benchmark)
 

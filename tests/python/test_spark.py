@@ -8,8 +8,9 @@ Every model must agree with DuckDB's, where the same code runs as dbt Python mod
 for row, in the restricted layer (schema main) and in the public one (schema bi), the
 lifetime models included, with the exclusions of the PostgreSQL test for raw text
 (test_postgres.py). Spark reads the demo's Parquet files where they
-lie, through the same input contract as DuckDB (macro raw_input). The data tests are run
-by ./run test on DuckDB; here only the models are built, to keep the test short. Skipped,
+lie, through the same input contract as DuckDB (macro raw_input). On Spark the build runs
+every data test and unit test too (they must pass there as well); DuckDB's side builds the
+models only (./run test runs its tests elsewhere). Skipped,
 saying so, unless WAREHOUSE_TEST_SPARK is 1: ./run test and ./run test-spark install the
 Spark target and Java 17 when missing, and set it (a plain pytest may not have them).
 """
@@ -17,11 +18,14 @@ Spark target and Java 17 when missing, and set it (a plain pytest may not have t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
-from conftest import Warehouse
+from conftest import PROJECT_DIR, Warehouse
 from test_postgres import (
     LIFETIME_MODELS,
     ROUNDING_TOLERANCE,
@@ -84,7 +88,6 @@ def both(tmp_path_factory):
         said: list[str] = []
         built = lifetime.build(
             VARS,
-            exclude=BUILD[2:],
             run=lambda args, vars: on_spark.dbt(*args, vars=vars),
             progress=said.append,
         )
@@ -117,3 +120,21 @@ def test_every_model_agrees_with_duckdb(both):
         lifetime=True,
     )
     assert summary == [], "\n".join(summary)
+
+
+def test_the_benchmark_times_the_rfm_path_on_spark(tmp_path):
+    """benchmark --engine spark: the RFM path built by a local Spark in a process of its
+    own, the DuckDB floor checked against the marts Spark wrote (their Parquet files)."""
+    command = [sys.executable, "-m", "customer_scoring", "benchmark", "--customers", "200"]
+    command += ["--years", "1.0", "--as-of", "2026-06-30", "--out", str(tmp_path)]
+    command += ["--input", "orders-file", "--engine", "spark", "--steps", "rfm_path,engine_floor"]
+    result = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "models on spark" in result.stdout
+    report = json.loads((tmp_path / "benchmark-200-orders-file-spark.json").read_text())
+    assert report["engine"] == "spark"
+    assert report["steps"]["engine_floor"]["customers_checked"] > 100
+    assert report["ratios"]["rfm_path_to_floor"] > 1
+    # the Java process is counted: Spark's heap alone is some hundred MB
+    assert report["steps"]["rfm_path"]["peak_rss_mb"] > 300
+    assert not (tmp_path / "spark-rfm_path-200-orders-file-spark").exists()
