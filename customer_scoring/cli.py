@@ -132,7 +132,7 @@ def backtest_table(database: str) -> str:
 
 def predictive_table(database: str) -> str:
     """The BTYD fit status and the predictive_backtest mart of the DuckDB warehouse at
-    ``database`` as text, or why there are none (python_models off)."""
+    ``database`` as text, or why there are none (the lifetime models off)."""
     import duckdb
 
     with duckdb.connect(database, read_only=True) as con:
@@ -141,7 +141,10 @@ def predictive_table(database: str) -> str:
             for (name,) in con.sql("select table_name from information_schema.tables").fetchall()
         }
         if not {"btyd_fits", "predictive_backtest"} <= built:
-            return "predictive back-test: not built (python_models is false)"
+            return (
+                "predictive back-test: not built (the lifetime models are off: "
+                "vars python_models and lifetime_step)"
+            )
         fits = con.sql(
             "select date_role, model, fit_status, any_value(message), bool_or(is_chosen) "
             "from btyd_fits group by date_role, model, fit_status order by date_role, model"

@@ -6,17 +6,20 @@ on the warehouse and returns its columns as numpy arrays. The maths is in btyd.p
 Two routes run this code, and give the same tables:
 - on engines with dbt Python models (DuckDB, the default): the Python models of
   ``models/marts/predictive/lifetime/python`` call ``fit`` and ``predict``;
-- on engines without them (Spark with the session or Thrift method, PostgreSQL): the
-  lifetime step (``run_step``; ``python -m customer_scoring lifetime``) runs between two
-  dbt builds, reads the distinct histories through the engine (a few thousand to a few
-  hundred thousand rows, whatever the number of customers), fits and predicts in this
-  process, and writes both tables where the SQL models of
-  ``models/marts/predictive/lifetime/step`` read them (var ``lifetime_step``).
+- on Spark (dbt-spark's session method: no dbt Python models): the lifetime step
+  (``run_step``; ``python -m customer_scoring lifetime``) runs between two dbt builds,
+  reads the distinct histories through dbt's Spark session (575 for the 400-customer
+  demo's two dates, 136,134 for the 1M-order benchmark's 100,000 customers), fits and
+  predicts in this process, and writes both tables where the SQL models of
+  ``models/marts/predictive/lifetime/step`` read them (var ``lifetime_step``). It also
+  runs on DuckDB with python_models false (tests/python/test_lifetime_step.py checks the
+  two routes give the same tables); not on PostgreSQL (its SQL has no ``double``) nor on
+  a Spark reached through Thrift (no session in this process).
 Either way ``customer_lifetime_value`` is SQL: one row per customer, the predictions of
 its history joined, the Gamma-Gamma expected value computed per customer.
 
-The queries are written once (``QUERIES``), in SQL that DuckDB, Spark and PostgreSQL all
-read; every number the maths uses is cast to double by the query, and every grouping is
+The queries are written once (``QUERIES``), in SQL that DuckDB and Spark both read; every
+number the maths uses is cast to double by the query, and every grouping is
 ordered, so both routes hand the optimiser the same arrays in the same order and give
 the same fits, digit for digit.
 """
@@ -86,36 +89,60 @@ QUERIES = {
         order by btyd_frequency, btyd_recency, btyd_t, holdout_purchase_days""",
 }
 
+# The columns of the two tables and their SQL types, declared once: the frames are typed
+# from them (PANDAS_TYPES), the tables written with them (typed, spark_engine), so an
+# empty result (dbt build --empty, a warehouse without buyers) has the same columns and
+# types as a full one.
 FIT_COLUMNS = {
-    "date_role": "object",
-    "reference_date": "object",
-    "model": "object",
-    "parameter": "object",
-    "value": "float64",
-    "log_likelihood": "float64",
-    "fit_status": "object",
-    "message": "object",
-    "customers": "int64",
-    "time_unit": "object",
-    "is_chosen": "bool",
-    "backtest_error": "float64",
-    "choice_reason": "object",
+    "date_role": "varchar",
+    "reference_date": "date",
+    "model": "varchar",
+    "parameter": "varchar",
+    "value": "double",
+    "log_likelihood": "double",
+    "fit_status": "varchar",
+    "message": "varchar",
+    "customers": "bigint",
+    "time_unit": "varchar",
+    "is_chosen": "boolean",
+    "backtest_error": "double",
+    "choice_reason": "varchar",
 }
 # per history: the purchase model's predictions, unrounded (customer_lifetime_value rounds)
 PREDICTION_COLUMNS = {
-    "date_role": "object",
-    "btyd_frequency": "float64",
-    "btyd_recency": "float64",
-    "btyd_t": "float64",
-    "customers": "int64",
-    "btyd_model": "object",
-    "prediction_status": "object",
-    "p_alive": "float64",
-    "p_no_purchase_holdout": "float64",
-    "expected_purchases_horizon": "float64",
-    "expected_purchases_holdout": "float64",
-    "discounted_expected_purchases": "float64",
+    "date_role": "varchar",
+    "reference_date": "date",
+    "btyd_frequency": "double",
+    "btyd_recency": "double",
+    "btyd_t": "double",
+    "customers": "bigint",
+    "btyd_model": "varchar",
+    "prediction_status": "varchar",
+    "p_alive": "double",
+    "p_no_purchase_holdout": "double",
+    "expected_purchases_horizon": "double",
+    "expected_purchases_holdout": "double",
+    "discounted_expected_purchases": "double",
 }
+PANDAS_TYPES = {
+    "varchar": "object",
+    "date": "object",
+    "double": "float64",
+    "bigint": "int64",
+    "boolean": "bool",
+}
+
+
+def _pandas_types(columns: Mapping[str, str]) -> dict[str, str]:
+    return {name: PANDAS_TYPES[kind] for name, kind in columns.items()}
+
+
+def typed(connection, frame: pd.DataFrame, columns: Mapping[str, str]):
+    """``frame`` as a DuckDB relation on ``connection`` with the SQL types of ``columns``
+    (FIT_COLUMNS or PREDICTION_COLUMNS): what the DuckDB Python models return and the
+    DuckDB step writes (pandas gives an empty text or date column no type)."""
+    select = ", ".join(f"cast({name} as {kind}) as {name}" for name, kind in columns.items())
+    return connection.from_df(frame).query("frame", f"select {select} from frame")
 
 
 @dataclass(frozen=True)
@@ -281,13 +308,14 @@ def fit(query: Query, summary: str, orders: str, settings: Settings) -> pd.DataF
                     }
                 )
     # typed even when every fit failed (all values null)
-    return pd.DataFrame(rows, columns=list(FIT_COLUMNS)).astype(FIT_COLUMNS)
+    return pd.DataFrame(rows, columns=list(FIT_COLUMNS)).astype(_pandas_types(FIT_COLUMNS))
 
 
 def predict(query: Query, summary: str, fits: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """The rows of btyd_history_predictions: one per date role and distinct history
-    (frequency, recency, T) of int_customers_btyd_summary (PREDICTION_COLUMNS), under the
-    purchase model btyd_fits chose:
+    (frequency, recency, T) of int_customers_btyd_summary (PREDICTION_COLUMNS, with the
+    date of the fits and the customers who share the history), under the purchase model
+    btyd_fits chose:
 
     - p_alive: P(still a customer | history);
     - p_no_purchase_holdout: P(no purchase in the next holdout_days | history);
@@ -307,8 +335,10 @@ def predict(query: Query, summary: str, fits: pd.DataFrame, settings: Settings) 
         if len(histories["btyd_frequency"]) == 0:
             continue
         frame = pd.DataFrame({name: histories[name] for name in histories})
-        frame.insert(0, "date_role", role)
         role_fits = fits[(fits["date_role"] == role) & fits["is_chosen"].astype(bool)]
+        frame.insert(0, "date_role", role)
+        # the date of the fits (the lifetime step's tables are checked against the run's)
+        frame.insert(1, "reference_date", pd.Timestamp(role_fits["reference_date"].iloc[0]).date())
         model_name = str(role_fits.loc[role_fits["model"] != "gamma_gamma", "model"].iloc[0])
         unit_days = 7.0 if role_fits["time_unit"].iloc[0] == "week" else 1.0
         frame["btyd_model"] = model_name
@@ -349,7 +379,7 @@ def predict(query: Query, summary: str, fits: pd.DataFrame, settings: Settings) 
         )
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return out.reindex(columns=list(PREDICTION_COLUMNS)).astype(PREDICTION_COLUMNS)
+    return out.reindex(columns=list(PREDICTION_COLUMNS)).astype(_pandas_types(PREDICTION_COLUMNS))
 
 
 # --- the lifetime step: the same fits and predictions on engines without Python models ---
@@ -363,25 +393,21 @@ STEP_INPUTS = ("int_customers_btyd_summary", "int_orders_netted")
 @dataclass(frozen=True)
 class Engine:
     """How the step reaches the warehouse: ``query(sql)`` returns the columns of a SELECT
-    as numpy arrays; ``write(table, frame)`` replaces ``table`` (a qualified name) with the
-    rows of ``frame`` (NaN and None written as null)."""
+    as numpy arrays; ``write(table, frame, columns)`` replaces ``table`` (a qualified
+    name) with the rows of ``frame``, typed as ``columns`` says (FIT_COLUMNS or
+    PREDICTION_COLUMNS; NaN and None written as null)."""
 
     query: Query
-    write: Callable[[str, pd.DataFrame], None]
+    write: Callable[[str, pd.DataFrame, Mapping[str, str]], None]
 
 
 def duckdb_engine(connection) -> Engine:
     """The step on a DuckDB connection (a check of the step's route beside the Python
     models; DuckDB itself runs them)."""
 
-    def write(table: str, frame: pd.DataFrame) -> None:
-        connection.register("lifetime_step_frame", frame)
-        try:
-            connection.execute(
-                f"create or replace table {table} as select * from lifetime_step_frame"
-            )
-        finally:
-            connection.unregister("lifetime_step_frame")
+    def write(table: str, frame: pd.DataFrame, columns: Mapping[str, str]) -> None:
+        connection.execute(f"drop table if exists {table}")
+        typed(connection, frame, columns).create(table)
 
     return Engine(lambda sql: connection.sql(sql).fetchnumpy(), write)
 
@@ -392,27 +418,22 @@ def spark_engine(spark) -> Engine:
     from pyspark.sql import types
 
     kinds = {
-        "float64": types.DoubleType(),
-        "int64": types.LongType(),
-        "bool": types.BooleanType(),
+        "varchar": types.StringType(),
+        "date": types.DateType(),
+        "double": types.DoubleType(),
+        "bigint": types.LongType(),
+        "boolean": types.BooleanType(),
     }
 
     def query(sql: str) -> dict[str, np.ndarray]:
         frame = spark.sql(sql).toPandas()
         return {name: frame[name].to_numpy() for name in frame.columns}
 
-    def write(table: str, frame: pd.DataFrame) -> None:
+    def write(table: str, frame: pd.DataFrame, columns: Mapping[str, str]) -> None:
         schema = types.StructType(
-            [
-                types.StructField(
-                    name,
-                    types.DateType()
-                    if name == "reference_date"
-                    else kinds.get(str(dtype), types.StringType()),
-                )
-                for name, dtype in frame.dtypes.items()
-            ]
+            [types.StructField(name, kinds[kind]) for name, kind in columns.items()]
         )
+        frame = frame[list(columns)]
         rows = [
             tuple(None if value is None or value != value else value for value in row)
             for row in frame.astype(object).itertuples(index=False, name=None)
@@ -477,8 +498,11 @@ def run_step(manifest, engine: Engine, progress: Callable[[str], None] = print) 
         f"({time.perf_counter() - started:.1f} s)"
     )
     written = {}
-    for name, frame in (("btyd_fits", fits), ("btyd_history_predictions", predictions)):
-        engine.write(tables[name], frame)
+    for name, frame, columns in (
+        ("btyd_fits", fits, FIT_COLUMNS),
+        ("btyd_history_predictions", predictions, PREDICTION_COLUMNS),
+    ):
+        engine.write(tables[name], frame, columns)
         written[tables[name]] = len(frame)
     progress(f"lifetime step: written {written} ({time.perf_counter() - started:.1f} s)")
     return written
@@ -512,14 +536,15 @@ def build(
 
     from customer_scoring import dbt
 
-    run = run or (lambda args, vars: dbt.invoke(args, vars))
     run_vars = {**dbt_vars, "lifetime_step": True}
     refresh = ["--full-refresh"] if full_refresh else []
-    parsed = run(["parse"], run_vars)
+    parsed = (run or (lambda args, vars: dbt.invoke(args, vars)))(["parse"], run_vars)
     if not parsed.success:
         progress(parsed.messages)
         return False
     manifest = parsed.manifest
+    # the builds use the project parsed once (dbt would parse it again for each)
+    run = run or (lambda args, vars: dbt.invoke(args, vars, manifest=manifest))
     try:
         step_tables(manifest)
     except ValueError as reason:
@@ -543,16 +568,28 @@ def build(
     if not done.success:
         progress(done.messages)
         return False
-    if engine_type == "spark":
-        from pyspark.sql import SparkSession
+    try:
+        if engine_type == "spark":
+            from pyspark.sql import SparkSession
 
-        run_step(manifest, spark_engine(SparkSession.builder.getOrCreate()), progress)
-    else:
-        import duckdb
+            # dbt-spark's session (method session) lives on in this process; with the
+            # Thrift method there is none, and a new local session would see another catalog
+            if SparkSession._instantiatedSession is None:
+                progress(
+                    "the lifetime step needs dbt's Spark session in this process (profile "
+                    "method: session); with Thrift, run it where a session reaches the catalog"
+                )
+                return False
+            run_step(manifest, spark_engine(SparkSession.builder.getOrCreate()), progress)
+        else:
+            import duckdb
 
-        path = duckdb_path or os.environ.get("WAREHOUSE_PATH", "data/warehouse.duckdb")
-        with duckdb.connect(path) as connection:
-            run_step(manifest, duckdb_engine(connection), progress)
+            path = duckdb_path or os.environ.get("WAREHOUSE_PATH", "data/warehouse.duckdb")
+            with duckdb.connect(path) as connection:
+                run_step(manifest, duckdb_engine(connection), progress)
+    except Exception as error:  # the engine's or the fit's: said, and the build stops
+        progress(f"the lifetime step failed: {type(error).__name__}: {error}")
+        return False
     done = run(
         ["build", *refresh, "--select", *downstream, *(["--exclude", *exclude] if exclude else [])],
         run_vars,

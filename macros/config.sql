@@ -135,7 +135,7 @@
         expression) or come from the lifetime step (var lifetime_step). The SQL models of
         models/marts/predictive/lifetime call it in their config. When false,
         customer_scores leaves the lifetime columns null and everything else builds. -#}
-    {%- set python = var('python_models', target.type in ['duckdb', 'snowflake', 'databricks', 'bigquery']) -%}
+    {%- set python = var('python_models', python_models_default()) -%}
     {%- set step = var('lifetime_step', false) -%}
     {%- for name, value in [('python_models', python), ('lifetime_step', step)] -%}
         {%- if value is not boolean -%}
@@ -150,8 +150,15 @@
     {#- Whether the lifetime fits and predictions are read from the tables of the lifetime
         step (models/marts/predictive/lifetime/step): lifetime models on, and not as dbt
         Python models (var python_models false, the default on engines without them). -#}
-    {{ return(lifetime_models_enabled()
-        and not var('python_models', target.type in ['duckdb', 'snowflake', 'databricks', 'bigquery'])) }}
+    {{ return(lifetime_models_enabled() and not var('python_models', python_models_default())) }}
+{% endmacro %}
+
+
+{% macro python_models_default() %}
+    {#- The default of var python_models: whether the target's engine runs dbt Python
+        models. dbt_project.yml enables models/marts/predictive/lifetime/python by the
+        same list (YAML cannot call a macro). -#}
+    {{ return(target.type in ['duckdb', 'snowflake', 'databricks', 'bigquery']) }}
 {% endmacro %}
 
 
@@ -227,7 +234,8 @@
 {% macro lifetime_step_table() %}
     {#- The table of the lifetime step that this model reads (its config step_table, in its
         schema: customer_scoring.lifetime.run_step writes it there). Fails, saying what to
-        run, when the step has not written it, or wrote fits of another as-of date. -#}
+        run, when the step has not written it, or wrote it for another as-of date (both
+        tables carry reference_date per date_role). -#}
     {%- set relation = api.Relation.create(
         database=this.database, schema=this.schema, identifier=config.get('step_table')) -%}
     {%- if execute -%}
@@ -244,9 +252,10 @@
             {%- set dates = run_query(
                 "select distinct reference_date from " ~ found ~ " where date_role = 'scoring'") -%}
             {%- set written = dates.columns[0].values() | map('string') | list -%}
-            {%- if written != [as_of_date_iso()] -%}
+            {#- no date: no buyers at all (the step wrote its empty answer for this run) -#}
+            {%- if written not in ([as_of_date_iso()], ['None'], []) -%}
                 {{ exceptions.raise_compiler_error(
-                    relation ~ " holds the lifetime step's fits as of " ~ (written | join(', ') or 'no date')
+                    relation ~ " holds the lifetime step's results as of " ~ (written | join(', ') or 'no date')
                     ~ ", not as_of_date " ~ as_of_date_iso() ~ ": build with " ~ command ~ ".") }}
             {%- endif -%}
         {%- endif -%}

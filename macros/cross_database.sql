@@ -142,11 +142,15 @@
 
 {% macro integer_divide(dividend, divisor) %}
     {#- The quotient of two non-negative whole numbers, rounded down, as a whole number
-        (DuckDB's / gives a double; Spark's div and PostgreSQL's / on integers do not). -#}
+        (DuckDB's / gives a double, Snowflake's and BigQuery's a fraction). -#}
     {{ return(adapter.dispatch('integer_divide', 'customer_scoring')(dividend, divisor)) }}
 {% endmacro %}
 
 {% macro default__integer_divide(dividend, divisor) -%}
+    floor(({{ dividend }}) / ({{ divisor }}))
+{%- endmacro %}
+
+{% macro postgres__integer_divide(dividend, divisor) -%}
     (({{ dividend }}) / ({{ divisor }}))
 {%- endmacro %}
 

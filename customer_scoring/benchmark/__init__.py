@@ -28,7 +28,7 @@ the engine floor reads the same file (steps full_build, rfm_path, engine_floor; 
 pandas baseline and the incremental night read the demo's files).
 
 --engine spark times full_build and rfm_path on a local Spark instead (the ``spark``
-target of profiles.yml, tables under <out>/spark-<step>-...; full_build through
+target of profiles.yml, tables under <out>/warehouse-... and rfm-path-...; full_build through
 ``python -m customer_scoring lifetime``, which builds the lifetime models too): the floor
 stays DuckDB's query, and its answer is checked against the marts Spark wrote (read from
 their Parquet files). Peak memory counts the Java process Spark runs in.
@@ -331,8 +331,9 @@ def run(
     suffix = f"{customers}-orders-file" if orders_file else f"{customers}"
     suffix += "-spark" if engine == "spark" else ""
     on_spark = engine == "spark"
-    build = out / (f"spark-full_build-{suffix}" if on_spark else f"warehouse-{suffix}.duckdb")
-    rfm_only = out / (f"spark-rfm_path-{suffix}" if on_spark else f"rfm-path-{suffix}.duckdb")
+    # a DuckDB file, or the folder of a Spark build (its tables and catalog)
+    build = out / (f"warehouse-{suffix}" + ("" if on_spark else ".duckdb"))
+    rfm_only = out / (f"rfm-path-{suffix}" + ("" if on_spark else ".duckdb"))
     marts = rfm_only if "rfm_path" in steps else build  # what the baselines are checked on
     remove_warehouses(build, rfm_only)
     baseline = [sys.executable, "-m", "customer_scoring.benchmark.baselines"]

@@ -116,12 +116,15 @@ def test_the_step_models_refuse_a_missing_or_stale_step(routes):
     _, step, _, _ = routes
     step_vars = {**VARS, "python_models": False, "lifetime_step": True}
     later = {**step_vars, "as_of_date": "2026-07-31", "load_date": "2026-07-31"}
-    run = step.dbt("run", "--select", "btyd_fits", vars=later)
-    assert not run.success
-    assert (
-        "holds the lifetime step's fits as of 2026-06-30, not as_of_date 2026-07-31" in run.messages
-    )
-    assert "python -m customer_scoring lifetime" in run.messages
+    for model in ("btyd_fits", "btyd_history_predictions"):
+        run = step.dbt("run", "--select", model, vars=later)
+        assert not run.success
+        assert f"lifetime_step_{model}" in run.messages
+        assert (
+            "holds the lifetime step's results as of 2026-06-30, not as_of_date 2026-07-31"
+            in run.messages
+        ), run.messages
+        assert "python -m customer_scoring lifetime" in run.messages
     with duckdb.connect(str(step.path)) as con:
         con.execute("drop table main.lifetime_step_btyd_history_predictions")
     run = step.dbt("run", "--select", "btyd_history_predictions", vars=step_vars)

@@ -308,8 +308,9 @@ def test_bad_predictive_settings_are_refused(warehouse, settings, message):
 
 
 def test_without_python_models_everything_else_builds(warehouse):
-    # what PostgreSQL or a Spark session get: the lifetime models are disabled, the
-    # lifetime columns of customer_scores are null, payment risk and recovery still score
+    # what PostgreSQL gets, and Spark without the lifetime step: the lifetime models are
+    # disabled, the lifetime columns of customer_scores are null, payment risk and
+    # recovery still score
     run = warehouse.dbt("build", vars={**VARS, "python_models": False})
     assert run.success, run.messages
     assert warehouse.query(

@@ -135,6 +135,6 @@ def test_the_benchmark_times_the_rfm_path_on_spark(tmp_path):
     assert report["engine"] == "spark"
     assert report["steps"]["engine_floor"]["customers_checked"] > 100
     assert report["ratios"]["rfm_path_to_floor"] > 1
-    # the Java process is counted: Spark's heap alone is some hundred MB
-    assert report["steps"]["rfm_path"]["peak_rss_mb"] > 300
-    assert not (tmp_path / "spark-rfm_path-200-orders-file-spark").exists()
+    # the Java process is counted (dbt's Python process alone stays under 1 GB here)
+    assert report["steps"]["rfm_path"]["peak_rss_mb"] > 1000
+    assert not (tmp_path / "rfm-path-200-orders-file-spark").exists()

@@ -67,8 +67,10 @@ joined as (
         -- the population mean's weight in the customer's expected value
         (spend_model.q - 1) / (spend_model.p * summary.btyd_frequency + spend_model.q - 1)
             as population_weight
+    -- every customer of the summary, predicted or not (a history the predictions lack
+    -- leaves prediction_status null: its not_null test fails)
     from summary
-    inner join histories
+    left join histories
         on
             summary.date_role = histories.date_role
             and summary.btyd_frequency = histories.btyd_frequency
@@ -84,7 +86,7 @@ valued as (
     select
         *,
         case
-            when prediction_status != 'predicted' then null
+            when coalesce(prediction_status, '') != 'predicted' then null
             when btyd_frequency > 0
                 then population_weight * population_mean
                     + (1 - population_weight)

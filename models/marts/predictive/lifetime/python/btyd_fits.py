@@ -30,9 +30,11 @@ def model(dbt, session):
     settings = lifetime.Settings.from_config(config.get)
     # the engine groups the histories (a million customers are read as their distinct
     # histories): the queries read the two inputs as subqueries
-    return lifetime.fit(
+    fits = lifetime.fit(
         lambda sql: session.sql(sql).fetchnumpy(),
         f"({dbt.ref('int_customers_btyd_summary').sql_query()})",
         f"({dbt.ref('int_orders_netted').sql_query()})",
         settings,
     )
+    # typed as declared, empty or not (lifetime.FIT_COLUMNS)
+    return lifetime.typed(session, fits, lifetime.FIT_COLUMNS)

@@ -28,9 +28,11 @@ def model(dbt, session):
         "clv_monthly_discount_rate": dbt.config.get("clv_monthly_discount_rate"),
     }
     settings = lifetime.Settings.from_config(config.get)
-    return lifetime.predict(
+    predictions = lifetime.predict(
         lambda sql: session.sql(sql).fetchnumpy(),
         f"({dbt.ref('int_customers_btyd_summary').sql_query()})",
         dbt.ref("btyd_fits").df(),
         settings,
     )
+    # typed as declared, empty or not (lifetime.PREDICTION_COLUMNS)
+    return lifetime.typed(session, predictions, lifetime.PREDICTION_COLUMNS)
