@@ -394,17 +394,6 @@ def fit_gamma_gamma(x, m, start=(1.0, 1.0, 1.0), weight=None) -> Fit:
     return fit
 
 
-def expected_average_value(params, x, m) -> np.ndarray:
-    """E[value of a purchase | x, m]: a weighted mean of the population mean and the
-    customer's own mean (Fader and Hardie 2013, equation 5). Customers without repeat
-    purchases get the population mean p * gamma / (q - 1)."""
-    p, q, gamma = params
-    x, m = np.asarray(x, dtype=float), np.asarray(m, dtype=float)
-    population = p * gamma / (q - 1)
-    weight = (q - 1) / (p * x + q - 1)
-    return np.where(x > 0, weight * population + (1 - weight) * m, population)
-
-
 # Pareto/NBD (Schmittlein, Morrison and Colombo, "Counting your customers: who are they
 # and what will they do next?", 1987; the expressions as in Fader, Hardie and Lee, "A note
 # on deriving the Pareto/NBD model and related expressions", 2005). While alive a customer

@@ -7,6 +7,7 @@
     python -m customer_scoring nightly  --as-of 2026-11-24 --log-format json
     python -m customer_scoring backfill --from 2026-10-01 --to 2026-11-23 --every 7
     python -m customer_scoring load-postgres
+    WAREHOUSE_TARGET=spark python -m customer_scoring lifetime --as-of 2026-11-24
     python -m customer_scoring benchmark-btyd --customers 1000000
     python -m customer_scoring export-audiences --out data/exports
     python -m customer_scoring report --out data/report/index.html
@@ -14,7 +15,9 @@
 ``build`` is what ``./run build`` calls: demo data (unless you bring your own files), then
 the nightly run (customer_scoring/nightly.py: settings, input files, validation, source
 freshness, ``dbt build``, summary; the Dagster definitions run the same steps), then the
-mart sizes and back-tests. The wall clock is
+mart sizes and back-tests. ``lifetime`` builds on an engine without dbt Python models
+(Spark) with the lifetime models: a dbt build, the fits in this process, a dbt build of
+the rest (customer_scoring/lifetime.py). The wall clock is
 read here, in the glue, never inside a model: the as-of date (today by default) and the
 load date (today unless given) are passed to dbt as vars.
 """
@@ -32,7 +35,8 @@ from pathlib import Path
 
 import yaml
 
-from customer_scoring import dbt
+from customer_scoring import dbt, lifetime
+from customer_scoring.benchmark import ENGINES as BENCHMARK_ENGINES
 from customer_scoring.benchmark import INPUTS as BENCHMARK_INPUTS
 from customer_scoring.demo import DemoConfig, generate
 from customer_scoring.nightly import (
@@ -128,7 +132,7 @@ def backtest_table(database: str) -> str:
 
 def predictive_table(database: str) -> str:
     """The BTYD fit status and the predictive_backtest mart of the DuckDB warehouse at
-    ``database`` as text, or why there are none (python_models off)."""
+    ``database`` as text, or why there are none (the lifetime models off)."""
     import duckdb
 
     with duckdb.connect(database, read_only=True) as con:
@@ -137,7 +141,10 @@ def predictive_table(database: str) -> str:
             for (name,) in con.sql("select table_name from information_schema.tables").fetchall()
         }
         if not {"btyd_fits", "predictive_backtest"} <= built:
-            return "predictive back-test: not built (python_models is false)"
+            return (
+                "predictive back-test: not built (the lifetime models are off: "
+                "vars python_models and lifetime_step)"
+            )
         fits = con.sql(
             "select date_role, model, fit_status, any_value(message), bool_or(is_chosen) "
             "from btyd_fits group by date_role, model, fit_status order by date_role, model"
@@ -286,6 +293,19 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     return run_guarded("backfill", args.end, log, work)
 
 
+def cmd_lifetime(args: argparse.Namespace) -> int:
+    """`lifetime`: dbt build with the lifetime models on an engine without dbt Python
+    models (WAREHOUSE_TARGET=spark): everything the fits do not feed, the lifetime step,
+    the rest (customer_scoring.lifetime.build). Exit 1 when a part fails."""
+    os.environ.setdefault("DBT_PROFILES_DIR", str(Path.cwd()))
+    built = lifetime.build(
+        _dbt_vars(args),
+        full_refresh=args.full_refresh,
+        progress=lambda line: print(line, flush=True),
+    )
+    return 0 if built else 1
+
+
 def cmd_benchmark(args: argparse.Namespace) -> int:
     """`benchmark`: time the steps at a scale (customer_scoring.benchmark.run). Returns 0,
     1 when a step failed, 2 for arguments the benchmark refuses."""
@@ -294,7 +314,14 @@ def cmd_benchmark(args: argparse.Namespace) -> int:
     steps = tuple(step.strip() for step in args.steps.split(",") if step.strip()) or None
     try:
         benchmark.run(
-            args.customers, args.years, args.as_of, args.out, args.seed, steps, args.input
+            args.customers,
+            args.years,
+            args.as_of,
+            args.out,
+            args.seed,
+            steps,
+            args.input,
+            args.engine,
         )
     except (ValueError, RuntimeError) as error:
         print(f"benchmark: {error}", file=sys.stderr)
@@ -445,6 +472,16 @@ def main(argv: list[str] | None = None) -> None:
     logs(night)
     night.set_defaults(func=cmd_nightly)
 
+    life = commands.add_parser(
+        "lifetime",
+        help="dbt build with the lifetime models on an engine without dbt Python models "
+        "(Spark): the fits and predictions in a step between two builds",
+    )
+    common(life, demo=False)
+    with_vars(life)
+    life.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
+    life.set_defaults(func=cmd_lifetime)
+
     back = commands.add_parser("backfill", help="recompute the history of a range of as-of dates")
     back.add_argument("--from", dest="start", type=_date, required=True)
     back.add_argument("--to", dest="end", type=_date, required=True)
@@ -472,6 +509,14 @@ def main(argv: list[str] | None = None) -> None:
         help="demo: the demo's files (default); orders-file: one Parquet file of order lines "
         "(customer_id, order_id, ordered_at, amount) through the bring-your-own path, the "
         "floor reading the same file (steps full_build, rfm_path, engine_floor)",
+    )
+    bench.add_argument(
+        "--engine",
+        choices=list(BENCHMARK_ENGINES),
+        default="duckdb",
+        help="duckdb (default); spark: full_build and rfm_path on a local Spark "
+        "(requirements-spark.txt, Java 17; WAREHOUSE_SPARK_MEMORY sets its heap), the floor "
+        "still DuckDB's query, checked against the marts Spark wrote",
     )
     bench.set_defaults(func=cmd_benchmark)
 

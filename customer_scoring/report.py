@@ -8,7 +8,7 @@ network) built from one query of the warehouse, listed in CHARTS with the marts 
 Beside each chart the page carries the numbers it draws: a table a reader can open, and
 the same rows as JSON in a ``<script type="application/json">`` that
 tests/python/test_report.py compares with the marts. A chart whose mart is missing or
-empty (the lifetime marts where Python models are off, a warehouse without campaigns or
+empty (the lifetime marts where the lifetime models are off, a warehouse without campaigns or
 leads) says so instead of drawing. docs/report.md shows the page and says why plotly.
 """
 

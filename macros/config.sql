@@ -128,17 +128,37 @@
 {% endmacro %}
 
 
-{% macro python_models_enabled() %}
-    {#- Whether the lifetime models (dbt Python models, and what reads them) run: var
-        python_models, by default true on the engines that run Python models. The same
-        expression enables models/marts/predictive/lifetime in dbt_project.yml (YAML cannot
-        call a macro). When false, customer_scores leaves the lifetime columns null and
-        everything else builds. -#}
-    {%- set enabled = var('python_models', target.type in ['duckdb', 'snowflake', 'databricks', 'bigquery']) -%}
-    {%- if enabled is not boolean -%}
-        {{ exceptions.raise_compiler_error("python_models must be true or false; got '" ~ enabled ~ "'.") }}
-    {%- endif -%}
-    {{ return(enabled) }}
+{% macro lifetime_models_enabled() %}
+    {#- Whether the lifetime models (models/marts/predictive/lifetime) run: where the fits
+        run as dbt Python models (var python_models, by default true on the
+        engines that run them; dbt_project.yml enables the Python models by the same
+        expression) or come from the lifetime step (var lifetime_step). The SQL models of
+        models/marts/predictive/lifetime call it in their config. When false,
+        customer_scores leaves the lifetime columns null and everything else builds. -#}
+    {%- set python = var('python_models', python_models_default()) -%}
+    {%- set step = var('lifetime_step', false) -%}
+    {%- for name, value in [('python_models', python), ('lifetime_step', step)] -%}
+        {%- if value is not boolean -%}
+            {{ exceptions.raise_compiler_error(name ~ " must be true or false; got '" ~ value ~ "'.") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(python or step) }}
+{% endmacro %}
+
+
+{% macro lifetime_step_models_enabled() %}
+    {#- Whether the lifetime fits and predictions are read from the tables of the lifetime
+        step (models/marts/predictive/lifetime/step): lifetime models on, and not as dbt
+        Python models (var python_models false, the default on engines without them). -#}
+    {{ return(lifetime_models_enabled() and not var('python_models', python_models_default())) }}
+{% endmacro %}
+
+
+{% macro python_models_default() %}
+    {#- The default of var python_models: whether the target's engine runs dbt Python
+        models. dbt_project.yml enables models/marts/predictive/lifetime/python by the
+        same list (YAML cannot call a macro). -#}
+    {{ return(target.type in ['duckdb', 'snowflake', 'databricks', 'bigquery']) }}
 {% endmacro %}
 
 
@@ -208,4 +228,37 @@
         given) it is a finding about their data ('warn'). override (a var's value, e.g.
         calibration_severity) wins when set. -#}
     {{- return(override or ('warn' if var('transactions_path', none) else 'error')) -}}
+{% endmacro %}
+
+
+{% macro lifetime_step_table() %}
+    {#- The table of the lifetime step that this model reads (its config step_table, in its
+        schema: customer_scoring.lifetime.run_step writes it there). Fails, saying what to
+        run, when the step has not written it, or wrote it for another as-of date (both
+        tables carry reference_date per date_role). -#}
+    {%- set relation = api.Relation.create(
+        database=this.database, schema=this.schema, identifier=config.get('step_table')) -%}
+    {%- if execute -%}
+        {%- set found = adapter.get_relation(
+            database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+        {%- set command = "python -m customer_scoring lifetime (it runs the step between two dbt "
+            ~ "builds; docs/engines.md)" -%}
+        {%- if found is none -%}
+            {{ exceptions.raise_compiler_error(
+                "var lifetime_step is true but the lifetime step has not written " ~ relation
+                ~ ": build with " ~ command ~ ", or set lifetime_step to false.") }}
+        {%- endif -%}
+        {%- if 'reference_date' in adapter.get_columns_in_relation(found) | map(attribute='name') | list -%}
+            {%- set dates = run_query(
+                "select distinct reference_date from " ~ found ~ " where date_role = 'scoring'") -%}
+            {%- set written = dates.columns[0].values() | map('string') | list -%}
+            {#- no date: no buyers at all (the step wrote its empty answer for this run) -#}
+            {%- if written not in ([as_of_date_iso()], ['None'], []) -%}
+                {{ exceptions.raise_compiler_error(
+                    relation ~ " holds the lifetime step's results as of " ~ (written | join(', ') or 'no date')
+                    ~ ", not as_of_date " ~ as_of_date_iso() ~ ": build with " ~ command ~ ".") }}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(relation) }}
 {% endmacro %}

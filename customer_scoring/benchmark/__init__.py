@@ -27,6 +27,12 @@ given only ``transactions_path``, as of --as-of, and
 the engine floor reads the same file (steps full_build, rfm_path, engine_floor; the
 pandas baseline and the incremental night read the demo's files).
 
+--engine spark times full_build and rfm_path on a local Spark instead (the ``spark``
+target of profiles.yml, tables under <out>/warehouse-... and rfm-path-...; full_build through
+``python -m customer_scoring lifetime``, which builds the lifetime models too): the floor
+stays DuckDB's query, and its answer is checked against the marts Spark wrote (read from
+their Parquet files). Peak memory counts the Java process Spark runs in.
+
 --steps runs some of the steps. Without full_build and nightly_incremental only the
 files the RFM path reads are generated (demo.ORDER_TABLES), and the steps read them
 as generated, as of --as-of: this is how the largest scales run on a small disk. A step
@@ -52,21 +58,25 @@ from customer_scoring.demo import ORDER_TABLES, DemoConfig, files_on_day, genera
 
 
 def high_water_mark_kb(pid: int) -> int:
-    """VmHWM of a running process: the peak resident memory of its own address space."""
+    """VmHWM of a running process and of the processes it started (Spark's Java process):
+    the sum of their peak resident memories (an upper bound of their peak together)."""
+    total = 0
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
-                return int(line.split()[1])
+                total += int(line.split()[1])
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except (FileNotFoundError, ProcessLookupError):
-        pass
-    return 0
+        return total
+    return total + sum(high_water_mark_kb(int(child)) for child in children)
 
 
 def timed(command: list[str], env: dict, log: Path) -> dict:
     """Run command in a child process (output to log); its wall time and peak memory, and
     an "error" (exit code, the end of the log) when it fails: the caller reports it.
 
-    The peak is the child's VmHWM, read every 50 ms while it runs. (wait4's ru_maxrss
+    The peak is the child's VmHWM (with its own children's), read every 50 ms while it
+    runs. (wait4's ru_maxrss
     would not do: Linux carries the RSS of the forked copy of this process, generator
     arrays included, across exec into the child's figure.)"""
     started = time.perf_counter()
@@ -101,8 +111,11 @@ def model_times(target: Path) -> dict[str, float]:
 
 def check_same_answer(name: str, result: Path, warehouse: Path) -> int:
     """The customers of `result` (a baseline's parquet) and of the marts, compared column
-    by column; raises on any difference. Returns the customers compared."""
+    by column; raises on any difference. Returns the customers compared. ``warehouse``: a
+    DuckDB file, or the folder of a Spark build (its tables' Parquet files are read)."""
     import duckdb
+
+    spark_tables = warehouse / "warehouse" / "main.db"
 
     marts = (
         "select rfm.customer_id, rfm.recency_days, rfm.frequency, "
@@ -120,7 +133,15 @@ def check_same_answer(name: str, result: Path, warehouse: Path) -> int:
         f"from read_parquet('{result}')"
     )
     with duckdb.connect() as con:
-        con.execute(f"attach '{warehouse}' as warehouse (read_only)")
+        if warehouse.is_dir():
+            con.execute("create schema warehouse")
+            for table in ("customer_rfm", "customer_segments"):
+                con.execute(
+                    f"create view warehouse.{table} as "
+                    f"select * from read_parquet('{spark_tables / table}/*.parquet')"
+                )
+        else:
+            con.execute(f"attach '{warehouse}' as warehouse (read_only)")
         only_marts = con.sql(f"select count(*) from ({marts} except all {baseline})").fetchall()
         only_baseline = con.sql(f"select count(*) from ({baseline} except all {marts})").fetchall()
         customers = con.sql(f"select count(*) from ({marts})").fetchall()[0][0]
@@ -138,6 +159,12 @@ WHOLE_DEMO_STEPS = {"full_build", "nightly_incremental"}  # read every file
 INPUTS = {
     "demo": STEPS,
     "orders-file": ("full_build", "rfm_path", "engine_floor"),
+}
+# the engines the models can be timed on (--engine), and their steps (the floor is
+# DuckDB's query either way)
+ENGINES = {
+    "duckdb": STEPS,
+    "spark": ("full_build", "rfm_path", "engine_floor"),
 }
 
 
@@ -242,26 +269,36 @@ def run(
     seed: int = 42,
     steps: tuple | None = None,
     input: str = "demo",
+    engine: str = "duckdb",
 ) -> dict:
     """Generate, replay the day before and the day (or write the orders file), then time
-    every step (module doc). ``steps``: default every step ``input`` offers (INPUTS).
-    Raises ValueError for steps or an input the benchmark does not have, or steps that
-    need another (nothing generated then); RuntimeError when a step failed."""
+    every step (module doc). ``steps``: default every step ``input`` and ``engine`` offer
+    (INPUTS, ENGINES). Raises ValueError for steps, an input or an engine the benchmark
+    does not have, or steps that need another (nothing generated then); RuntimeError when
+    a step failed."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     if input not in INPUTS:
         raise ValueError(f"unknown input {input!r}; the inputs are {', '.join(INPUTS)}")
-    offered = INPUTS[input]
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; the engines are {', '.join(ENGINES)}")
+    offered = tuple(name for name in INPUTS[input] if name in ENGINES[engine])
     steps = offered if steps is None else steps
     unknown = set(steps) - set(STEPS)
     if unknown:
         raise ValueError(f"unknown steps {sorted(unknown)}; the steps are {', '.join(STEPS)}")
-    if set(steps) - set(offered):
-        names = ", ".join(sorted(set(steps) - set(offered)))
+    if set(steps) - set(INPUTS[input]):
+        names = ", ".join(sorted(set(steps) - set(INPUTS[input])))
         raise ValueError(
             f"--input {input} has no {names}: they read the demo's files "
-            f"(the steps of {input}: {', '.join(offered)})"
+            f"(the steps of {input}: {', '.join(INPUTS[input])})"
+        )
+    if set(steps) - set(ENGINES[engine]):
+        names = ", ".join(sorted(set(steps) - set(ENGINES[engine])))
+        raise ValueError(
+            f"--engine {engine} has no {names} (the steps on {engine}: "
+            f"{', '.join(ENGINES[engine])})"
         )
     orders_file = input == "orders-file"
     steps = tuple(name for name in STEPS if name in steps)
@@ -292,16 +329,23 @@ def run(
         return json.dumps(settings)
 
     suffix = f"{customers}-orders-file" if orders_file else f"{customers}"
-    build = out / f"warehouse-{suffix}.duckdb"
-    rfm_only = out / f"rfm-path-{suffix}.duckdb"
+    suffix += "-spark" if engine == "spark" else ""
+    on_spark = engine == "spark"
+    # a DuckDB file, or the folder of a Spark build (its tables and catalog)
+    build = out / (f"warehouse-{suffix}" + ("" if on_spark else ".duckdb"))
+    rfm_only = out / (f"rfm-path-{suffix}" + ("" if on_spark else ".duckdb"))
     marts = rfm_only if "rfm_path" in steps else build  # what the baselines are checked on
-    for stale in (build, rfm_only):
-        for path in (stale, Path(str(stale) + ".wal")):
-            path.unlink(missing_ok=True)
+    remove_warehouses(build, rfm_only)
     baseline = [sys.executable, "-m", "customer_scoring.benchmark.baselines"]
     dates = [first_day.isoformat(), first_day.isoformat()]
+    # on Spark the full build runs the lifetime step between two dbt builds (lifetime.build)
+    lifetime = [sys.executable, "-m", "customer_scoring", "lifetime", "--as-of", dates[0]]
     commands = {
-        "full_build": (build, files[first_day], [dbt, "build", "--vars", dbt_vars(first_day)]),
+        "full_build": (
+            build,
+            files[first_day],
+            (lifetime if on_spark else [dbt, "build"]) + ["--vars", dbt_vars(first_day)],
+        ),
         # the tests of these models only (cautious: not those that also read other marts)
         "rfm_path": (
             rfm_only,
@@ -337,6 +381,7 @@ def run(
         "customers": customers,
         "years": years,
         "input": input,
+        "engine": engine,
         "as_of": first_day.isoformat(),
         "input_rows": rows_in,
         "order_file_rows": prepared["order_rows"],
@@ -353,7 +398,15 @@ def run(
             "WAREHOUSE_DEMO_DIR": str(folder),
             "DBT_PROFILES_DIR": str(Path.cwd()),
         }
-        if warehouse is not None:
+        if warehouse is not None and on_spark:
+            # dbt's target folder through the environment: the lifetime command runs dbt
+            # three times and takes no dbt options
+            env |= {
+                "WAREHOUSE_TARGET": "spark",
+                "WAREHOUSE_SPARK_DIR": str(warehouse),
+                "DBT_TARGET_PATH": str(target),
+            }
+        elif warehouse is not None:
             env["WAREHOUSE_PATH"] = str(warehouse)
             command = command + ["--target-path", str(target)]
         else:
@@ -366,8 +419,10 @@ def run(
         step["rows_per_second"] = round(step["input_rows"] / step["seconds"])
         if "error" in step:
             print(f"  failed after {step['seconds']:.0f} s: {step['error']}", flush=True)
-        elif warehouse is not None:
+        elif warehouse is not None and not on_spark:
             step["models"] = model_times(target)
+        elif warehouse is not None:
+            pass  # Spark: the lifetime command's last dbt run only, so no model times
         elif "error" in report["steps"].get("rfm_path" if marts == rfm_only else "full_build"):
             step["error"] = "not checked: the marts it is checked against failed to build"
         else:
@@ -389,8 +444,7 @@ def run(
         report["ratios"]["incremental_to_full_build"] = round(
             done["nightly_incremental"]["seconds"] / done["full_build"]["seconds"], 3
         )
-    for stale in (build, rfm_only):
-        stale.unlink(missing_ok=True)
+    remove_warehouses(build, rfm_only)
     path = out / f"benchmark-{suffix}.json"
     path.write_text(json.dumps(report, indent=2))
     print(table(report))
@@ -399,6 +453,15 @@ def run(
     if failed:
         raise RuntimeError(f"steps failed: {', '.join(failed)} (see {path})")
     return report
+
+
+def remove_warehouses(*warehouses: Path) -> None:
+    """Remove DuckDB warehouse files (and their write-ahead logs) or Spark build folders."""
+    for warehouse in warehouses:
+        if warehouse.is_dir():
+            shutil.rmtree(warehouse)
+        for path in (warehouse, Path(str(warehouse) + ".wal")):
+            path.unlink(missing_ok=True)
 
 
 def table(report: dict) -> str:
@@ -410,6 +473,7 @@ def table(report: dict) -> str:
         f"{report['customers']:,} customers, {report['orders']:,} orders, "
         f"{report['input_rows']:,} input rows"
         + (" (one orders file)" if report.get("input") == "orders-file" else "")
+        + (f", models on {report['engine']}" if report.get("engine", "duckdb") != "duckdb" else "")
         + ", "
         f"{report['machine']['cpus']} CPUs, {report['machine']['memory_gb']} GB, {report['date']}"
         + "".join(f", {name}={value}" for name, value in settings.items()),

@@ -1,5 +1,5 @@
-{{ config(alias='probability_calibration', enabled=python_models_enabled()) }}
-{#- probability_calibration for BI (where the lifetime models run: python_models_enabled): a
+{{ config(alias='probability_calibration', enabled=lifetime_models_enabled()) }}
+{#- probability_calibration for BI (where the lifetime models run: lifetime_models_enabled): a
     band of fewer than min_cell_size customers keeps its row, with is_suppressed and null
     counts and measures. -#}
 

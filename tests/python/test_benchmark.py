@@ -164,6 +164,15 @@ def test_some_steps_on_the_order_files_only(tmp_path):
     )
     assert refused.returncode == 2
     assert "--input orders-file has no pandas_baseline" in refused.stderr
+    # Spark times the models only (test_spark.py runs it); the baselines are DuckDB's
+    refused = subprocess.run(
+        [*command, "--engine", "spark", "--steps", "rfm_path,pandas_baseline"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2
+    assert "--engine spark has no pandas_baseline" in refused.stderr
 
 
 def test_a_failing_step_is_reported_not_raised(tmp_path):

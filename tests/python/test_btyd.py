@@ -64,14 +64,6 @@ def test_probability_alive_properties():
     assert 0 < silent < recent <= 1
 
 
-def test_expected_value_shrinks_towards_the_population_mean():
-    params = [6.25, 3.74, 15.44]
-    population = 6.25 * 15.44 / 2.74
-    one, many = btyd.expected_average_value(params, [1, 50], [100.0, 100.0])
-    assert population < one < many < 100.0
-    assert btyd.expected_average_value(params, [0], [0.0])[0] == pytest.approx(population)
-
-
 def test_a_fit_whose_parameter_runs_off_is_not_published():
     # nobody ever came back: the purchase rate shape r runs to 0
     fit = btyd.fit_bgnbd(np.zeros(6), np.zeros(6), np.arange(1.0, 7.0))

@@ -292,7 +292,7 @@ def test_a_fit_the_data_cannot_determine_is_refused(built):
         ({"btyd_time_unit": "month"}, "btyd_time_unit"),
         ({"btyd_holdout_days": 0}, "btyd_holdout_days"),
         # refused where it is first read: dbt's check of the lifetime folder's `enabled`
-        # or the macro python_models_enabled() of a model's config; which comes first
+        # or the macro lifetime_models_enabled() of a model's config; which comes first
         # depends on dbt's parse order, and either message names the setting
         (
             {"python_models": "yes"},
@@ -308,8 +308,9 @@ def test_bad_predictive_settings_are_refused(warehouse, settings, message):
 
 
 def test_without_python_models_everything_else_builds(warehouse):
-    # what PostgreSQL or a Spark session get: the lifetime models are disabled, the
-    # lifetime columns of customer_scores are null, payment risk and recovery still score
+    # what PostgreSQL gets, and Spark without the lifetime step: the lifetime models are
+    # disabled, the lifetime columns of customer_scores are null, payment risk and
+    # recovery still score
     run = warehouse.dbt("build", vars={**VARS, "python_models": False})
     assert run.success, run.messages
     assert warehouse.query(
@@ -321,6 +322,6 @@ def test_without_python_models_everything_else_builds(warehouse):
         "from customer_scores where customer_id in ('G', 'H') order by customer_id"
     )
     assert rows == [
-        ("G", "unavailable", "python_models_off", None, None, None),
-        ("H", "unavailable", "python_models_off", None, d("76.20"), d("43.23")),
+        ("G", "unavailable", "lifetime_models_off", None, None, None),
+        ("H", "unavailable", "lifetime_models_off", None, d("76.20"), d("43.23")),
     ]

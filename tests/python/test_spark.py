@@ -1,12 +1,16 @@
 """The same demo data built on DuckDB and on Apache Spark gives the same warehouse.
 
 Spark (dbt-spark, method session: a local pyspark in this process; requirements-spark.txt)
-runs no dbt Python models either: the lifetime models are disabled there as on PostgreSQL
-and everything else must agree with DuckDB, row for row, in the restricted layer (schema
-main) and in the public one (schema bi), with the exclusions of the PostgreSQL test and
-for the same reasons (test_postgres.py). Spark reads the demo's Parquet files where they
-lie, through the same input contract as DuckDB (macro raw_input). The data tests are run
-by ./run test on DuckDB; here only the models are built, to keep the test short. Skipped,
+runs no dbt Python models: its lifetime models come from the lifetime step
+(customer_scoring.lifetime.build: a dbt build of everything the fits do not feed, the
+fits and per-history predictions through the Spark session, a dbt build of the rest).
+Every model must agree with DuckDB's, where the same code runs as dbt Python models, row
+for row, in the restricted layer (schema main) and in the public one (schema bi), the
+lifetime models included, with the exclusions of the PostgreSQL test for raw text
+(test_postgres.py). Spark reads the demo's Parquet files where they
+lie, through the same input contract as DuckDB (macro raw_input). On Spark the build runs
+every data test and unit test too (they must pass there as well); DuckDB's side builds the
+models only (./run test runs its tests elsewhere). Skipped,
 saying so, unless WAREHOUSE_TEST_SPARK is 1: ./run test and ./run test-spark install the
 Spark target and Java 17 when missing, and set it (a plain pytest may not have them).
 """
@@ -14,11 +18,14 @@ Spark target and Java 17 when missing, and set it (a plain pytest may not have t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
-from conftest import Warehouse
+from conftest import PROJECT_DIR, Warehouse
 from test_postgres import (
     LIFETIME_MODELS,
     ROUNDING_TOLERANCE,
@@ -26,6 +33,7 @@ from test_postgres import (
     engine_differences,
 )
 
+from customer_scoring import lifetime
 from customer_scoring.demo import DemoConfig, generate
 
 # slow: starts Spark and builds every model on it and on DuckDB, about 6 min on two cores
@@ -76,19 +84,29 @@ def both(tmp_path_factory):
 
         patch.setenv("WAREHOUSE_TARGET", "spark")
         patch.setenv("WAREHOUSE_SPARK_DIR", str(work / "spark"))
-        run = Warehouse(work / "unused.duckdb", work / "spark-dbt").dbt(*BUILD, vars=VARS)
-        assert run.success, run.messages
+        on_spark = Warehouse(work / "unused.duckdb", work / "spark-dbt")
+        said: list[str] = []
+        built = lifetime.build(
+            VARS,
+            run=lambda args, vars: on_spark.dbt(*args, vars=vars),
+            progress=said.append,
+        )
+        assert built, "\n".join(said)
         # the session dbt used (same process): its catalog holds the built tables
         spark = SparkSession.builder.getOrCreate()
         yield on_duckdb, spark
         spark.stop()  # the worker runs other test files after this one
 
 
-def test_the_lifetime_models_are_disabled_on_spark(both):
+def test_the_lifetime_models_run_on_spark_through_the_step(both):
     _, spark = both
     relations = {row.tableName for row in spark.sql("show tables in main").collect()}
-    assert relations & LIFETIME_MODELS == set()
-    assert {"customer_scores", "payment_risk_scores", "recovery_scores"} <= relations
+    assert relations >= LIFETIME_MODELS
+    assert {"lifetime_step_btyd_fits", "lifetime_step_btyd_history_predictions"} <= relations
+    fits = spark.sql(
+        "select distinct fit_status from main.btyd_fits where model != 'gamma_gamma'"
+    ).collect()
+    assert [row.fit_status for row in fits] == ["converged"]
 
 
 def test_every_model_agrees_with_duckdb(both):
@@ -99,5 +117,24 @@ def test_every_model_agrees_with_duckdb(both):
         lambda query: [tuple(row) for row in spark.sql(query).collect()],
         quote="`",
         tolerance=TOLERANCE,
+        lifetime=True,
     )
     assert summary == [], "\n".join(summary)
+
+
+def test_the_benchmark_times_the_rfm_path_on_spark(tmp_path):
+    """benchmark --engine spark: the RFM path built by a local Spark in a process of its
+    own, the DuckDB floor checked against the marts Spark wrote (their Parquet files)."""
+    command = [sys.executable, "-m", "customer_scoring", "benchmark", "--customers", "200"]
+    command += ["--years", "1.0", "--as-of", "2026-06-30", "--out", str(tmp_path)]
+    command += ["--input", "orders-file", "--engine", "spark", "--steps", "rfm_path,engine_floor"]
+    result = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "models on spark" in result.stdout
+    report = json.loads((tmp_path / "benchmark-200-orders-file-spark.json").read_text())
+    assert report["engine"] == "spark"
+    assert report["steps"]["engine_floor"]["customers_checked"] > 100
+    assert report["ratios"]["rfm_path_to_floor"] > 1
+    # the Java process is counted (dbt's Python process alone stays under 1 GB here)
+    assert report["steps"]["rfm_path"]["peak_rss_mb"] > 1000
+    assert not (tmp_path / "rfm-path-200-orders-file-spark").exists()

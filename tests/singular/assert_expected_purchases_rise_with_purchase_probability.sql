@@ -5,7 +5,7 @@
 -- lower one. Any row returned is a pair of bands out of order. On the demo data a failure
 -- is a defect (an error); on your own data it is a finding (a warning).
 {{ config(
-    enabled=python_models_enabled(),
+    enabled=lifetime_models_enabled(),
     severity=finding_severity(),
 ) }}
 

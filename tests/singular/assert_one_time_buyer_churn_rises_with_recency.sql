@@ -5,7 +5,7 @@
 -- publishes as churn_probability, method bg_nbd_no_purchase or pareto_nbd_no_purchase).
 -- 1 - P(alive), used before, gave all of them 0 under BG/NBD and fails here. Any row
 -- returned is a pair out of order.
-{{ config(enabled=python_models_enabled()) }}
+{{ config(enabled=lifetime_models_enabled()) }}
 
 with
 

@@ -8,7 +8,7 @@
 -- - CLV's expected purchases within the 90 days are at least the chance of one or more
 --   purchases (E[N] >= P(N >= 1) for a count), and its chance of no purchase is at least
 --   the chance the customer is gone (1 - P(alive)).
-{{ config(enabled=python_models_enabled()) }}
+{{ config(enabled=lifetime_models_enabled()) }}
 {%- set tolerance = var('probability_tolerance') -%}
 
 select

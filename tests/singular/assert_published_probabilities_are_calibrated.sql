@@ -4,7 +4,7 @@
 -- calibration_tolerance (probability_calibration). On the demo data a failure is a defect
 -- (an error); on your own data a finding (a warning); var calibration_severity overrides.
 {{ config(
-    enabled=python_models_enabled(),
+    enabled=lifetime_models_enabled(),
     severity=finding_severity(var('calibration_severity')),
 ) }}
 

@@ -89,8 +89,11 @@ final as (
 
     select
         segment_map,
-        'cell ' || cast(r_score as varchar) || cast(f_score as varchar) || cast(m_score as varchar)
-        || ' has ' || cast(segments_for_cell as varchar) || ' segments' as problem
+        'cell '
+        || cast(r_score as {{ dbt.type_string() }})
+        || cast(f_score as {{ dbt.type_string() }})
+        || cast(m_score as {{ dbt.type_string() }})
+        || ' has ' || cast(segments_for_cell as {{ dbt.type_string() }}) || ' segments' as problem
     from cell_counts
     where segments_for_cell != 1
     union all

@@ -88,7 +88,7 @@ final as (
         cast(btyd_frequency as integer) as btyd_frequency,
         cast(recency_days as {{ dbt.type_float() }}) / {{ unit_days }} as btyd_recency,
         cast(age_days as {{ dbt.type_float() }}) / {{ unit_days }} as btyd_t,
-        cast(repeat_value / nullif(btyd_frequency, 0) as decimal(18, 2)) as btyd_monetary_value,
+        {{ mean_to_cents("repeat_value", "btyd_frequency") }} as btyd_monetary_value,
         cast(total_value as decimal(18, 2)) as total_value,
 
         -- dates

@@ -102,13 +102,7 @@ raw_terms as (
         levels.*,
         settings.position,
         settings.weight,
-        cast(settings.weight as {{ dbt.type_float() }}) * levels.criterion_level as raw_term,
-        -- the positive weights of the criteria that have a level: the divisor of the score
-        nullif(
-            sum(case when levels.criterion_level is not null and settings.weight > 0 then settings.weight else 0 end)
-                over (partition by levels.date_role, levels.customer_id, levels.category, levels.score_name),
-            0
-        ) as weight_total
+        cast(settings.weight as {{ dbt.type_float() }}) * levels.criterion_level as raw_term
     from levels
     left join settings
         on
@@ -117,10 +111,17 @@ raw_terms as (
 
 ),
 
-signed_sums as (
+sums as (
 
+    -- one pass over each score's criteria: the divisor of the score (the positive weights
+    -- of the criteria that have a level) and the signed sums of the terms
     select
         *,
+        nullif(
+            sum(case when criterion_level is not null and weight > 0 then weight else 0 end)
+                over (partition by date_role, customer_id, category, score_name),
+            0
+        ) as weight_total,
         sum(case when weight > 0 then coalesce(raw_term, 0) else 0 end) over (
             partition by date_role, customer_id, category, score_name
         ) as positive_sum,
@@ -135,15 +136,17 @@ weighted as (
 
     -- a negative weight is a signal against the score: it takes away points, at most all
     -- the points the other criteria gave (the penalties shrink in proportion), so the
-    -- score stays in 0..100 and the points still add up to it
+    -- score stays in 0..100 and the points still add up to it: the terms sum to the
+    -- positive ones less the penalties, or to 0 when the penalties exceed them
     select
         *,
         case
             when weight < 0 and penalty_sum > positive_sum
                 then raw_term * positive_sum / penalty_sum
             else raw_term
-        end as term
-    from signed_sums
+        end as term,
+        case when penalty_sum > positive_sum then 0 else positive_sum - penalty_sum end as term_sum
+    from sums
 
 ),
 
@@ -152,8 +155,7 @@ scored as (
     select
         *,
         cast(round(cast(
-            100 * sum(coalesce(term, 0)) over (partition by date_role, customer_id, category, score_name) / weight_total
-            as {{ dbt.type_numeric() }}
+            100 * term_sum / weight_total as {{ dbt.type_numeric() }}
         ), 2) as decimal(9, 2)) as score,
         case
             when weight = 0 then cast(0 as decimal(9, 2))
@@ -166,15 +168,20 @@ scored as (
 
 ),
 
-ranked as (
+best_terms as (
 
+    -- each score's largest term (ties: the first by position) and its criterion, in one
+    -- ordered pass
     select
         *,
-        row_number() over (
+        first_value(compared_term) over (
             partition by date_role, customer_id, category, score_name
             order by compared_term desc nulls last, position asc
-        ) as term_rank,
-        max(compared_term) over (partition by date_role, customer_id, category, score_name) as best_term
+        ) as best_term,
+        first_value(criterion) over (
+            partition by date_role, customer_id, category, score_name
+            order by compared_term desc nulls last, position asc
+        ) as best_criterion
     from scored
 
 ),
@@ -183,10 +190,8 @@ factors as (
 
     select
         *,
-        max(case when term_rank = 1 and best_term > 0 then criterion end) over (
-            partition by date_role, customer_id, category, score_name
-        ) as top_factor
-    from ranked
+        case when best_term > 0 then best_criterion end as top_factor
+    from best_terms
 
 ),
 

@@ -79,7 +79,7 @@ objectors as (
 
 ),
 
-{% if python_models_enabled() -%}
+{% if lifetime_models_enabled() -%}
     churn as (
 
         select * from {{ ref('churn_scores') }}
@@ -100,8 +100,7 @@ objectors as (
             customer_id,
             'unavailable' as churn_method,
             cast(null as {{ dbt.type_string() }}) as churn_risk_band,
-            'lifetime models off (var python_models is false: the default on engines without Python models)'
-                as churn_reason,
+            'lifetime models off (vars python_models and lifetime_step are false)' as churn_reason,
             cast(null as decimal(6, 4)) as churn_probability
         from customers
 
@@ -111,7 +110,7 @@ objectors as (
 
         select
             customer_id,
-            'python_models_off' as prediction_status,
+            'lifetime_models_off' as prediction_status,
             cast(null as {{ dbt.type_float() }}) as p_alive,
             cast(null as {{ dbt.type_float() }}) as expected_purchases_horizon,
             cast(null as {{ dbt.type_float() }}) as expected_average_value,

@@ -1,3 +1,4 @@
+{{ config(enabled=lifetime_models_enabled()) }}
 {#- The back-test and calibration figures of every score, kept per as-of date so drift
     shows night after night: one row per as-of date, score and metric (auc, lift,
     expected_calibration_error), from score_backtest (behaviour scores),

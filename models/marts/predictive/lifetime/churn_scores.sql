@@ -1,3 +1,4 @@
+{{ config(enabled=lifetime_models_enabled()) }}
 {#- Churn per customer and score date: the probability that the customer is lost within
     the next btyd_holdout_days, with the method that gave it.
     - subscription_life_table, for customers with an active subscription: from the
@@ -288,7 +289,12 @@ select
     plan,
 
     -- numerics
-    cast(churn_probability as decimal(6, 4)) as churn_probability,
+    -- through 6 decimals (those customer_lifetime_value publishes; the life table's
+    -- unrounded churn is rounded there too, which moves only values within 5e-7 of a
+    -- half): a double cast straight to 4 decimals rounds a published 0.604250 down on
+    -- DuckDB (by its binary value) and up on Spark (by its shortest decimal form); from a
+    -- decimal, both round half up
+    cast(cast(churn_probability as decimal(12, 6)) as decimal(6, 4)) as churn_probability,
     billing_period,
     cast(period_hazard as decimal(6, 4)) as period_hazard,
     cast(horizon_periods as decimal(9, 2)) as horizon_periods,

@@ -1,3 +1,4 @@
+{{ config(enabled=lifetime_models_enabled()) }}
 {#- How well churn and CLV predicted on this data: both computed as of the calibration
     date (the as-of date minus btyd_holdout_days) and compared with what happened up to
     the as-of date.

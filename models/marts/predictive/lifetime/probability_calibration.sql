@@ -1,3 +1,4 @@
+{{ config(enabled=lifetime_models_enabled()) }}
 {#- Calibration of every published probability (DOMAIN.md: a probability p is right when,
     among customers given about p, a share of about p did it): per score, band and
     back-test date, the customers, the mean predicted value, the observed rate (or mean),

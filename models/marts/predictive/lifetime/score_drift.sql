@@ -1,3 +1,4 @@
+{{ config(enabled=lifetime_models_enabled()) }}
 {#- How each score's back-test figures moved since the previous as-of date kept in
     backtest_history: one row per score and metric of the as-of date, with the previous
     date and value, the change, and whether it moved beyond var drift_thresholds (auc,

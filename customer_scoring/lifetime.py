@@ -1,0 +1,603 @@
+"""The lifetime models, engine-free: the fits of BG/NBD, Pareto/NBD and Gamma-Gamma per score
+date (``fit``: the rows of btyd_fits) and the predictions per distinct purchase history
+(``predict``: the rows of btyd_history_predictions), given a function that runs a query
+on the warehouse and returns its columns as numpy arrays. The maths is in btyd.py.
+
+Two routes run this code, and give the same tables:
+- on engines with dbt Python models (DuckDB, the default): the Python models of
+  ``models/marts/predictive/lifetime/python`` call ``fit`` and ``predict``;
+- on Spark (dbt-spark's session method: no dbt Python models): the lifetime step
+  (``run_step``; ``python -m customer_scoring lifetime``) runs between two dbt builds,
+  reads the distinct histories through dbt's Spark session (575 for the 400-customer
+  demo's two dates, 136,134 for the 1M-order benchmark's 100,000 customers), fits and
+  predicts in this process, and writes both tables where the SQL models of
+  ``models/marts/predictive/lifetime/step`` read them (var ``lifetime_step``). It also
+  runs on DuckDB with python_models false (tests/python/test_lifetime_step.py checks the
+  two routes give the same tables); not on PostgreSQL (its SQL has no ``double``) nor on
+  a Spark reached through Thrift (no session in this process).
+Either way ``customer_lifetime_value`` is SQL: one row per customer, the predictions of
+its history joined, the Gamma-Gamma expected value computed per customer.
+
+The queries are written once (``QUERIES``), in SQL that DuckDB and Spark both read; every
+number the maths uses is cast to double by the query, and every grouping is
+ordered, so both routes hand the optimiser the same arrays in the same order and give
+the same fits, digit for digit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from customer_scoring import btyd
+
+# query(sql) -> {column: numpy array}: runs one SELECT on the warehouse
+Query = Callable[[str], Mapping[str, np.ndarray]]
+
+DAYS_PER_MONTH = 365.25 / 12
+
+QUERIES = {
+    # per date role: its date and unit, the customers and those with a repeat purchase
+    "dates": """
+        select date_role, max(reference_date) as reference_date, max(time_unit) as time_unit,
+            count(*) as customers,
+            sum(case when btyd_frequency > 0 and btyd_monetary_value > 0 then 1 else 0 end)
+                as repeaters
+        from {summary} group by date_role order by date_role""",
+    # the purchase models' input: each distinct history once, with its customers
+    "histories": """
+        select cast(btyd_frequency as double) as btyd_frequency,
+            cast(btyd_recency as double) as btyd_recency, cast(btyd_t as double) as btyd_t,
+            count(*) as customers
+        from {summary} where date_role = '{role}'
+        group by btyd_frequency, btyd_recency, btyd_t
+        order by btyd_frequency, btyd_recency, btyd_t""",
+    # the spend model's input: the repeat customers' (frequency, mean spend)
+    "spend": """
+        select cast(btyd_frequency as double) as btyd_frequency,
+            cast(btyd_monetary_value as double) as btyd_monetary_value, count(*) as customers
+        from {summary}
+        where date_role = '{role}' and btyd_frequency > 0 and btyd_monetary_value > 0
+        group by btyd_frequency, btyd_monetary_value
+        order by btyd_frequency, btyd_monetary_value""",
+    # the back-test: each calibration-date history with the purchase days that followed
+    "backtest": """
+        with holdout as (
+            select customer_id, count(distinct ordered_date) as holdout_purchase_days
+            from {orders}
+            where is_qualifying and ordered_date > date '{calibration_date}'
+                and ordered_date <= date '{scoring_date}'
+            group by customer_id
+        ),
+        backtest as (
+            select summary.btyd_frequency, summary.btyd_recency, summary.btyd_t,
+                coalesce(holdout.holdout_purchase_days, 0) as holdout_purchase_days
+            from {summary} as summary
+            left join holdout on summary.customer_id = holdout.customer_id
+            where summary.date_role = 'calibration'
+        )
+        select cast(btyd_frequency as double) as btyd_frequency,
+            cast(btyd_recency as double) as btyd_recency, cast(btyd_t as double) as btyd_t,
+            cast(holdout_purchase_days as double) as holdout_purchase_days,
+            count(*) as customers
+        from backtest
+        group by btyd_frequency, btyd_recency, btyd_t, holdout_purchase_days
+        order by btyd_frequency, btyd_recency, btyd_t, holdout_purchase_days""",
+}
+
+# The columns of the two tables and their SQL types, declared once: the frames are typed
+# from them (PANDAS_TYPES), the tables written with them (typed, spark_engine), so an
+# empty result (dbt build --empty, a warehouse without buyers) has the same columns and
+# types as a full one.
+FIT_COLUMNS = {
+    "date_role": "varchar",
+    "reference_date": "date",
+    "model": "varchar",
+    "parameter": "varchar",
+    "value": "double",
+    "log_likelihood": "double",
+    "fit_status": "varchar",
+    "message": "varchar",
+    "customers": "bigint",
+    "time_unit": "varchar",
+    "is_chosen": "boolean",
+    "backtest_error": "double",
+    "choice_reason": "varchar",
+}
+# per history: the purchase model's predictions, unrounded (customer_lifetime_value rounds)
+PREDICTION_COLUMNS = {
+    "date_role": "varchar",
+    "reference_date": "date",
+    "btyd_frequency": "double",
+    "btyd_recency": "double",
+    "btyd_t": "double",
+    "customers": "bigint",
+    "btyd_model": "varchar",
+    "prediction_status": "varchar",
+    "p_alive": "double",
+    "p_no_purchase_holdout": "double",
+    "expected_purchases_horizon": "double",
+    "expected_purchases_holdout": "double",
+    "discounted_expected_purchases": "double",
+}
+PANDAS_TYPES = {
+    "varchar": "object",
+    "date": "object",
+    "double": "float64",
+    "bigint": "int64",
+    "boolean": "bool",
+}
+
+
+def _pandas_types(columns: Mapping[str, str]) -> dict[str, str]:
+    return {name: PANDAS_TYPES[kind] for name, kind in columns.items()}
+
+
+def typed(connection, frame: pd.DataFrame, columns: Mapping[str, str]):
+    """``frame`` as a DuckDB relation on ``connection`` with the SQL types of ``columns``
+    (FIT_COLUMNS or PREDICTION_COLUMNS): what the DuckDB Python models return and the
+    DuckDB step writes (pandas gives an empty text or date column no type)."""
+    select = ", ".join(f"cast({name} as {kind}) as {name}" for name, kind in columns.items())
+    return connection.from_df(frame).query("frame", f"select {select} from frame")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The lifetime models' settings, declared once as the config of btyd_fits and
+    btyd_history_predictions (models/marts/predictive/lifetime/_lifetime__models.yml,
+    from the vars of the same names): min_repeat_customers (btyd_min_repeat_customers),
+    holdout_days (btyd_holdout_days, days), horizon_days (prediction_horizon_days, days),
+    clv_months (clv_horizon_months), clv_monthly_discount_rate (a fraction per month)."""
+
+    min_repeat_customers: int
+    holdout_days: int
+    horizon_days: int
+    clv_months: int
+    clv_monthly_discount_rate: float
+
+    CONFIG: ClassVar[dict[str, tuple[str, type]]] = {
+        "min_repeat_customers": ("btyd_min_repeat_customers", int),
+        "holdout_days": ("btyd_holdout_days", int),
+        "horizon_days": ("prediction_horizon_days", int),
+        "clv_months": ("clv_horizon_months", int),
+        "clv_monthly_discount_rate": ("clv_monthly_discount_rate", float),
+    }
+
+    @classmethod
+    def from_config(cls, get: Callable[[str], object]) -> Settings:
+        """From a model's config getter (``dbt.config.get`` in a Python model, a manifest
+        node's ``config.get`` in the lifetime step). Raises ValueError naming a setting
+        the config lacks."""
+        values = {}
+        for field, (name, kind) in cls.CONFIG.items():
+            value = get(name)
+            if value is None:
+                raise ValueError(
+                    f"the lifetime model's config has no {name} "
+                    "(models/marts/predictive/lifetime/_lifetime__models.yml)"
+                )
+            values[field] = kind(value)
+        return cls(**values)
+
+
+def _sql(name: str, **names) -> str:
+    return QUERIES[name].format(**names)
+
+
+def fit(query: Query, summary: str, orders: str, settings: Settings) -> pd.DataFrame:
+    """The rows of btyd_fits: one per date role, model and parameter (FIT_COLUMNS).
+
+    query: runs SQL on the warehouse; summary and orders: how that SQL names
+    int_customers_btyd_summary and int_orders_netted (a table name, or a subquery in
+    parentheses). Both purchase models and
+    Gamma-Gamma are fitted per date role on the distinct histories (weighted by their
+    customers); the purchase model that predicts is chosen by back-test
+    (btyd.choose_purchase_model, the model docs: btyd_model_choice)."""
+    dates = query(_sql("dates", summary=summary))
+    roles: dict[str, tuple] = {}
+    fits: dict[str, dict[str, btyd.Fit]] = {}
+    for role in ("scoring", "calibration"):
+        at = [i for i, name in enumerate(dates["date_role"]) if name == role]
+        customers = int(dates["customers"][at[0]]) if at else 0
+        repeaters = int(dates["repeaters"][at[0]]) if at else 0
+        # a date, not the timestamp pandas or numpy make of it
+        reference_date = pd.Timestamp(dates["reference_date"][at[0]]).date() if at else None
+        time_unit = str(dates["time_unit"][at[0]]) if at else None
+        roles[role] = (reference_date, time_unit, repeaters)
+        if repeaters >= settings.min_repeat_customers:
+            frame = query(_sql("histories", summary=summary, role=role))
+            spend = query(_sql("spend", summary=summary, role=role))
+            history = (frame["btyd_frequency"], frame["btyd_recency"], frame["btyd_t"])
+            fits[role] = {
+                **{
+                    name: purchase_model.fit(*history, weight=frame["customers"])
+                    for name, purchase_model in btyd.PURCHASE_MODELS.items()
+                },
+                "gamma_gamma": btyd.fit_gamma_gamma(
+                    spend["btyd_frequency"],
+                    spend["btyd_monetary_value"],
+                    weight=spend["customers"],
+                ),
+            }
+        else:
+            fits[role] = {
+                model_name: btyd.Fit(
+                    model=model_name,
+                    params={name: float("nan") for name in names},
+                    log_likelihood=float("nan"),
+                    converged=False,
+                    message=(
+                        f"{repeaters} customers with a repeat purchase; "
+                        f"at least {settings.min_repeat_customers} needed"
+                    ),
+                    customers=customers,
+                )
+                for model_name, names in btyd.MODEL_PARAMETERS.items()
+            }
+
+    # the back-test: each converged purchase model of the calibration date against the
+    # qualifying purchase days of its customers in the holdout
+    errors = {}
+    calibration_date, time_unit, _ = roles["calibration"]
+    scoring_date = roles["scoring"][0]
+    converged = [name for name in btyd.PURCHASE_MODELS if fits["calibration"][name].converged]
+    if converged and calibration_date is not None and scoring_date is not None:
+        backtest = query(
+            _sql(
+                "backtest",
+                summary=summary,
+                orders=orders,
+                calibration_date=calibration_date,
+                scoring_date=scoring_date,
+            )
+        )
+        horizon = settings.holdout_days / (7.0 if time_unit == "week" else 1.0)
+        history = (backtest["btyd_frequency"], backtest["btyd_recency"], backtest["btyd_t"])
+        for name in converged:
+            params = list(fits["calibration"][name].params.values())
+            errors[name] = btyd.decile_calibration_error(
+                btyd.PURCHASE_MODELS[name].expected_purchases(params, horizon, *history),
+                np.asarray(backtest["holdout_purchase_days"], dtype=float),
+                np.asarray(backtest["customers"], dtype=float),
+            )
+    chosen, reason = btyd.choose_purchase_model(
+        errors,
+        {name: fits["scoring"][name].converged for name in btyd.PURCHASE_MODELS},
+        f"back-test as of {calibration_date}: decile calibration error of the expected "
+        f"purchase days in the next {settings.holdout_days} days",
+    )
+
+    rows = []
+    for role, role_fits in fits.items():
+        reference_date, time_unit, repeaters = roles[role]
+        for one in role_fits.values():
+            status = (
+                "converged"
+                if one.converged
+                else (
+                    "too_few_customers"
+                    if repeaters < settings.min_repeat_customers
+                    else "not_converged"
+                )
+            )
+            if one.model == "gamma_gamma":
+                is_chosen, why = True, "the spend model (the only one)"
+            else:
+                is_chosen = one.model == chosen
+                why = ("chosen: " if is_chosen else "not chosen: ") + reason
+            for name, value in one.params.items():
+                rows.append(
+                    {
+                        "date_role": role,
+                        "reference_date": reference_date,
+                        "model": one.model,
+                        "parameter": name,
+                        "value": value if one.converged else None,
+                        "log_likelihood": one.log_likelihood if one.converged else None,
+                        "fit_status": status,
+                        "message": one.message,
+                        "customers": int(one.customers),
+                        "time_unit": time_unit,
+                        "is_chosen": is_chosen,
+                        "backtest_error": errors.get(one.model),
+                        "choice_reason": why,
+                    }
+                )
+    # typed even when every fit failed (all values null)
+    return pd.DataFrame(rows, columns=list(FIT_COLUMNS)).astype(_pandas_types(FIT_COLUMNS))
+
+
+def predict(query: Query, summary: str, fits: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The rows of btyd_history_predictions: one per date role and distinct history
+    (frequency, recency, T) of int_customers_btyd_summary (PREDICTION_COLUMNS, with the
+    date of the fits and the customers who share the history), under the purchase model
+    btyd_fits chose:
+
+    - p_alive: P(still a customer | history);
+    - p_no_purchase_holdout: P(no purchase in the next holdout_days | history);
+    - expected_purchases_horizon / _holdout: expected purchase days in the next
+      horizon_days / holdout_days;
+    - discounted_expected_purchases: sum over months k = 1..clv_months of
+      (E[purchases by month k] - E[purchases by month k - 1]) / (1 + rate)^k, months of
+      365.25 / 12 days: the CLV is this times the expected value of a purchase
+      (customer_lifetime_value).
+
+    ``fits``: the rows of btyd_fits. When the chosen purchase model's fit or Gamma-Gamma's
+    did not converge (or had too few customers) the predictions are null and
+    prediction_status says why (fit_not_converged, fit_too_few_customers)."""
+    frames = []
+    for role in ("scoring", "calibration"):
+        histories = query(_sql("histories", summary=summary, role=role))
+        if len(histories["btyd_frequency"]) == 0:
+            continue
+        frame = pd.DataFrame({name: histories[name] for name in histories})
+        role_fits = fits[(fits["date_role"] == role) & fits["is_chosen"].astype(bool)]
+        frame.insert(0, "date_role", role)
+        # the date of the fits (the lifetime step's tables are checked against the run's)
+        frame.insert(1, "reference_date", pd.Timestamp(role_fits["reference_date"].iloc[0]).date())
+        model_name = str(role_fits.loc[role_fits["model"] != "gamma_gamma", "model"].iloc[0])
+        unit_days = 7.0 if role_fits["time_unit"].iloc[0] == "week" else 1.0
+        frame["btyd_model"] = model_name
+        statuses = set(role_fits["fit_status"])
+        if statuses != {"converged"}:
+            frame["prediction_status"] = "fit_" + "_and_".join(sorted(statuses - {"converged"}))
+            frames.append(frame)
+            continue
+        params = dict(
+            zip(role_fits["model"] + "." + role_fits["parameter"], role_fits["value"], strict=True)
+        )
+        purchase = [params[f"{model_name}.{name}"] for name in btyd.MODEL_PARAMETERS[model_name]]
+        model = btyd.PURCHASE_MODELS[model_name]
+        history = (
+            frame["btyd_frequency"].to_numpy(float),
+            frame["btyd_recency"].to_numpy(float),
+            frame["btyd_t"].to_numpy(float),
+        )
+        # every horizon in one call (one row per horizon): Pareto/NBD's P(alive), two
+        # hypergeometric functions per history, is computed once, not once per horizon
+        months = settings.clv_months
+        horizons_days = [k * DAYS_PER_MONTH for k in range(1, months + 1)]
+        horizons_days += [settings.horizon_days, settings.holdout_days]
+        expected = model.expected_purchases(
+            purchase, np.asarray(horizons_days)[:, None] / unit_days, *history
+        )
+        cumulative = [np.zeros(len(frame))] + list(expected[:months])
+        rate = settings.clv_monthly_discount_rate
+        frame["prediction_status"] = "predicted"
+        frame["p_alive"] = model.probability_alive(purchase, *history)
+        frame["p_no_purchase_holdout"] = model.probability_no_purchase(
+            purchase, settings.holdout_days / unit_days, *history
+        )
+        frame["expected_purchases_horizon"] = expected[months]
+        frame["expected_purchases_holdout"] = expected[months + 1]
+        frame["discounted_expected_purchases"] = sum(
+            (cumulative[k] - cumulative[k - 1]) / (1 + rate) ** k for k in range(1, months + 1)
+        )
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return out.reindex(columns=list(PREDICTION_COLUMNS)).astype(_pandas_types(PREDICTION_COLUMNS))
+
+
+# --- the lifetime step: the same fits and predictions on engines without Python models ---
+
+# the models that read the step's tables (models/marts/predictive/lifetime/step), in the
+# order the step writes them, and the models they read
+STEP_MODELS = ("btyd_fits", "btyd_history_predictions")
+STEP_INPUTS = ("int_customers_btyd_summary", "int_orders_netted")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """How the step reaches the warehouse: ``query(sql)`` returns the columns of a SELECT
+    as numpy arrays; ``write(table, frame, columns)`` replaces ``table`` (a qualified
+    name) with the rows of ``frame``, typed as ``columns`` says (FIT_COLUMNS or
+    PREDICTION_COLUMNS; NaN and None written as null)."""
+
+    query: Query
+    write: Callable[[str, pd.DataFrame, Mapping[str, str]], None]
+
+
+def duckdb_engine(connection) -> Engine:
+    """The step on a DuckDB connection (a check of the step's route beside the Python
+    models; DuckDB itself runs them)."""
+
+    def write(table: str, frame: pd.DataFrame, columns: Mapping[str, str]) -> None:
+        connection.execute(f"drop table if exists {table}")
+        typed(connection, frame, columns).create(table)
+
+    return Engine(lambda sql: connection.sql(sql).fetchnumpy(), write)
+
+
+def spark_engine(spark) -> Engine:
+    """The step on a Spark session (dbt-spark's own, in the process that ran dbt): queries
+    through Spark SQL, tables written as Parquet into the session's catalog."""
+    from pyspark.sql import types
+
+    kinds = {
+        "varchar": types.StringType(),
+        "date": types.DateType(),
+        "double": types.DoubleType(),
+        "bigint": types.LongType(),
+        "boolean": types.BooleanType(),
+    }
+
+    def query(sql: str) -> dict[str, np.ndarray]:
+        frame = spark.sql(sql).toPandas()
+        return {name: frame[name].to_numpy() for name in frame.columns}
+
+    def write(table: str, frame: pd.DataFrame, columns: Mapping[str, str]) -> None:
+        schema = types.StructType(
+            [types.StructField(name, kinds[kind]) for name, kind in columns.items()]
+        )
+        frame = frame[list(columns)]
+        rows = [
+            tuple(None if value is None or value != value else value for value in row)
+            for row in frame.astype(object).itertuples(index=False, name=None)
+        ]
+        spark.createDataFrame(rows, schema).write.mode("overwrite").format("parquet").saveAsTable(
+            table
+        )
+
+    return Engine(query, write)
+
+
+def _enabled_model(manifest, name: str):
+    found = [
+        node
+        for node in manifest.nodes.values()
+        if node.resource_type == "model" and node.name == name
+    ]
+    if not found:
+        raise ValueError(
+            f"model {name} is not enabled: the lifetime step needs var lifetime_step true "
+            "on an engine without dbt Python models (or python_models false)"
+        )
+    return found[0]
+
+
+def step_tables(manifest) -> dict[str, str]:
+    """Model name -> the table the step writes for it (the model's config step_table, in
+    the model's schema), from a manifest parsed with var lifetime_step true. Raises
+    ValueError when the lifetime models there are the Python ones (no step needed)."""
+    tables = {}
+    for name in STEP_MODELS:
+        node = _enabled_model(manifest, name)
+        table = node.config.get("step_table")
+        if table is None:
+            raise ValueError(
+                f"{name} runs as a dbt Python model on this engine: the lifetime step is not "
+                "needed (dbt build runs the lifetime models)"
+            )
+        tables[name] = ".".join(part for part in (node.database, node.schema, table) if part)
+    return tables
+
+
+def run_step(manifest, engine: Engine, progress: Callable[[str], None] = print) -> dict:
+    """The lifetime step: read the distinct histories of the built
+    int_customers_btyd_summary (and int_orders_netted for the back-test), fit, predict,
+    and write the tables the step models read (step_tables). ``manifest``: the project
+    parsed with the run's vars (relation names and the settings come from it). Returns
+    {table: rows written}."""
+    import time
+
+    inputs = {name: _enabled_model(manifest, name).relation_name for name in STEP_INPUTS}
+    tables = step_tables(manifest)
+    settings = Settings.from_config(_enabled_model(manifest, "btyd_fits").config.get)
+    started = time.perf_counter()
+    fits = fit(
+        engine.query, inputs["int_customers_btyd_summary"], inputs["int_orders_netted"], settings
+    )
+    progress(f"lifetime step: fits {time.perf_counter() - started:.1f} s")
+    predictions = predict(engine.query, inputs["int_customers_btyd_summary"], fits, settings)
+    progress(
+        f"lifetime step: {len(predictions):,} histories predicted "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    written = {}
+    for name, frame, columns in (
+        ("btyd_fits", fits, FIT_COLUMNS),
+        ("btyd_history_predictions", predictions, PREDICTION_COLUMNS),
+    ):
+        engine.write(tables[name], frame, columns)
+        written[tables[name]] = len(frame)
+    progress(f"lifetime step: written {written} ({time.perf_counter() - started:.1f} s)")
+    return written
+
+
+def build(
+    dbt_vars: Mapping,
+    *,
+    exclude: tuple[str, ...] = (),
+    full_refresh: bool = False,
+    run: Callable | None = None,
+    duckdb_path: str | None = None,
+    progress: Callable[[str], None] = print,
+) -> bool:
+    """The whole warehouse, lifetime models included, on an engine without dbt Python
+    models (Spark; DuckDB with python_models false), in this process:
+
+    1. ``dbt build`` of everything the fits do not feed (``--exclude btyd_fits+
+       btyd_history_predictions+``), with var lifetime_step true;
+    2. the lifetime step (run_step) on the engine dbt used (Spark: dbt-spark's session,
+       which lives on in this process; DuckDB: the file ``duckdb_path``, by default
+       WAREHOUSE_PATH or data/warehouse.duckdb);
+    3. ``dbt build`` of the rest (``--select btyd_fits+ btyd_history_predictions+``).
+
+    On an engine that runs the lifetime models as dbt Python models it is one plain
+    ``dbt build``. exclude: more of dbt's --exclude (every part). run(args, vars) runs dbt
+    (default customer_scoring.dbt.invoke; the tests pass their warehouse's). Returns
+    whether every part succeeded; dbt's messages and the step's figures go to
+    ``progress``. Other engines (PostgreSQL) are refused, saying so."""
+    import os
+
+    from customer_scoring import dbt
+
+    run_vars = {**dbt_vars, "lifetime_step": True}
+    refresh = ["--full-refresh"] if full_refresh else []
+    parsed = (run or (lambda args, vars: dbt.invoke(args, vars)))(["parse"], run_vars)
+    if not parsed.success:
+        progress(parsed.messages)
+        return False
+    manifest = parsed.manifest
+    # the builds use the project parsed once (dbt would parse it again for each)
+    run = run or (lambda args, vars: dbt.invoke(args, vars, manifest=manifest))
+    try:
+        step_tables(manifest)
+    except ValueError as reason:
+        progress(f"{reason}: one dbt build")
+        done = run(["build", *refresh, *(["--exclude", *exclude] if exclude else [])], run_vars)
+        if not done.success:
+            progress(done.messages)
+        return done.success
+    engine_type = manifest.metadata.adapter_type
+    if engine_type not in ("spark", "duckdb"):
+        progress(
+            f"the lifetime step runs on Spark and DuckDB, not {engine_type}: set lifetime_step "
+            "to false there (the lifetime models are then off)"
+        )
+        return False
+    downstream = [f"{name}+" for name in STEP_MODELS]
+    done = run(["build", *refresh, "--exclude", *downstream, *exclude], run_vars)
+    progress(
+        f"dbt build without the lifetime models: {done.seconds:.0f} s, {len(done.results)} nodes"
+    )
+    if not done.success:
+        progress(done.messages)
+        return False
+    try:
+        if engine_type == "spark":
+            from pyspark.sql import SparkSession
+
+            # dbt-spark's session (method session) lives on in this process; with the
+            # Thrift method there is none, and a new local session would see another catalog
+            if SparkSession._instantiatedSession is None:
+                progress(
+                    "the lifetime step needs dbt's Spark session in this process (profile "
+                    "method: session); with Thrift, run it where a session reaches the catalog"
+                )
+                return False
+            run_step(manifest, spark_engine(SparkSession.builder.getOrCreate()), progress)
+        else:
+            import duckdb
+
+            path = duckdb_path or os.environ.get("WAREHOUSE_PATH", "data/warehouse.duckdb")
+            with duckdb.connect(path) as connection:
+                run_step(manifest, duckdb_engine(connection), progress)
+    except Exception as error:  # the engine's or the fit's: said, and the build stops
+        progress(f"the lifetime step failed: {type(error).__name__}: {error}")
+        return False
+    done = run(
+        ["build", *refresh, "--select", *downstream, *(["--exclude", *exclude] if exclude else [])],
+        run_vars,
+    )
+    progress(
+        f"dbt build of the lifetime models and what reads them: {done.seconds:.0f} s, "
+        f"{len(done.results)} nodes"
+    )
+    if not done.success:
+        progress(done.messages)
+    return done.success
