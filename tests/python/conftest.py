@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from customer_scoring import dbt
 from customer_scoring.dbt import DbtRun
+from customer_scoring.demo import DemoConfig, generate
 
 PROJECT_DIR = dbt.PROJECT_DIR
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
@@ -85,6 +87,18 @@ class Warehouse:
 
     def table(self, name: str, order_by: str) -> list[tuple]:
         return self.query(f"select * from {name} order by {order_by}")
+
+
+def small_demo(work: Path, as_of: str, customers: int = 400, years: float = 1.0) -> Path:
+    """The demo the engine comparisons build (seed 11), generated quietly into
+    ``work``/demo as of ``as_of`` (YYYY-MM-DD); returns that folder."""
+    demo = work / "demo"
+    generate(
+        DemoConfig(customers=customers, years=years, seed=11, as_of=dt.date.fromisoformat(as_of)),
+        demo,
+        progress=lambda *_: None,
+    )
+    return demo
 
 
 @pytest.fixture

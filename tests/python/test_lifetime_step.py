@@ -9,14 +9,11 @@ the step on Spark."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import duckdb
 import pytest
-from conftest import Warehouse
+from conftest import Warehouse, small_demo
 
 from customer_scoring import lifetime
-from customer_scoring.demo import DemoConfig, generate
 
 # slow: two builds of a 400-customer demo (./run test only)
 pytestmark = pytest.mark.slow
@@ -52,12 +49,7 @@ def build(warehouse: Warehouse, vars: dict) -> list[str]:
 @pytest.fixture(scope="module")
 def routes(tmp_path_factory):
     work = tmp_path_factory.mktemp("lifetime")
-    demo = work / "demo"
-    generate(
-        DemoConfig(customers=400, years=1, seed=11, as_of=dt.date.fromisoformat(AS_OF)),
-        demo,
-        progress=lambda *_: None,
-    )
+    demo = small_demo(work, AS_OF)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WAREHOUSE_DEMO_DIR", str(demo))
         python = Warehouse(work / "python.duckdb", work / "python")

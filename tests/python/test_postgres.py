@@ -21,10 +21,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, Warehouse
+from conftest import PROJECT_DIR, Warehouse, small_demo
 
 from customer_scoring import postgres
-from customer_scoring.demo import DemoConfig, generate
 
 # slow: starts PostgreSQL and builds every model on it and on DuckDB (./run test only)
 pytestmark = pytest.mark.slow
@@ -153,12 +152,7 @@ def server():
 def both(server, tmp_path_factory):
     """The demo built on DuckDB and on PostgreSQL."""
     work = tmp_path_factory.mktemp("engines")
-    demo = work / "demo"
-    generate(
-        DemoConfig(customers=500, years=1.5, seed=11, as_of=dt.date.fromisoformat(AS_OF)),
-        demo,
-        progress=lambda *_: None,
-    )
+    demo = small_demo(work, AS_OF, customers=500, years=1.5)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WAREHOUSE_DEMO_DIR", str(demo))
         on_duckdb = Warehouse(work / "warehouse.duckdb", work / "duckdb")

@@ -17,7 +17,6 @@ Spark target and Java 17 when missing, and set it (a plain pytest may not have t
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -25,7 +24,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PROJECT_DIR, Warehouse
+from conftest import PROJECT_DIR, Warehouse, small_demo
 from test_postgres import (
     LIFETIME_MODELS,
     ROUNDING_TOLERANCE,
@@ -34,7 +33,6 @@ from test_postgres import (
 )
 
 from customer_scoring import lifetime
-from customer_scoring.demo import DemoConfig, generate
 
 # slow: starts Spark and builds every model on it and on DuckDB, about 6 min on two cores
 pytestmark = [
@@ -70,12 +68,7 @@ def both(tmp_path_factory):
     from pyspark.sql import SparkSession
 
     work = tmp_path_factory.mktemp("engines")
-    demo = work / "demo"
-    generate(
-        DemoConfig(customers=400, years=1, seed=11, as_of=dt.date.fromisoformat(AS_OF)),
-        demo,
-        progress=lambda *_: None,
-    )
+    demo = small_demo(work, AS_OF)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WAREHOUSE_DEMO_DIR", str(demo))
         on_duckdb = Warehouse(work / "warehouse.duckdb", work / "duckdb")
