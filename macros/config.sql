@@ -248,16 +248,14 @@
                 "var lifetime_step is true but the lifetime step has not written " ~ relation
                 ~ ": build with " ~ command ~ ", or set lifetime_step to false.") }}
         {%- endif -%}
-        {%- if 'reference_date' in adapter.get_columns_in_relation(found) | map(attribute='name') | list -%}
-            {%- set dates = run_query(
-                "select distinct reference_date from " ~ found ~ " where date_role = 'scoring'") -%}
-            {%- set written = dates.columns[0].values() | map('string') | list -%}
-            {#- no date: no buyers at all (the step wrote its empty answer for this run) -#}
-            {%- if written not in ([as_of_date_iso()], ['None'], []) -%}
-                {{ exceptions.raise_compiler_error(
-                    relation ~ " holds the lifetime step's results as of " ~ (written | join(', ') or 'no date')
-                    ~ ", not as_of_date " ~ as_of_date_iso() ~ ": build with " ~ command ~ ".") }}
-            {%- endif -%}
+        {%- set dates = run_query(
+            "select distinct reference_date from " ~ found ~ " where date_role = 'scoring'") -%}
+        {%- set written = dates.columns[0].values() | map('string') | list -%}
+        {#- no date: no buyers at all (the step wrote its empty answer for this run) -#}
+        {%- if written not in ([as_of_date_iso()], ['None'], []) -%}
+            {{ exceptions.raise_compiler_error(
+                relation ~ " holds the lifetime step's results as of " ~ (written | join(', ') or 'no date')
+                ~ ", not as_of_date " ~ as_of_date_iso() ~ ": build with " ~ command ~ ".") }}
         {%- endif -%}
     {%- endif -%}
     {{ return(relation) }}

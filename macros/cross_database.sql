@@ -140,40 +140,21 @@
 {% endmacro %}
 
 
-{% macro integer_divide(dividend, divisor) %}
-    {#- The quotient of two non-negative whole numbers, rounded down, as a whole number
-        (DuckDB's / gives a double, Snowflake's and BigQuery's a fraction). -#}
-    {{ return(adapter.dispatch('integer_divide', 'customer_scoring')(dividend, divisor)) }}
-{% endmacro %}
-
-{% macro default__integer_divide(dividend, divisor) -%}
-    floor(({{ dividend }}) / ({{ divisor }}))
-{%- endmacro %}
-
-{% macro postgres__integer_divide(dividend, divisor) -%}
-    (({{ dividend }}) / ({{ divisor }}))
-{%- endmacro %}
-
-{% macro duckdb__integer_divide(dividend, divisor) -%}
-    (({{ dividend }}) // ({{ divisor }}))
-{%- endmacro %}
-
-{% macro spark__integer_divide(dividend, divisor) -%}
-    (({{ dividend }}) div ({{ divisor }}))
-{%- endmacro %}
-
-
 {% macro mean_to_cents(total, count) -%}
     {#- total / count for a money total (2 decimals) and a whole count, rounded half away
         from zero to the cent, exactly and alike on every engine: DuckDB divides decimals in
         binary floating point (298.09 / 2 = 149.04 there, 149.05 on Spark and PostgreSQL),
-        so the division is done in whole cents. Null when count is not positive. -#}
+        so the division is done in whole cents: floor((2 |cents| + n) / 2n). As in
+        tie_safe_ntile, floor() of that quotient is exact on every engine: a quotient that
+        is not whole lies at least 1/(2n) from the next whole number, far more than
+        double-precision rounding. Null when count is not positive. -#}
     case when {{ count }} > 0 then cast(
         cast(
             (case when {{ total }} < 0 then -1 else 1 end)
-            * {{ customer_scoring.integer_divide(
-                'abs(cast((' ~ total ~ ') * 100 as bigint)) * 2 + (' ~ count ~ ')',
-                '2 * (' ~ count ~ ')') }}
+            * floor(
+                (abs(cast(({{ total }}) * 100 as bigint)) * 2 + ({{ count }}))
+                / (2 * ({{ count }}))
+            )
             as decimal(18, 0)
         ) * cast(0.01 as decimal(3, 2))
         as decimal(18, 2)
