@@ -8,6 +8,19 @@
     sale lines, or of its own lines when it has none) and its own (line_date); rates are
     those of the order's day, so a full refund nets to zero. amount_reporting keeps the
     precision of amount x rate: amounts are rounded once, per order (int_orders_netted). -#}
+{{ config(
+    materialized=('incremental' if raw_input_deliveries('transactions') else 'table'),
+    incremental_strategy=incremental_strategy('replace_window'),
+    unique_key='source_row_number',
+    incremental_predicates=[incremental_window_predicate('line_date')],
+    on_schema_change='fail',
+    post_hook=(["{{ purge_erased_customers(ref('base_privacy__rights_requests')) }}"]
+        if raw_input_deliveries('transactions') else []),
+) }}
+{#- With a folder of deliveries (macros/deliveries.sql) the lines are kept incrementally,
+    as int_orders_netted keeps the orders: each run converts again every line of each order
+    with a line dated in its look-back window (macros/incremental.sql), so the checks
+    across an order's lines see all of them. -#}
 {%- set reporting = sql_string(reporting_currency()) -%}
 {%- set has_customer_file = raw_input_path('customers') is not none -%}
 
@@ -16,6 +29,12 @@ with
 lines as (
 
     select * from {{ ref('stg_shop__transactions') }}
+    {% if is_incremental() -%}
+        where order_id in (
+            select touched.order_id from {{ ref('stg_shop__transactions') }} as touched
+            where touched.ordered_date >= {{ incremental_window_start('line_date') }}
+        )
+    {%- endif %}
 
 ),
 

@@ -1,0 +1,220 @@
+"""A folder of daily deliveries (transactions_path with a '*', macros/deliveries.sql).
+
+Three nights, each delivering one more file by hand: rows loaded on earlier nights are not
+read again, copies of them in a new file are quarantined as duplicate_row, a row dated
+after one night's load date is taken on the night it is no longer in the future, an
+erasure request removes rows loaded before it; after each night the incremental
+relations equal a rebuild from every file (--full-refresh), and the RFM marts agree.
+Then the contract's refusals: a delivered file changed or removed, and a new file whose
+name sorts before one already loaded.
+"""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import Warehouse
+
+from customer_scoring import dbt
+
+# slow: builds the RFM path on three nights and a full refresh each (./run test only)
+pytestmark = pytest.mark.slow
+
+# the relations a delivery run keeps incrementally, and the marts built from them
+INCREMENTAL = ["base_shop__transactions", "int_order_lines_converted", "int_orders_netted"]
+MARTS = ["customer_rfm", "customer_segments"]
+RFM_PATH = ["--select", "+customer_segments", "--exclude", "resource_type:test"]
+COLUMNS = ("customer_id", "order_id", "ordered_at", "amount")
+
+NIGHTS = [
+    # (load date, file name, rows)
+    (
+        "2026-01-01",
+        "2026-01-01.parquet",
+        [
+            ("c1", "o1", "2026-01-01 10:00", 10.0),
+            ("c2", "o2", "2026-01-01 11:00", 20.0),
+            ("c1", "o1", "2026-01-01 10:00", 10.0),  # an exact copy in the same file
+            ("c4", "o6", "2026-01-01 12:00", 8.0),
+        ],
+    ),
+    (
+        "2026-01-02",
+        "2026-01-02.parquet",
+        [
+            ("c1", "o3", "2026-01-02 10:00", 30.0),
+            ("c3", "o4", "2026-01-05 10:00", 5.0),  # after the load date: date_in_future
+            ("c2", "o2", "2026-01-01 11:00", 20.0),  # a copy of a row loaded the night before
+        ],
+    ),
+    (
+        "2026-01-05",
+        "2026-01-05.parquet",
+        [
+            ("c3", "o5", "2026-01-05 09:00", 7.0),
+            ("c1", "o1", "2026-01-01 10:00", 10.0),  # a third copy, two files later
+            ("c2", "o2", "2025-12-31 11:00", 4.0),  # a late line: o2's sale on another day
+        ],
+    ),
+]
+
+
+def deliver(folder: Path, name: str, rows: list[tuple]) -> Path:
+    path = folder / name
+    with duckdb.connect() as con:
+        con.execute(
+            "create table delivery (customer_id varchar, order_id varchar, ordered_at timestamp, "
+            "amount double)"
+        )
+        con.executemany("insert into delivery values (?, ?, ?, ?)", rows)
+        con.execute(f"copy delivery to '{path}' (format parquet)")
+    return path
+
+
+def settings(folder: Path, day: str, **more) -> dict:
+    return {
+        "transactions_path": f"{folder}/*.parquet",
+        "as_of_date": day,
+        "load_date": day,
+        # the nights deliver copies and a late conflicting line on purpose
+        "max_quarantined_share": 0.9,
+        **more,
+    }
+
+
+def rows(warehouse: Warehouse, table: str) -> list[tuple]:
+    return warehouse.query(f"select * from {table} order by all")
+
+
+def test_each_night_reads_its_new_file_and_equals_a_rebuild(tmp_path):
+    folder = tmp_path / "orders"
+    folder.mkdir()
+    requests = tmp_path / "rights_requests.csv"
+    # (a file without rows is refused: one request that changes nothing here)
+    header = "customer_id,request_type,requested_at\nc9,objection_to_profiling,2026-01-01\n"
+    requests.write_text(header)
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb", tmp_path)
+    rebuilt = Warehouse(tmp_path / "rebuilt.duckdb", tmp_path)
+    for night, (day, name, lines) in enumerate(NIGHTS, start=1):
+        deliver(folder, name, lines)
+        if night == 3:
+            # c4's erasure request arrives with the third delivery: rows loaded on night 1 go
+            requests.write_text(header + "c4,erasure,2026-01-04\n")
+        dbt_vars = settings(folder, day, rights_requests_path=str(requests))
+        run = warehouse.dbt("build", *RFM_PATH, vars=dbt_vars)
+        assert run.success, run.messages
+        shutil.copy(warehouse.path, rebuilt.path)
+        run = rebuilt.dbt("build", "--full-refresh", *RFM_PATH, vars=dbt_vars)
+        assert run.success, run.messages
+        for table in INCREMENTAL + MARTS:
+            assert rows(warehouse, table) == rows(rebuilt, table), f"night {night}: {table}"
+
+        loaded = warehouse.query(
+            "select source_file, count(*) from base_shop__transactions group by 1 order by 1"
+        )
+        assert [Path(file).name for file, _ in loaded] == [n for _, n, _ in NIGHTS[:night]]
+
+    base = {
+        (order, row_number): (copy, reason)
+        for order, row_number, copy, reason in warehouse.query(
+            "select order_id, source_row_number, copy_number, rejection_reason "
+            "from base_shop__transactions"
+        )
+    }
+    # file k, row r: k x 10^10 + r; copies counted across files; o4 (dated Jan 5) was in the
+    # future on night 2 and is taken on night 3; c4 (o6) is erased
+    assert base == {
+        ("o1", 10_000_000_001): (1, None),
+        ("o2", 10_000_000_002): (1, None),
+        ("o1", 10_000_000_003): (2, "duplicate_row"),
+        ("o3", 20_000_000_001): (1, None),
+        ("o4", 20_000_000_002): (1, None),
+        ("o2", 20_000_000_003): (2, "duplicate_row"),
+        ("o5", 30_000_000_001): (1, None),
+        ("o1", 30_000_000_002): (3, "duplicate_row"),
+        ("o2", 30_000_000_003): (1, None),
+    }
+    # as of Jan 5: c1 bought o1 (10.00, Jan 1) and o3 (30.00, Jan 2); c3 o4 (5.00) and o5
+    # (7.00), both Jan 5; c2's only order is set aside (the late line puts its sale lines on
+    # two days: conflicting_order_lines); c4 is erased
+    assert warehouse.query(
+        "select customer_id, rfm_status, recency_days, frequency, monetary from customer_rfm "
+        "order by 1"
+    ) == [("c1", "scored", 3, 2, Decimal("40.00")), ("c3", "scored", 0, 2, Decimal("12.00"))]
+
+
+def test_the_contract_refuses_changed_removed_and_out_of_order_files(tmp_path):
+    folder = tmp_path / "orders"
+    folder.mkdir()
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb", tmp_path)
+    select = ["--select", "+base_shop__transactions"]
+    for _, name, lines in NIGHTS[:2]:
+        deliver(folder, name, lines)
+    assert warehouse.dbt("run", *select, vars=settings(folder, "2026-01-02")).success
+    pattern = f"transactions_path '{folder}/*.parquet'"
+
+    def refused(expected: str) -> None:
+        run = warehouse.dbt("run", *select, vars=settings(folder, "2026-01-05"))
+        assert not run.success
+        message = " ".join(run.messages.split())
+        assert pattern in message and expected in message and "--full-refresh" in message
+
+    # a delivered file rewritten with one more row
+    first = folder / NIGHTS[0][1]
+    kept = first.read_bytes()
+    deliver(folder, NIGHTS[0][1], NIGHTS[0][2] + [("c9", "o9", "2026-01-01 13:00", 1.0)])
+    refused(f"{first} changed since an earlier run loaded it")
+    first.write_bytes(kept)
+
+    # a delivered file removed
+    first.rename(tmp_path / "away.parquet")
+    refused(f"{first} was loaded by an earlier run and is gone")
+    (tmp_path / "away.parquet").rename(first)
+
+    # a new file named before the last one loaded
+    early = deliver(folder, "2025-12-31.parquet", [("c9", "o9", "2025-12-31 13:00", 1.0)])
+    refused(f"the new file {early} sorts before {folder / NIGHTS[1][1]}")
+    early.unlink()
+
+    # a rebuild from every file is the way out, and the folder as it was loads nothing new
+    assert warehouse.dbt("run", *select, vars=settings(folder, "2026-01-05")).success
+    assert warehouse.query("select count(*) from base_shop__transactions") == [(7,)]
+
+
+def test_a_folder_of_csv_files_is_numbered_by_file_and_row(tmp_path):
+    folder = tmp_path / "orders"
+    folder.mkdir()
+    (folder / "2026-01-01.csv").write_text(
+        "customer_id,order_id,ordered_at,amount\nc1,o1,2026-01-01 10:00,10.00\n"
+        "c2,o2,2026-01-01 11:00,20.00\n"
+    )
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb", tmp_path)
+    select = ["--select", "+base_shop__transactions"]
+    dbt_vars = {**settings(folder, "2026-01-02"), "transactions_path": f"{folder}/*.csv"}
+    assert warehouse.dbt("run", *select, vars=dbt_vars).success
+    (folder / "2026-01-02.csv").write_text(
+        "customer_id,order_id,ordered_at,amount\nc3,o3,2026-01-02 10:00,5.00\n"
+        "c1,o1,2026-01-01 10:00,10.00\n"
+    )
+    assert warehouse.dbt("run", *select, vars=dbt_vars).success
+    assert warehouse.query(
+        "select source_row_number, order_id, rejection_reason from base_shop__transactions "
+        "order by 1"
+    ) == [
+        (10_000_000_001, "o1", None),
+        (10_000_000_002, "o2", None),
+        (20_000_000_001, "o3", None),
+        (20_000_000_002, "o1", "duplicate_row"),
+    ]
+
+
+def test_dbt_parses_a_pattern_as_a_folder_of_deliveries():
+    marked = dbt.parse_time_vars({"transactions_path": "orders/*.parquet", "as_of_date": "x"})
+    assert marked == {"transactions_path": dbt.GIVEN_DELIVERIES}
+    assert dbt.parse_time_vars({"transactions_path": "orders.parquet"}) == {
+        "transactions_path": dbt.GIVEN
+    }
