@@ -24,6 +24,17 @@
 {% endmacro %}
 
 
+{% macro order_lines_kept_incrementally() %}
+    {#- True when int_order_lines_converted is incremental: the transactions are a folder of
+        deliveries and the run has neither a customer file nor exchange rates, so a line's
+        verdict depends only on the lines of its order (test accounts, unknown customers
+        and rates would change lines of any age when those files change). Known when dbt
+        parses (whether a path is given is). -#}
+    {{ return(customer_scoring.raw_input_deliveries('transactions')
+        and not var('customers_path', none) and not var('exchange_rates_path', none)) }}
+{% endmacro %}
+
+
 {% macro delivery_row_number(ordinal, row_in_file) %}
     {#- SQL of a delivery row's source_row_number (see above). -#}
     {{ return('(cast(' ~ ordinal ~ ' as bigint) * 10000000000 + ' ~ row_in_file ~ ')') }}
@@ -31,18 +42,22 @@
 
 
 {% macro delivery_batch(name, incremental) %}
-    {#- The files of input `name` this run reads: a list of {file, ordinal, size} in name
-        order, after checking the contract against what `this` (its base model) loaded:
-        every loaded file must still be there with the size it had (an append-only folder
-        never changes a delivered file), and a new file must sort after the last loaded
-        one (else it would take the number of a file already loaded). Fails naming the
-        file and the setting. incremental: is_incremental() of the base model; false reads
-        every file. Empty while dbt parses. -#}
+    {#- The files of input `name` this run reads: a list of {file, ordinal, size,
+        modified_us} in name order, after checking the contract against what `this` (its
+        base model) loaded: every loaded file must still be there, with the size and the
+        modification time it had (an append-only folder never changes a delivered file),
+        and at the place in name order it had (a new file that sorts before it would change
+        its ordinal, so the numbers of its rows). Fails naming the file and the setting.
+        A file that left no row (only a header, only blank rows, or only rows of erased
+        customers) is read again by each run, at no cost. incremental: is_incremental() of
+        the base model; false reads every file. Empty while dbt parses. -#}
     {%- if not execute -%}
         {{ return([]) }}
     {%- endif -%}
     {%- set pattern = customer_scoring.raw_input_path(name) -%}
     {%- set setting = name ~ "_path '" ~ pattern ~ "'" -%}
+    {%- set rebuild = " Deliveries are append-only: send corrections as a new file, or rebuild from every file"
+        ~ " with `dbt build --full-refresh` (docs/deliveries.md)." -%}
     {%- set listed = run_query('select file from glob(' ~ customer_scoring.sql_string(pattern) ~ ') order by file') -%}
     {%- set files = listed.columns[0].values() | list -%}
     {%- if files | length == 0 -%}
@@ -53,56 +68,67 @@
     {%- for file in files -%}
         {%- do quoted.append(customer_scoring.sql_string(file)) -%}
     {%- endfor -%}
-    {%- set sized = run_query('select filename, size from read_blob([' ~ quoted | join(', ') ~ '])') -%}
-    {%- set sizes = {} -%}
-    {%- for row in sized.rows -%}
-        {%- do sizes.update({row[0]: row[1] | int}) -%}
+    {%- set described = run_query('select filename, size, epoch_us(last_modified) from read_blob(['
+        ~ quoted | join(', ') ~ '])') -%}
+    {%- set found = {} -%}
+    {%- for row in described.rows -%}
+        {%- do found.update({row[0]: {'size': row[1] | int, 'modified_us': row[2] | int}}) -%}
     {%- endfor -%}
     {%- set loaded = {} -%}
-    {%- set rejudged = [] -%}
+    {%- set due = [] -%}
     {%- if incremental -%}
+        {%- set kept = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+        {%- if 'source_file_modified_at' not in kept -%}
+            {{ exceptions.raise_compiler_error(setting ~ ": " ~ this ~ " was built from one file, or by an"
+                ~ " earlier version of the warehouse: rebuild it from the folder once, with"
+                ~ " `dbt build --full-refresh` (docs/deliveries.md).") }}
+        {%- endif -%}
         {#- rows quarantined as date_in_future that this run's load date no longer puts in
             the future (all of them without a load date, when nothing is in the future) -#}
         {%- set load_date = customer_scoring.load_date_iso() -%}
-        {%- set due = "rejection_reason = 'date_in_future'" ~ (
+        {%- set is_due = "rejection_reason = 'date_in_future'" ~ (
             " and cast(ordered_at as date) <= cast('" ~ load_date ~ "' as date)" if load_date else '') -%}
         {%- set state = run_query('select source_file, max(source_file_size), '
-            ~ 'max(case when ' ~ due ~ ' then 1 else 0 end) from ' ~ this
+            ~ 'max(epoch_us(source_file_modified_at)), min(source_row_number) // 10000000000, '
+            ~ 'max(case when ' ~ is_due ~ ' then 1 else 0 end) from ' ~ this
             ~ ' group by source_file order by source_file') -%}
         {%- for row in state.rows -%}
-            {%- do loaded.update({row[0]: row[1] | int}) -%}
-            {%- if row[2] == 1 -%}
-                {%- do rejudged.append(row[0]) -%}
+            {%- do loaded.update({row[0]: {'size': row[1] | int, 'modified_us': row[2] | int,
+                'ordinal': row[3] | int}}) -%}
+            {%- if row[4] == 1 -%}
+                {%- do due.append(row[0]) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set rebuild = " Deliveries are append-only: send corrections as a new file, or rebuild from every file"
-        ~ " with `dbt build --full-refresh` (docs/deliveries.md)." -%}
-    {%- for file, size in loaded.items() -%}
-        {%- if file not in sizes -%}
+    {%- for file, then in loaded.items() -%}
+        {%- if file not in found -%}
             {{ exceptions.raise_compiler_error(setting ~ ": " ~ file ~ " was loaded by an earlier run and is gone."
                 ~ rebuild) }}
-        {%- elif sizes[file] != size -%}
+        {%- elif found[file].size != then.size or found[file].modified_us != then.modified_us -%}
             {{ exceptions.raise_compiler_error(setting ~ ": " ~ file ~ " changed since an earlier run loaded it ("
-                ~ size ~ " bytes then, " ~ sizes[file] ~ " now)." ~ rebuild) }}
+                ~ then.size ~ " bytes then, " ~ found[file].size ~ " now; modified at "
+                ~ modules.datetime.datetime.utcfromtimestamp(found[file].modified_us / 1000000) ~ " UTC)."
+                ~ rebuild) }}
+        {%- endif -%}
+        {%- set ordinal = files.index(file) + 1 -%}
+        {%- if ordinal != then.ordinal -%}
+            {%- set before = [] -%}
+            {%- for other in files[:ordinal - 1] if other not in loaded -%}
+                {%- do before.append(other) -%}
+            {%- endfor -%}
+            {{ exceptions.raise_compiler_error(setting ~ ": the new file(s) " ~ before | join(', ') ~ " sort before "
+                ~ file ~ ", which an earlier run loaded as file " ~ then.ordinal ~ " of the folder (now "
+                ~ ordinal ~ "): name deliveries so that each new one sorts last (e.g. by date,"
+                ~ " orders/2026-11-30.parquet)." ~ rebuild) }}
         {%- endif -%}
     {%- endfor -%}
-    {%- set last_loaded = (loaded.keys() | list | sort | last) if loaded else none -%}
     {%- set batch = [] -%}
-    {%- for file in files -%}
-        {%- if file not in loaded -%}
-            {%- if last_loaded is not none and file < last_loaded -%}
-                {{ exceptions.raise_compiler_error(setting ~ ": the new file " ~ file ~ " sorts before "
-                    ~ last_loaded ~ ", which an earlier run loaded: name deliveries so that each new one"
-                    ~ " sorts last (e.g. by date, orders/2026-11-30.parquet)." ~ rebuild) }}
-            {%- endif -%}
-            {%- do batch.append({'file': file, 'ordinal': loop.index, 'size': sizes[file]}) -%}
-        {%- elif file in rejudged -%}
-            {%- do batch.append({'file': file, 'ordinal': loop.index, 'size': sizes[file]}) -%}
-        {%- endif -%}
+    {%- for file in files if file not in loaded or file in due -%}
+        {%- do batch.append({'file': file, 'ordinal': files.index(file) + 1, 'size': found[file].size,
+            'modified_us': found[file].modified_us}) -%}
     {%- endfor -%}
-    {{ log(name ~ ': ' ~ files | length ~ ' file(s) delivered, ' ~ loaded | length ~ ' loaded before, reading '
-        ~ batch | length ~ ' (' ~ rejudged | length ~ ' again: rows dated after an earlier load date are due)',
+    {{ log(name ~ ': ' ~ files | length ~ ' file(s) delivered, ' ~ loaded | length ~ ' with rows loaded before; '
+        ~ 'reading ' ~ batch | length ~ ' (' ~ due | length ~ ' again: rows dated after an earlier load date are due)',
         info=true) }}
     {{ return(batch) }}
 {% endmacro %}
@@ -111,9 +137,10 @@
 {% macro delivery_rows(relation, batch) %}
     {#- The rows of the batch's files (delivery_batch) of a raw input, as raw_source_rows
         gives them (blank rows skipped, copy_number among the batch's rows), with
-        source_row_number numbered as above and three more columns: source_file,
-        source_file_size (bytes) and row_hash (hash of every column as read, to find copies
-        of rows loaded by earlier runs). relation: the model's source(...). -#}
+        source_row_number numbered as above and four more columns: source_file,
+        source_file_size (bytes), source_file_modified_at (UTC) and row_hash (hash of every
+        column as read, to find copies of rows loaded by earlier runs). relation: the
+        model's source(...). -#}
     {%- set reader = customer_scoring.raw_input(relation) -%}
     {%- set quoted = [] -%}
     {%- for column in customer_scoring.relation_columns(reader).values() -%}
@@ -123,13 +150,16 @@
     {%- set ordinals = [] -%}
     {%- for delivery in batch -%}
         {%- do files.append(customer_scoring.sql_string(delivery.file)) -%}
-        {%- do ordinals.append('(' ~ customer_scoring.sql_string(delivery.file) ~ ', ' ~ delivery.ordinal
-            ~ ', ' ~ delivery.size ~ ')') -%}
+        {#- typed: VALUES would make small numbers integers, and a run that reads no file
+            (cast as below) would change the table's column types -#}
+        {%- do ordinals.append('(' ~ customer_scoring.sql_string(delivery.file) ~ ', cast(' ~ delivery.ordinal
+            ~ ' as bigint), cast(' ~ delivery.size ~ ' as bigint), cast(make_timestamp(cast('
+            ~ delivery.modified_us ~ ' as bigint)) as timestamp))') -%}
     {%- endfor -%}
     {%- if not batch -%}
         {%- set read = 'select ' ~ quoted | join(', ') ~ ', cast(null as bigint) as source_row_number, '
-            ~ 'cast(null as varchar) as source_file, cast(null as bigint) as source_file_size from '
-            ~ reader ~ ' where 1 = 0' -%}
+            ~ 'cast(null as varchar) as source_file, cast(null as bigint) as source_file_size, '
+            ~ 'cast(null as timestamp) as source_file_modified_at from ' ~ reader ~ ' where 1 = 0' -%}
     {%- else -%}
         {%- set text = reader | string -%}
         {%- set listed = '[' ~ files | join(', ') ~ ']' -%}
@@ -147,8 +177,9 @@
         {%- endif -%}
         {%- set read = 'select ' ~ quoted | join(', ') ~ ', '
             ~ customer_scoring.delivery_row_number('files.ordinal', row_in_file) ~ ' as source_row_number, '
-            ~ 'files.source_file, files.source_file_size from ' ~ scan ~ ' as scanned '
-            ~ 'inner join (values ' ~ ordinals | join(', ') ~ ') as files (source_file, ordinal, source_file_size) '
+            ~ 'files.source_file, files.source_file_size, files.source_file_modified_at from ' ~ scan
+            ~ ' as scanned inner join (values ' ~ ordinals | join(', ')
+            ~ ') as files (source_file, ordinal, source_file_size, source_file_modified_at) '
             ~ 'on scanned.filename = files.source_file' -%}
     {%- endif -%}
     {%- set numbered = 'select *, hash(' ~ quoted | join(', ') ~ ') as row_hash from (' ~ read

@@ -481,6 +481,8 @@ def run(
         step = timed(command, env, out / f"{name}-{suffix}.log")
         # rows of the files the step reads: the RFM path and the baselines read the order files
         step["input_rows"] = rows_in if name in WHOLE_DEMO_STEPS else prepared["order_rows"]
+        if name == "nightly_incremental" and orders_folder:
+            step["input_rows"] = prepared["new_lines"]  # the night reads its one file
         step["rows_per_second"] = round(step["input_rows"] / step["seconds"])
         if "error" in step:
             print(f"  failed after {step['seconds']:.0f} s: {step['error']}", flush=True)

@@ -1,16 +1,18 @@
 """A folder of daily deliveries (transactions_path with a '*', macros/deliveries.sql).
 
-Three nights, each delivering one more file by hand: rows loaded on earlier nights are not
-read again, copies of them in a new file are quarantined as duplicate_row, a row dated
-after one night's load date is taken on the night it is no longer in the future, an
-erasure request removes rows loaded before it; after each night the incremental
-relations equal a rebuild from every file (--full-refresh), and the RFM marts agree.
-Then the contract's refusals: a delivered file changed or removed, and a new file whose
-name sorts before one already loaded.
+Three nights, each delivering files by hand: rows loaded on earlier nights are not read
+again, copies of them in a new file are quarantined as duplicate_row, a row dated after
+one night's load date is taken on the night it is no longer in the future, an erasure
+request removes rows loaded before it, a file without rows is no obstacle, a night with
+nothing new changes nothing; after each night the incremental relations equal a rebuild
+from every file (--full-refresh), and the RFM marts agree. Then the contract's refusals
+(a delivered file changed, touched or removed, a new file whose name sorts before one
+already loaded, a warehouse built from one file) and the way out, a rebuild.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -63,6 +65,12 @@ NIGHTS = [
 ]
 
 
+# delivered with the second night: a file of no rows (a header only), which sorts before
+# that night's file, so the files' ordinals are 2026-01-01 1, this one 2, 2026-01-02 3,
+# 2026-01-05 4
+EMPTY = "2026-01-02-empty.parquet"
+
+
 def deliver(folder: Path, name: str, rows: list[tuple]) -> Path:
     path = folder / name
     with duckdb.connect() as con:
@@ -70,7 +78,8 @@ def deliver(folder: Path, name: str, rows: list[tuple]) -> Path:
             "create table delivery (customer_id varchar, order_id varchar, ordered_at timestamp, "
             "amount double)"
         )
-        con.executemany("insert into delivery values (?, ?, ?, ?)", rows)
+        if rows:
+            con.executemany("insert into delivery values (?, ?, ?, ?)", rows)
         con.execute(f"copy delivery to '{path}' (format parquet)")
     return path
 
@@ -101,6 +110,8 @@ def test_each_night_reads_its_new_file_and_equals_a_rebuild(tmp_path):
     rebuilt = Warehouse(tmp_path / "rebuilt.duckdb", tmp_path)
     for night, (day, name, lines) in enumerate(NIGHTS, start=1):
         deliver(folder, name, lines)
+        if night == 2:
+            deliver(folder, EMPTY, [])
         if night == 3:
             # c4's erasure request arrives with the third delivery: rows loaded on night 1 go
             requests.write_text(header + "c4,erasure,2026-01-04\n")
@@ -118,6 +129,12 @@ def test_each_night_reads_its_new_file_and_equals_a_rebuild(tmp_path):
         )
         assert [Path(file).name for file, _ in loaded] == [n for _, n, _ in NIGHTS[:night]]
 
+    # a night with nothing new (a rerun, or a late file): it reads no file, changes nothing
+    run = warehouse.dbt("build", *RFM_PATH, vars=dbt_vars)
+    assert run.success, run.messages
+    for table in INCREMENTAL + MARTS:
+        assert rows(warehouse, table) == rows(rebuilt, table), f"no new file: {table}"
+
     base = {
         (order, row_number): (copy, reason)
         for order, row_number, copy, reason in warehouse.query(
@@ -125,18 +142,18 @@ def test_each_night_reads_its_new_file_and_equals_a_rebuild(tmp_path):
             "from base_shop__transactions"
         )
     }
-    # file k, row r: k x 10^10 + r; copies counted across files; o4 (dated Jan 5) was in the
-    # future on night 2 and is taken on night 3; c4 (o6) is erased
+    # file k, row r: k x 10^10 + r (file 2 is the empty one); copies counted across files;
+    # o4 (dated Jan 5) was in the future on night 2 and is taken on night 3; c4 (o6) is erased
     assert base == {
         ("o1", 10_000_000_001): (1, None),
         ("o2", 10_000_000_002): (1, None),
         ("o1", 10_000_000_003): (2, "duplicate_row"),
-        ("o3", 20_000_000_001): (1, None),
-        ("o4", 20_000_000_002): (1, None),
-        ("o2", 20_000_000_003): (2, "duplicate_row"),
-        ("o5", 30_000_000_001): (1, None),
-        ("o1", 30_000_000_002): (3, "duplicate_row"),
-        ("o2", 30_000_000_003): (1, None),
+        ("o3", 30_000_000_001): (1, None),
+        ("o4", 30_000_000_002): (1, None),
+        ("o2", 30_000_000_003): (2, "duplicate_row"),
+        ("o5", 40_000_000_001): (1, None),
+        ("o1", 40_000_000_002): (3, "duplicate_row"),
+        ("o2", 40_000_000_003): (1, None),
     }
     # as of Jan 5: c1 bought o1 (10.00, Jan 1) and o3 (30.00, Jan 2); c3 o4 (5.00) and o5
     # (7.00), both Jan 5; c2's only order is set aside (the late line puts its sale lines on
@@ -152,9 +169,12 @@ def test_the_contract_refuses_changed_removed_and_out_of_order_files(tmp_path):
     folder.mkdir()
     warehouse = Warehouse(tmp_path / "warehouse.duckdb", tmp_path)
     select = ["--select", "+base_shop__transactions"]
+    # built from one file first: a pattern then needs a rebuild
+    one_file = deliver(tmp_path, "orders.parquet", NIGHTS[0][2])
+    only = {**settings(folder, "2026-01-02"), "transactions_path": str(one_file)}
+    assert warehouse.dbt("run", *select, vars=only).success
     for _, name, lines in NIGHTS[:2]:
         deliver(folder, name, lines)
-    assert warehouse.dbt("run", *select, vars=settings(folder, "2026-01-02")).success
     pattern = f"transactions_path '{folder}/*.parquet'"
 
     def refused(expected: str) -> None:
@@ -163,26 +183,47 @@ def test_the_contract_refuses_changed_removed_and_out_of_order_files(tmp_path):
         message = " ".join(run.messages.split())
         assert pattern in message and expected in message and "--full-refresh" in message
 
-    # a delivered file rewritten with one more row
+    refused("was built from one file, or by an earlier version of the warehouse")
+    run = warehouse.dbt("run", "--full-refresh", *select, vars=settings(folder, "2026-01-02"))
+    assert run.success, run.messages
+
+    # a delivered file rewritten with one more row, then put back as it was
     first = folder / NIGHTS[0][1]
-    kept = first.read_bytes()
+    kept, stat = first.read_bytes(), first.stat()
     deliver(folder, NIGHTS[0][1], NIGHTS[0][2] + [("c9", "o9", "2026-01-01 13:00", 1.0)])
-    refused(f"{first} changed since an earlier run loaded it")
+    refused(f"{first} changed since an earlier run loaded it ({stat.st_size} bytes then")
     first.write_bytes(kept)
+    os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    # touched: the same bytes, written again (a CSV corrected in place keeps its size)
+    os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    refused(
+        f"{first} changed since an earlier run loaded it ({stat.st_size} bytes then, "
+        f"{stat.st_size} now"
+    )
+    os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
     # a delivered file removed
     first.rename(tmp_path / "away.parquet")
     refused(f"{first} was loaded by an earlier run and is gone")
     (tmp_path / "away.parquet").rename(first)
 
-    # a new file named before the last one loaded
+    # a new file named before the files loaded
     early = deliver(folder, "2025-12-31.parquet", [("c9", "o9", "2025-12-31 13:00", 1.0)])
-    refused(f"the new file {early} sorts before {folder / NIGHTS[1][1]}")
-    early.unlink()
+    refused(
+        f"the new file(s) {early} sort before {first}, which an earlier run loaded as file 1 "
+        "of the folder (now 2)"
+    )
 
-    # a rebuild from every file is the way out, and the folder as it was loads nothing new
+    # the way out: a rebuild from every file, which numbers the early file first
+    run = warehouse.dbt("run", "--full-refresh", *select, vars=settings(folder, "2026-01-05"))
+    assert run.success, run.messages
+    assert warehouse.query(
+        "select source_row_number // 10000000000, count(*) from base_shop__transactions "
+        "group by 1 order by 1"
+    ) == [(1, 1), (2, 4), (3, 3)]
+    # and the folder as it is loads nothing more
     assert warehouse.dbt("run", *select, vars=settings(folder, "2026-01-05")).success
-    assert warehouse.query("select count(*) from base_shop__transactions") == [(7,)]
+    assert warehouse.query("select count(*) from base_shop__transactions") == [(8,)]
 
 
 def test_a_folder_of_csv_files_is_numbered_by_file_and_row(tmp_path):
@@ -201,6 +242,9 @@ def test_a_folder_of_csv_files_is_numbered_by_file_and_row(tmp_path):
         "c1,o1,2026-01-01 10:00,10.00\n"
     )
     assert warehouse.dbt("run", *select, vars=dbt_vars).success
+    rebuilt = Warehouse(tmp_path / "rebuilt.duckdb", tmp_path)
+    assert rebuilt.dbt("run", *select, vars=dbt_vars).success  # both files in one read
+    assert rows(warehouse, "base_shop__transactions") == rows(rebuilt, "base_shop__transactions")
     assert warehouse.query(
         "select source_row_number, order_id, rejection_reason from base_shop__transactions "
         "order by 1"

@@ -9,18 +9,19 @@
     those of the order's day, so a full refund nets to zero. amount_reporting keeps the
     precision of amount x rate: amounts are rounded once, per order (int_orders_netted). -#}
 {{ config(
-    materialized=('incremental' if raw_input_deliveries('transactions') else 'table'),
+    materialized=('incremental' if order_lines_kept_incrementally() else 'table'),
     incremental_strategy=incremental_strategy('replace_window'),
     unique_key='source_row_number',
     incremental_predicates=[incremental_window_predicate('line_date')],
     on_schema_change='fail',
     post_hook=(["{{ purge_erased_customers(ref('base_privacy__rights_requests')) }}"]
-        if raw_input_deliveries('transactions') else []),
+        if order_lines_kept_incrementally() else []),
 ) }}
-{#- With a folder of deliveries (macros/deliveries.sql) the lines are kept incrementally,
-    as int_orders_netted keeps the orders: each run converts again every line of each order
-    with a line dated in its look-back window (macros/incremental.sql), so the checks
-    across an order's lines see all of them. -#}
+{#- With a folder of deliveries and neither a customer file nor exchange rates
+    (order_lines_kept_incrementally, macros/deliveries.sql) the lines are kept
+    incrementally: each run converts again every line of each order with a line dated in
+    its look-back window (macros/incremental.sql) or delivered since the last run (row
+    numbers only grow), so the checks across an order's lines see all of them. -#}
 {%- set reporting = sql_string(reporting_currency()) -%}
 {%- set has_customer_file = raw_input_path('customers') is not none -%}
 
@@ -32,7 +33,11 @@ lines as (
     {% if is_incremental() -%}
         where order_id in (
             select touched.order_id from {{ ref('stg_shop__transactions') }} as touched
-            where touched.ordered_date >= {{ incremental_window_start('line_date') }}
+            where
+                touched.ordered_date >= {{ incremental_window_start('line_date') }}
+                or touched.source_row_number > (
+                    select coalesce(max(converted.source_row_number), 0) from {{ this }} as converted
+                )
         )
     {%- endif %}
 

@@ -23,7 +23,8 @@
 {%- set deliveries = raw_input_deliveries('transactions') -%}
 {%- set incremental = deliveries and model.resource_type == 'model' and is_incremental() -%}
 {%- set batch = delivery_batch('transactions', incremental) if deliveries else [] -%}
-{%- set delivery_columns = ['source_file', 'source_file_size', 'row_hash'] if deliveries else [] -%}
+{%- set delivery_columns = ['source_file', 'source_file_size', 'source_file_modified_at', 'row_hash']
+    if deliveries else [] -%}
 
 with
 
