@@ -74,6 +74,10 @@
     {%- for row in described.rows -%}
         {%- do found.update({row[0]: {'size': row[1] | int, 'modified_us': row[2] | int}}) -%}
     {%- endfor -%}
+    {%- set ordinals = {} -%}
+    {%- for file in files -%}
+        {%- do ordinals.update({file: loop.index}) -%}
+    {%- endfor -%}
     {%- set loaded = {} -%}
     {%- set due = [] -%}
     {%- if incremental -%}
@@ -83,11 +87,15 @@
                 ~ " earlier version of the warehouse: rebuild it from the folder once, with"
                 ~ " `dbt build --full-refresh` (docs/deliveries.md).") }}
         {%- endif -%}
-        {#- rows quarantined as date_in_future that this run's load date no longer puts in
-            the future (all of them without a load date, when nothing is in the future) -#}
+        {#- files judged again: those with rows quarantined as date_in_future that this
+            run's load date no longer puts in the future (all of them without a load date,
+            when nothing is in the future), and those with rows taken by a run with a later
+            load date, or none, that this run's load date puts in the future -#}
         {%- set load_date = customer_scoring.load_date_iso() -%}
         {%- set is_due = "rejection_reason = 'date_in_future'" ~ (
-            " and cast(ordered_at as date) <= cast('" ~ load_date ~ "' as date)" if load_date else '') -%}
+            " and cast(ordered_at as date) <= cast('" ~ load_date ~ "' as date)"
+            ~ " or rejection_reason is null and cast(ordered_at as date) > cast('" ~ load_date ~ "' as date)"
+            if load_date else '') -%}
         {%- set state = run_query('select source_file, max(source_file_size), '
             ~ 'max(epoch_us(source_file_modified_at)), min(source_row_number) // 10000000000, '
             ~ 'max(case when ' ~ is_due ~ ' then 1 else 0 end) from ' ~ this
@@ -107,30 +115,39 @@
         {%- elif found[file].size != then.size or found[file].modified_us != then.modified_us -%}
             {{ exceptions.raise_compiler_error(setting ~ ": " ~ file ~ " changed since an earlier run loaded it ("
                 ~ then.size ~ " bytes then, " ~ found[file].size ~ " now; modified at "
-                ~ modules.datetime.datetime.utcfromtimestamp(found[file].modified_us / 1000000) ~ " UTC)."
-                ~ rebuild) }}
+                ~ customer_scoring.utc_text(then.modified_us) ~ " then, " ~ customer_scoring.utc_text(
+                found[file].modified_us) ~ " now)." ~ rebuild) }}
         {%- endif -%}
-        {%- set ordinal = files.index(file) + 1 -%}
+        {%- set ordinal = ordinals[file] -%}
         {%- if ordinal != then.ordinal -%}
             {%- set before = [] -%}
             {%- for other in files[:ordinal - 1] if other not in loaded -%}
                 {%- do before.append(other) -%}
             {%- endfor -%}
-            {{ exceptions.raise_compiler_error(setting ~ ": the new file(s) " ~ before | join(', ') ~ " sort before "
-                ~ file ~ ", which an earlier run loaded as file " ~ then.ordinal ~ " of the folder (now "
-                ~ ordinal ~ "): name deliveries so that each new one sorts last (e.g. by date,"
-                ~ " orders/2026-11-30.parquet)." ~ rebuild) }}
+            {%- set cause = ("the new file(s) " ~ before | join(', ') ~ " sort before " ~ file)
+                if ordinal > then.ordinal else ("a file before " ~ file ~ " was removed or renamed") -%}
+            {{ exceptions.raise_compiler_error(setting ~ ": " ~ cause ~ ", which an earlier run loaded as file "
+                ~ then.ordinal ~ " of the folder (now " ~ ordinal ~ "): name deliveries so that each new one"
+                ~ " sorts last (e.g. by date, orders/2026-11-30.parquet, then orders/2026-11-30_2.parquet)."
+                ~ rebuild) }}
         {%- endif -%}
     {%- endfor -%}
     {%- set batch = [] -%}
     {%- for file in files if file not in loaded or file in due -%}
-        {%- do batch.append({'file': file, 'ordinal': files.index(file) + 1, 'size': found[file].size,
+        {%- do batch.append({'file': file, 'ordinal': ordinals[file], 'size': found[file].size,
             'modified_us': found[file].modified_us}) -%}
     {%- endfor -%}
     {{ log(name ~ ': ' ~ files | length ~ ' file(s) delivered, ' ~ loaded | length ~ ' with rows loaded before; '
-        ~ 'reading ' ~ batch | length ~ ' (' ~ due | length ~ ' again: rows dated after an earlier load date are due)',
+        ~ 'reading ' ~ batch | length ~ ' (' ~ due | length ~ ' again: rows to judge against this load date)',
         info=true) }}
     {{ return(batch) }}
+{% endmacro %}
+
+
+{% macro utc_text(epoch_us) %}
+    {#- A time in microseconds since 1970 as 'YYYY-MM-DD HH:MM:SS UTC'. -#}
+    {%- set moment = modules.datetime.datetime(1970, 1, 1) + modules.datetime.timedelta(microseconds=epoch_us) -%}
+    {{ return(moment.strftime('%Y-%m-%d %H:%M:%S') ~ ' UTC') }}
 {% endmacro %}
 
 

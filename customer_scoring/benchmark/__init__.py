@@ -30,9 +30,9 @@ pandas baseline and the incremental night read the demo's files).
 --input orders-folder times the same lines delivered as a folder of daily files (the
 append-only contract, macros/deliveries.sql: <out>/orders-<customers>-days/<day>.parquet,
 not timed) with ``transactions_path: <folder>/*.parquet``: full_build, rfm_path and the
-floor as of the day before --as-of read the files of the days before it; then
-nightly_incremental adds that day's file (the last day of orders) and runs `dbt build`
-of the full_build warehouse as of --as-of, loading that one file.
+floor run as of the last day of orders (the day before --as-of) on the files of the days
+before it; then nightly_incremental adds that day's file and runs `dbt build` of the
+full_build warehouse as of --as-of, loading that one file.
 
 --engine spark times full_build and rfm_path on a local Spark instead (the ``spark``
 target of profiles.yml, tables under <out>/warehouse-... and rfm-path-...; full_build through

@@ -178,7 +178,7 @@ def test_some_steps_on_the_order_files_only(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "(a folder of daily files)" in result.stdout
     report = json.loads((tmp_path / "benchmark-200-orders-folder.json").read_text())
-    assert report["as_of"] == "2026-06-29"  # the day before the last day of orders
+    assert report["as_of"] == "2026-06-29"  # the last day of orders, whose file waits
     assert report["steps"]["engine_floor"]["customers_checked"] > 100
     folder, following = tmp_path / "orders-200-days", tmp_path / "orders-200-days-next"
     assert [path.name for path in following.iterdir()] == ["2026-06-29.parquet"]

@@ -13,6 +13,7 @@ already loaded, a warehouse built from one file) and the way out, a rebuild.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -95,6 +96,12 @@ def settings(folder: Path, day: str, **more) -> dict:
     }
 
 
+def compiled_base(work_dir: Path) -> str:
+    """The SQL of base_shop__transactions as the last run of ``work_dir`` ran it."""
+    path = "compiled/customer_scoring/models/staging/shop/base/base_shop__transactions.sql"
+    return (work_dir / "target" / path).read_text()
+
+
 def rows(warehouse: Warehouse, table: str) -> list[tuple]:
     return warehouse.query(f"select * from {table} order by all")
 
@@ -118,6 +125,13 @@ def test_each_night_reads_its_new_file_and_equals_a_rebuild(tmp_path):
         dbt_vars = settings(folder, day, rights_requests_path=str(requests))
         run = warehouse.dbt("build", *RFM_PATH, vars=dbt_vars)
         assert run.success, run.messages
+        # the night read its own file, the file without rows (read by each run: it left
+        # nothing to say it was loaded) and no file loaded before but night 2's on night 3
+        # (o4, dated Jan 5, is due)
+        read = compiled_base(tmp_path)  # names the files it reads, and no other
+        new = {name} | ({EMPTY} if night >= 2 else set())
+        due = {NIGHTS[1][1]} if night == 3 else set()
+        assert {Path(f).name for f in re.findall(r"'([^']+[.]parquet)'", read)} == new | due
         shutil.copy(warehouse.path, rebuilt.path)
         run = rebuilt.dbt("build", "--full-refresh", *RFM_PATH, vars=dbt_vars)
         assert run.success, run.messages
@@ -224,6 +238,76 @@ def test_the_contract_refuses_changed_removed_and_out_of_order_files(tmp_path):
     # and the folder as it is loads nothing more
     assert warehouse.dbt("run", *select, vars=settings(folder, "2026-01-05")).success
     assert warehouse.query("select count(*) from base_shop__transactions") == [(8,)]
+
+
+def test_a_late_line_and_a_run_without_load_date_equal_a_rebuild(tmp_path):
+    """With no look-back (incremental_lookback_days 0) only the delivery tells the converted
+    lines that an old order has a new line; a run without load_date takes a row dated in
+    2030, which the next run's load date puts in the future again."""
+    folder = tmp_path / "orders"
+    folder.mkdir()
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb", tmp_path)
+    rebuilt = Warehouse(tmp_path / "rebuilt.duckdb", tmp_path)
+    select = ["--select", "+int_order_lines_converted", "--exclude", "resource_type:test"]
+    deliver(folder, "2026-01-01.parquet", [("c1", "o1", "2026-01-01 10:00", 10.0)])
+    deliver(folder, "2026-01-10.parquet", [("c2", "o2", "2026-01-10 10:00", 5.0)])
+    first = {**settings(folder, "2026-01-10"), "incremental_lookback_days": 0}
+    assert warehouse.dbt("build", *select, vars=first).success
+    # o1's sale gets a line on another day, delivered late: the order is conflicting now
+    deliver(folder, "2026-01-11.parquet", [("c1", "o1", "2025-12-31 09:00", 3.0)])
+    second = {**first, "as_of_date": "2026-01-11", "load_date": "2026-01-11"}
+    assert warehouse.dbt("build", *select, vars=second).success
+    shutil.copy(warehouse.path, rebuilt.path)
+    assert rebuilt.dbt("build", "--full-refresh", *select, vars=second).success
+    for table in ("base_shop__transactions", "int_order_lines_converted"):
+        assert rows(warehouse, table) == rows(rebuilt, table), table
+    assert warehouse.query(
+        "select order_id, count(*) from int_order_lines_converted "
+        "where rejection_reason = 'conflicting_order_lines' group by 1"
+    ) == [("o1", 2)]
+
+    # without load_date nothing is in the future: a row dated 2030 is taken ...
+    deliver(folder, "2026-01-12.parquet", [("c3", "o3", "2030-01-01 09:00", 7.0)])
+    no_load_date = {k: v for k, v in second.items() if k != "load_date"}
+    assert warehouse.dbt("build", *select, vars=no_load_date).success
+    assert warehouse.query(
+        "select rejection_reason from base_shop__transactions where order_id = 'o3'"
+    ) == [(None,)]
+    # ... and quarantined again by the next run with a load date, as a rebuild does
+    third = {**second, "as_of_date": "2026-01-12", "load_date": "2026-01-12"}
+    assert warehouse.dbt("build", *select, vars=third).success
+    shutil.copy(warehouse.path, rebuilt.path)
+    assert rebuilt.dbt("build", "--full-refresh", *select, vars=third).success
+    for table in ("base_shop__transactions", "int_order_lines_converted"):
+        assert rows(warehouse, table) == rows(rebuilt, table), table
+    assert warehouse.query(
+        "select rejection_reason from base_shop__transactions where order_id = 'o3'"
+    ) == [("date_in_future",)]
+
+
+def test_lines_judged_with_a_customer_file_ask_for_a_rebuild_without_it(tmp_path):
+    folder = tmp_path / "orders"
+    folder.mkdir()
+    deliver(folder, "2026-01-01.parquet", NIGHTS[0][2])
+    customers = tmp_path / "customers.csv"
+    customers.write_text("customer_id\nc1\n")  # c2 and c4 unknown to it
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb", tmp_path)
+    select = ["--select", "+int_order_lines_converted", "--exclude", "resource_type:test"]
+    with_file = {**settings(folder, "2026-01-02"), "customers_path": str(customers)}
+    assert warehouse.dbt("build", *select, vars=with_file).success
+    assert warehouse.query(
+        "select count(*) from int_order_lines_converted where rejection_reason = 'unknown_customer'"
+    ) == [(2,)]
+    run = warehouse.dbt("build", *select, vars=settings(folder, "2026-01-02"))
+    assert not run.success
+    message = " ".join(run.messages.split())
+    assert "was built with a customer file or exchange rates (2 lines" in message
+    assert "--full-refresh" in message
+    run = warehouse.dbt("build", "--full-refresh", *select, vars=settings(folder, "2026-01-02"))
+    assert run.success, run.messages
+    assert warehouse.query(
+        "select count(*) from int_order_lines_converted where rejection_reason is not null"
+    ) == [(0,)]
 
 
 def test_a_folder_of_csv_files_is_numbered_by_file_and_row(tmp_path):

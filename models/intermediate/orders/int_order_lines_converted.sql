@@ -20,10 +20,22 @@
 {#- With a folder of deliveries and neither a customer file nor exchange rates
     (order_lines_kept_incrementally, macros/deliveries.sql) the lines are kept
     incrementally: each run converts again every line of each order with a line dated in
-    its look-back window (macros/incremental.sql) or delivered since the last run (row
-    numbers only grow), so the checks across an order's lines see all of them. -#}
+    its look-back window (macros/incremental.sql), delivered since the last run (row
+    numbers only grow) or of a customer erased since (a conflict with that customer's
+    lines goes with them), so the checks across an order's lines see all of them. -#}
 {%- set reporting = sql_string(reporting_currency()) -%}
 {%- set has_customer_file = raw_input_path('customers') is not none -%}
+{%- if is_incremental() and execute -%}
+    {#- verdicts that only a customer file or rates give, from a run that had them, would
+        stay on lines of any age -#}
+    {%- set stale = run_query("select count(*) from " ~ this ~ " where rejection_reason in "
+        ~ "('test_account', 'unknown_customer', 'no_exchange_rate') or exchange_rate != 1") -%}
+    {%- if stale.rows[0][0] > 0 -%}
+        {{ exceptions.raise_compiler_error(this ~ " was built with a customer file or exchange rates ("
+            ~ stale.rows[0][0] ~ " lines judged or converted by them); without them the lines are kept"
+            ~ " incrementally: rebuild them once with `dbt build --full-refresh` (docs/deliveries.md).") }}
+    {%- endif -%}
+{%- endif %}
 
 with
 
@@ -38,6 +50,10 @@ lines as (
                 or touched.source_row_number > (
                     select coalesce(max(converted.source_row_number), 0) from {{ this }} as converted
                 )
+        )
+        or order_id in (
+            select erased.order_id from {{ this }} as erased
+            where {{ erased_customer_rows(ref('base_privacy__rights_requests'), 'erased.customer_id') }}
         )
     {%- endif %}
 
