@@ -508,7 +508,9 @@ def main(argv: list[str] | None = None) -> None:
         default="demo",
         help="demo: the demo's files (default); orders-file: one Parquet file of order lines "
         "(customer_id, order_id, ordered_at, amount) through the bring-your-own path, the "
-        "floor reading the same file (steps full_build, rfm_path, engine_floor)",
+        "floor reading the same file (steps full_build, rfm_path, engine_floor); "
+        "orders-folder: the same lines as a folder of daily files (transactions_path "
+        "'<folder>/*.parquet'), and the night that loads one more day's file",
     )
     bench.add_argument(
         "--engine",

@@ -40,6 +40,9 @@ RUN_TIME_VARS = ("as_of_date", "load_date")
 INPUT_PATH_VARS = ("demo_data_dir",)
 INPUT_PATH_SUFFIX = "_path"
 GIVEN = "(given: read when SQL is compiled)"
+# a path with a wildcard names a folder of deliveries (macros/deliveries.sql), which decides
+# how its base model is materialized: parse time knows that much of it
+GIVEN_DELIVERIES = "(given, a folder of deliveries *: read when SQL is compiled)"
 
 
 def is_input_path_var(name: str) -> bool:
@@ -49,14 +52,20 @@ def is_input_path_var(name: str) -> bool:
 
 def parse_time_vars(vars: Mapping | None) -> dict:
     """``vars`` as dbt needs them to parse the project: without the run's dates, and each
-    input path given replaced by the same marker (GIVEN). A manifest parsed with them
+    input path given replaced by a marker (path_marker). A manifest parsed with them
     (``invoke(["parse"], parse_time_vars(vars)).manifest``) serves every run whose vars
     differ from ``vars`` in dates and paths only (and give the same inputs)."""
     return {
-        name: (GIVEN if value and is_input_path_var(name) else value)
+        name: (path_marker(value) if value and is_input_path_var(name) else value)
         for name, value in (vars or {}).items()
         if name not in RUN_TIME_VARS
     }
+
+
+def path_marker(path) -> str:
+    """The marker that stands for an input path when dbt parses (parse_time_vars):
+    GIVEN_DELIVERIES when the path is a pattern of files (it holds a '*'), else GIVEN."""
+    return GIVEN_DELIVERIES if "*" in str(path) else GIVEN
 
 
 @dataclass(frozen=True)

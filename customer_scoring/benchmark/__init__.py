@@ -27,6 +27,13 @@ given only ``transactions_path``, as of --as-of, and
 the engine floor reads the same file (steps full_build, rfm_path, engine_floor; the
 pandas baseline and the incremental night read the demo's files).
 
+--input orders-folder times the same lines delivered as a folder of daily files (the
+append-only contract, macros/deliveries.sql: <out>/orders-<customers>-days/<day>.parquet,
+not timed) with ``transactions_path: <folder>/*.parquet``: full_build, rfm_path and the
+floor run as of the last day of orders (the day before --as-of) on the files of the days
+before it; then nightly_incremental adds that day's file and runs `dbt build` of the
+full_build warehouse as of --as-of, loading that one file.
+
 --engine spark times full_build and rfm_path on a local Spark instead (the ``spark``
 target of profiles.yml, tables under <out>/warehouse-... and rfm-path-...; full_build through
 ``python -m customer_scoring lifetime``, which builds the lifetime models too): the floor
@@ -159,6 +166,7 @@ WHOLE_DEMO_STEPS = {"full_build", "nightly_incremental"}  # read every file
 INPUTS = {
     "demo": STEPS,
     "orders-file": ("full_build", "rfm_path", "engine_floor"),
+    "orders-folder": ("full_build", "rfm_path", "engine_floor", "nightly_incremental"),
 }
 # the engines the models can be timed on (--engine), and their steps (the floor is
 # DuckDB's query either way)
@@ -183,6 +191,45 @@ def write_orders_file(demo: Path, path: Path) -> int:
         return con.sql(f"select count(*) from read_parquet('{path}')").fetchall()[0][0]
 
 
+def write_orders_folder(orders: Path, folder: Path, last_day: dt.date) -> Path:
+    """The lines of the orders file as a folder of daily deliveries, ``<day>.parquet``, one
+    per day before ``last_day`` (lines dated after ``last_day``, which staging quarantines
+    as date_in_future, in the file of the day before it); ``last_day``'s lines go to
+    ``<folder>-next/<day>.parquet``, the night's delivery, which the nightly step puts in
+    the folder. Returns that file."""
+    import duckdb
+
+    following = folder.with_name(folder.name + "-next")
+    parts = folder.with_name(folder.name + "-parts")
+    for path in (folder, following, parts):
+        shutil.rmtree(path, ignore_errors=True)
+    previous = last_day - dt.timedelta(days=1)
+    with duckdb.connect() as con:
+        con.execute("set enable_progress_bar = false")
+        con.execute(
+            f"copy (select {', '.join(ORDERS_FILE_COLUMNS)}, "
+            f"case when cast(ordered_at as date) > date '{last_day}' then date '{previous}' "
+            f"else cast(ordered_at as date) end as delivery_day "
+            f"from read_parquet('{orders}')) "
+            f"to '{parts}' "
+            "(format parquet, partition_by (delivery_day), write_partition_columns false)"
+        )
+    folder.mkdir(parents=True)
+    following.mkdir()
+    for part in sorted(parts.glob("delivery_day=*")):
+        day = dt.date.fromisoformat(part.name.removeprefix("delivery_day="))
+        target = (following if day == last_day else folder) / f"{day}.parquet"
+        files = sorted(part.glob("*.parquet"))
+        if len(files) == 1:
+            files[0].rename(target)
+        else:
+            listed = ", ".join(f"'{file}'" for file in files)
+            with duckdb.connect() as con:
+                con.execute(f"copy (from read_parquet([{listed}])) to '{target}' (format parquet)")
+    shutil.rmtree(parts)
+    return following / f"{last_day}.parquet"
+
+
 def prepare(
     customers: int,
     years: float,
@@ -191,6 +238,7 @@ def prepare(
     out: Path,
     steps: tuple,
     orders_file: bool = False,
+    orders_folder: bool = False,
 ) -> dict:
     """Generate the demo and, for the incremental night, replay the day before and the
     day, or write the orders file (not timed). Runs in a process of its own (see run), so
@@ -225,7 +273,7 @@ def prepare(
         rows = summary.rows
         manifest.write_text(json.dumps({"config": wanted, "rows": rows}, indent=2))
     day_before = as_of - dt.timedelta(days=1)
-    if "nightly_incremental" in steps:
+    if "nightly_incremental" in steps and not orders_file:
         files = {day: out / f"files-{customers}-{day}" for day in (day_before, as_of)}
         rows = {}
         for day, folder in files.items():
@@ -244,6 +292,16 @@ def prepare(
     if orders_file:
         print(f"writing the orders file {orders_path} (not timed) ...", flush=True)
         read = {"orders": write_orders_file(demo, orders_path)}
+    folder = next_delivery = None
+    if orders_folder:
+        folder = out / f"orders-{customers}-days"
+        print(f"writing the daily files {folder}/*.parquet (not timed) ...", flush=True)
+        next_delivery = write_orders_folder(orders_path, folder, day_before)
+        files, first_day = {day_before: demo, as_of: demo}, day_before
+        with duckdb.connect() as con:
+            counted = con.sql(f"select count(*) from read_parquet('{next_delivery}')")
+            new_lines = counted.fetchall()[0][0]
+        read = {"orders": read["orders"] - new_lines}
     with duckdb.connect() as con:
         con.execute("set enable_progress_bar = false")
         lines = orders_path if orders_file else files[first_day] / "transactions.parquet"
@@ -258,6 +316,8 @@ def prepare(
         "orders": orders,
         "new_lines": new_lines,
         "orders_file": orders_path if orders_file else None,
+        "orders_pattern": f"{folder}/*.parquet" if folder else None,
+        "next_delivery": next_delivery,
     }
 
 
@@ -300,7 +360,8 @@ def run(
             f"--engine {engine} has no {names} (the steps on {engine}: "
             f"{', '.join(ENGINES[engine])})"
         )
-    orders_file = input == "orders-file"
+    orders_folder = input == "orders-folder"
+    orders_file = input == "orders-file" or orders_folder
     steps = tuple(name for name in STEPS if name in steps)
     if "nightly_incremental" in steps and "full_build" not in steps:
         raise ValueError("nightly_incremental runs on the full_build warehouse: add full_build")
@@ -312,7 +373,7 @@ def run(
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
         prepared = pool.submit(
-            prepare, customers, years, seed, as_of, out, steps, orders_file
+            prepare, customers, years, seed, as_of, out, steps, orders_file, orders_folder
         ).result()
     files, first_day = prepared["files"], prepared["first_day"]
     dbt = executable()  # each step in a process of its own: its time and peak memory
@@ -320,15 +381,16 @@ def run(
     def dbt_vars(day: dt.date) -> str:
         settings = {"as_of_date": day.isoformat(), "load_date": day.isoformat()}
         if orders_file:
-            # the user's one file: no other input (bring-your-own mode)
-            settings["transactions_path"] = str(prepared["orders_file"])
+            # the user's one file (or folder of daily files): no other input
+            pattern = prepared["orders_pattern"]
+            settings["transactions_path"] = pattern or str(prepared["orders_file"])
         elif not WHOLE_DEMO_STEPS & set(steps):
             # only the order files exist: read them as the user's own (bring-your-own mode)
             folder = files[first_day]
             settings |= {f"{name}_path": str(folder / f"{name}.parquet") for name in ORDER_TABLES}
         return json.dumps(settings)
 
-    suffix = f"{customers}-orders-file" if orders_file else f"{customers}"
+    suffix = f"{customers}-{input}" if orders_file else f"{customers}"
     suffix += "-spark" if engine == "spark" else ""
     on_spark = engine == "spark"
     # a DuckDB file, or the folder of a Spark build (its tables and catalog)
@@ -358,7 +420,7 @@ def run(
             files[first_day],
             baseline
             + (
-                ["floor-orders", str(prepared["orders_file"])]
+                ["floor-orders", prepared["orders_pattern"] or str(prepared["orders_file"])]
                 if orders_file
                 else ["floor", str(files[first_day])]
             ),
@@ -412,10 +474,15 @@ def run(
         else:
             result = out / f"{name}-{suffix}.parquet"
             command = command + dates + [str(result)]
+        if name == "nightly_incremental" and orders_folder:
+            # the night's delivery arrives (not timed)
+            shutil.copy(prepared["next_delivery"], Path(prepared["orders_pattern"]).parent)
         print(f"{name}: {Path(command[0]).name} {command[1]} ...", flush=True)
         step = timed(command, env, out / f"{name}-{suffix}.log")
         # rows of the files the step reads: the RFM path and the baselines read the order files
         step["input_rows"] = rows_in if name in WHOLE_DEMO_STEPS else prepared["order_rows"]
+        if name == "nightly_incremental" and orders_folder:
+            step["input_rows"] = prepared["new_lines"]  # the night reads its one file
         step["rows_per_second"] = round(step["input_rows"] / step["seconds"])
         if "error" in step:
             print(f"  failed after {step['seconds']:.0f} s: {step['error']}", flush=True)
@@ -472,7 +539,9 @@ def table(report: dict) -> str:
     lines = [
         f"{report['customers']:,} customers, {report['orders']:,} orders, "
         f"{report['input_rows']:,} input rows"
-        + (" (one orders file)" if report.get("input") == "orders-file" else "")
+        + {"orders-file": " (one orders file)", "orders-folder": " (a folder of daily files)"}.get(
+            report.get("input"), ""
+        )
         + (f", models on {report['engine']}" if report.get("engine", "duckdb") != "duckdb" else "")
         + ", "
         f"{report['machine']['cpus']} CPUs, {report['machine']['memory_gb']} GB, {report['date']}"

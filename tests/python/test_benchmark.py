@@ -164,6 +164,51 @@ def test_some_steps_on_the_order_files_only(tmp_path):
     )
     assert refused.returncode == 2
     assert "--input orders-file has no pandas_baseline" in refused.stderr
+
+    # the same lines as a folder of daily deliveries (--input orders-folder): the RFM path
+    # and the floor read the pattern of the days before the last; the last day's file waits
+    # for the night
+    result = subprocess.run(
+        [*command, "--input", "orders-folder", "--steps", "rfm_path,engine_floor"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(a folder of daily files)" in result.stdout
+    report = json.loads((tmp_path / "benchmark-200-orders-folder.json").read_text())
+    assert report["as_of"] == "2026-06-29"  # the last day of orders, whose file waits
+    assert report["steps"]["engine_floor"]["customers_checked"] > 100
+    folder, following = tmp_path / "orders-200-days", tmp_path / "orders-200-days-next"
+    assert [path.name for path in following.iterdir()] == ["2026-06-29.parquet"]
+    with duckdb.connect() as con:
+        whole = f"select * from '{tmp_path / 'orders-200.parquet'}'"
+        delivered = (
+            f"select * exclude (filename) from read_parquet('{folder}/*.parquet', filename = true)"
+        )
+        night = f"select * from '{following / '2026-06-29.parquet'}'"
+        # every line delivered once: the folder and the night's file are the orders file
+        assert con.sql(
+            f"select count(*) from ({whole} except all ({delivered} union all {night}))"
+        ).fetchall() == [(0,)]
+        assert (
+            con.sql(f"select count(*) from ({delivered} union all {night})").fetchall()
+            == con.sql(f"select count(*) from ({whole})").fetchall()
+        )
+        # each file holds its day's lines; lines dated after the last day (quarantined as
+        # date_in_future) come in the day before's file
+        day = "cast(ordered_at as date)"
+        named = "cast(regexp_extract(filename, '(\\d{4}-\\d{2}-\\d{2})', 1) as date)"
+        future = f"{day} > date '2026-06-29' and filename like '%2026-06-28.parquet'"
+        assert con.sql(
+            f"select count(*) from read_parquet('{folder}/*.parquet', filename = true) "
+            f"where {day} != {named} and not ({future})"
+        ).fetchall() == [(0,)]
+        assert con.sql(
+            f"select count(*) from ({night}) where cast(ordered_at as date) != date '2026-06-29'"
+        ).fetchall() == [(0,)]
+
     # Spark times the models only (test_spark.py runs it); the baselines are DuckDB's
     refused = subprocess.run(
         [*command, "--engine", "spark", "--steps", "rfm_path,pandas_baseline"],

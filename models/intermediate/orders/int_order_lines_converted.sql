@@ -8,14 +8,54 @@
     sale lines, or of its own lines when it has none) and its own (line_date); rates are
     those of the order's day, so a full refund nets to zero. amount_reporting keeps the
     precision of amount x rate: amounts are rounded once, per order (int_orders_netted). -#}
+{{ config(
+    materialized=('incremental' if order_lines_kept_incrementally() else 'table'),
+    incremental_strategy=incremental_strategy('replace_window'),
+    unique_key='source_row_number',
+    incremental_predicates=[incremental_window_predicate('line_date')],
+    on_schema_change='fail',
+    post_hook=(["{{ purge_erased_customers(ref('base_privacy__rights_requests')) }}"]
+        if order_lines_kept_incrementally() else []),
+) }}
+{#- With a folder of deliveries and neither a customer file nor exchange rates
+    (order_lines_kept_incrementally, macros/deliveries.sql) the lines are kept
+    incrementally: each run converts again every line of each order with a line dated in
+    its look-back window (macros/incremental.sql), delivered since the last run (row
+    numbers only grow) or of a customer erased since (a conflict with that customer's
+    lines goes with them), so the checks across an order's lines see all of them. -#}
 {%- set reporting = sql_string(reporting_currency()) -%}
 {%- set has_customer_file = raw_input_path('customers') is not none -%}
+{%- if is_incremental() and execute -%}
+    {#- verdicts that only a customer file or rates give, from a run that had them, would
+        stay on lines of any age -#}
+    {%- set stale = run_query("select count(*) from " ~ this ~ " where rejection_reason in "
+        ~ "('test_account', 'unknown_customer', 'no_exchange_rate') or exchange_rate != 1") -%}
+    {%- if stale.rows[0][0] > 0 -%}
+        {{ exceptions.raise_compiler_error(this ~ " was built with a customer file or exchange rates ("
+            ~ stale.rows[0][0] ~ " lines judged or converted by them); without them the lines are kept"
+            ~ " incrementally: rebuild them once with `dbt build --full-refresh` (docs/deliveries.md).") }}
+    {%- endif -%}
+{%- endif %}
 
 with
 
 lines as (
 
     select * from {{ ref('stg_shop__transactions') }}
+    {% if is_incremental() -%}
+        where order_id in (
+            select touched.order_id from {{ ref('stg_shop__transactions') }} as touched
+            where
+                touched.ordered_date >= {{ incremental_window_start('line_date') }}
+                or touched.source_row_number > (
+                    select coalesce(max(converted.source_row_number), 0) from {{ this }} as converted
+                )
+        )
+        or order_id in (
+            select erased.order_id from {{ this }} as erased
+            where {{ erased_customer_rows(ref('base_privacy__rights_requests'), 'erased.customer_id') }}
+        )
+    {%- endif %}
 
 ),
 

@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized=('incremental' if raw_input_deliveries('transactions') else 'table'),
+    incremental_strategy='delete+insert',
+    unique_key='source_file',
+    on_schema_change='fail',
+    post_hook=(["{{ purge_erased_customers(ref('base_privacy__rights_requests')) }}"]
+        if raw_input_deliveries('transactions') else []),
+) }}
 {#- Every raw transaction row, typed, with the reason it is unfit for scoring (or null).
     Reason codes: docs/inputs.md (the contract) and docs/bring-your-own.md.
     stg_shop__transactions keeps the fit rows; marts/data_quality shows the others.
@@ -10,12 +17,24 @@
 {%- set label = 'The transactions file ' ~ raw_input_path('transactions') -%}
 {%- set load_date = load_date_iso() -%}
 {%- set columns = relation_columns(raw_input(raw)) -%}
+{#- a folder of deliveries (transactions_path with a '*', macros/deliveries.sql): the
+    files not loaded yet, and rows numbered by file; copies of rows loaded by earlier runs
+    count too (earlier_copies) -#}
+{%- set deliveries = raw_input_deliveries('transactions') -%}
+{%- set incremental = deliveries and model.resource_type == 'model' and is_incremental() -%}
+{%- set batch = delivery_batch('transactions', incremental) if deliveries else [] -%}
+{%- set delivery_columns = ['source_file', 'source_file_size', 'source_file_modified_at', 'row_hash']
+    if deliveries else [] -%}
 
 with
 
 numbered as (
 
-    {{ raw_source_rows(raw, copies=true) }}
+    {% if deliveries -%}
+        {{ delivery_rows(raw, batch) }}
+    {%- else -%}
+        {{ raw_source_rows(raw, copies=true) }}
+    {%- endif %}
 
 ),
 
@@ -50,11 +69,51 @@ typed as (
         {{ contract_column(input, columns, 'ordered_at') }} as ordered_at,
 
         -- exact copies of an earlier row get a number above 1
-        copy_number
+        copy_number{% for column in delivery_columns %},
+        {{ column }}{% endfor %}
 
     from numbered
 
 ),
+{%- if incremental %}
+
+-- copies among the rows of files loaded by earlier runs (and not read again now): the
+-- same hash of every column as read, and the same values
+earlier_copies as (
+
+    select
+        typed.source_row_number,
+        count(*) as earlier_copies
+    from typed
+    -- the loaded rows of a hash the batch has first: a scan of one column, then the values
+    -- of the few that share one (10M orders: 1.2-1.5 s -> 1.1 s for a night's 52,618 rows)
+    inner join (
+        select * from {{ this }}
+        where row_hash in (select batch.row_hash from typed as batch)
+    ) as loaded
+        on
+            loaded.row_hash = typed.row_hash
+            and loaded.source_row_number < typed.source_row_number
+            {%- for column in ['order_id', 'customer_id', 'product_id', 'currency', 'line_status',
+                'line_number', 'quantity', 'amount', 'ordered_at'] %}
+            and loaded.{{ column }} is not distinct from typed.{{ column }}
+            {%- endfor %}
+    where loaded.source_file not in (
+        {%- for delivery in batch %}{{ sql_string(delivery.file) }}{{ ', ' if not loop.last }}{% endfor -%}
+        {{- "''" if not batch }})
+    group by typed.source_row_number
+
+),
+
+counted as (
+
+    select
+        typed.* replace (typed.copy_number + coalesce(earlier_copies.earlier_copies, 0) as copy_number)
+    from typed
+    left join earlier_copies on typed.source_row_number = earlier_copies.source_row_number
+
+),
+{%- endif %}
 
 judged as (
 
@@ -76,7 +135,7 @@ judged as (
                 then 'unknown_status'
             when copy_number > 1 then 'duplicate_row'
         end as rejection_reason
-    from typed
+    from {{ 'counted' if incremental else 'typed' }}
 
 ),
 
@@ -109,7 +168,10 @@ final as (
         copy_number,
 
         -- timestamps
-        ordered_at
+        ordered_at{% for column in delivery_columns %},
+
+        {% if loop.first %}-- the delivery (folder of deliveries only)
+        {% endif %}{{ column }}{% endfor %}
 
     from judged
 
