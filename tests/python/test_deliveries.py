@@ -240,6 +240,16 @@ def test_the_contract_refuses_changed_removed_and_out_of_order_files(tmp_path):
     assert warehouse.query("select count(*) from base_shop__transactions") == [(8,)]
 
 
+def night_equals_rebuild(warehouse: Warehouse, rebuilt: Warehouse, select: list, dbt_vars: dict):
+    """The night (an incremental build), then a copy of its warehouse rebuilt from every
+    file: the base model and the converted lines agree."""
+    assert warehouse.dbt("build", *select, vars=dbt_vars).success
+    shutil.copy(warehouse.path, rebuilt.path)
+    assert rebuilt.dbt("build", "--full-refresh", *select, vars=dbt_vars).success
+    for table in ("base_shop__transactions", "int_order_lines_converted"):
+        assert rows(warehouse, table) == rows(rebuilt, table), table
+
+
 def test_a_late_line_and_a_run_without_load_date_equal_a_rebuild(tmp_path):
     """With no look-back (incremental_lookback_days 0) only the delivery tells the converted
     lines that an old order has a new line; a run without load_date takes a row dated in
@@ -256,11 +266,7 @@ def test_a_late_line_and_a_run_without_load_date_equal_a_rebuild(tmp_path):
     # o1's sale gets a line on another day, delivered late: the order is conflicting now
     deliver(folder, "2026-01-11.parquet", [("c1", "o1", "2025-12-31 09:00", 3.0)])
     second = {**first, "as_of_date": "2026-01-11", "load_date": "2026-01-11"}
-    assert warehouse.dbt("build", *select, vars=second).success
-    shutil.copy(warehouse.path, rebuilt.path)
-    assert rebuilt.dbt("build", "--full-refresh", *select, vars=second).success
-    for table in ("base_shop__transactions", "int_order_lines_converted"):
-        assert rows(warehouse, table) == rows(rebuilt, table), table
+    night_equals_rebuild(warehouse, rebuilt, select, second)
     assert warehouse.query(
         "select order_id, count(*) from int_order_lines_converted "
         "where rejection_reason = 'conflicting_order_lines' group by 1"
@@ -275,11 +281,7 @@ def test_a_late_line_and_a_run_without_load_date_equal_a_rebuild(tmp_path):
     ) == [(None,)]
     # ... and quarantined again by the next run with a load date, as a rebuild does
     third = {**second, "as_of_date": "2026-01-12", "load_date": "2026-01-12"}
-    assert warehouse.dbt("build", *select, vars=third).success
-    shutil.copy(warehouse.path, rebuilt.path)
-    assert rebuilt.dbt("build", "--full-refresh", *select, vars=third).success
-    for table in ("base_shop__transactions", "int_order_lines_converted"):
-        assert rows(warehouse, table) == rows(rebuilt, table), table
+    night_equals_rebuild(warehouse, rebuilt, select, third)
     assert warehouse.query(
         "select rejection_reason from base_shop__transactions where order_id = 'o3'"
     ) == [("date_in_future",)]
