@@ -6,6 +6,12 @@
     {#- on-run-start: the checks, for the commands that build or test models. -#}
     {%- if execute and flags.WHICH in ('build', 'run', 'test', 'snapshot') -%}
         {%- do customer_scoring.check_settings_and_inputs() -%}
+        {#- a folder of deliveries against what earlier runs loaded (macros/deliveries.sql):
+            here, not in check_raw_inputs, which the nightly command also runs on its own,
+            without the build's --full-refresh -#}
+        {%- if customer_scoring.raw_input_deliveries('transactions') -%}
+            {%- do customer_scoring.check_deliveries('transactions') -%}
+        {%- endif -%}
     {%- endif -%}
     select 1 as checked
 {% endmacro %}

@@ -41,16 +41,18 @@
 {% endmacro %}
 
 
-{% macro delivery_batch(name, incremental) %}
+{% macro delivery_batch(name, loaded_relation) %}
     {#- The files of input `name` this run reads: a list of {file, ordinal, size,
-        modified_us} in name order, after checking the contract against what `this` (its
-        base model) loaded: every loaded file must still be there, with the size and the
-        modification time it had (an append-only folder never changes a delivered file),
+        modified_us} in name order, after checking the contract against what
+        `loaded_relation` (its base model, as earlier runs left it) loaded: every loaded
+        file must still be there, with the size and the modification time it had (an
+        append-only folder never changes a delivered file),
         and at the place in name order it had (a new file that sorts before it would change
         its ordinal, so the numbers of its rows). Fails naming the file and the setting.
         A file that left no row (only a header, only blank rows, or only rows of erased
-        customers) is read again by each run, at no cost. incremental: is_incremental() of
-        the base model; false reads every file. Empty while dbt parses. -#}
+        customers) is read again by each run, at no cost. loaded_relation: none (a first run,
+        or a rebuild) reads every file. Empty while dbt parses. check_deliveries runs it
+        before any model, the base model again for its batch. -#}
     {%- if not execute -%}
         {{ return([]) }}
     {%- endif -%}
@@ -80,11 +82,12 @@
     {%- endfor -%}
     {%- set loaded = {} -%}
     {%- set due = [] -%}
-    {%- if incremental -%}
-        {%- set kept = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- if loaded_relation is not none -%}
+        {%- set kept = adapter.get_columns_in_relation(loaded_relation) | map(attribute='name') | map('lower')
+            | list -%}
         {%- if 'source_file_modified_at' not in kept -%}
-            {{ exceptions.raise_compiler_error(setting ~ ": " ~ this ~ " was built from one file, or by an"
-                ~ " earlier version of the warehouse: rebuild it from the folder once, with"
+            {{ exceptions.raise_compiler_error(setting ~ ": " ~ loaded_relation ~ " was built from one file, or by"
+                ~ " an earlier version of the warehouse: rebuild it from the folder once, with"
                 ~ " `dbt build --full-refresh` (docs/deliveries.md).") }}
         {%- endif -%}
         {#- files judged again: those with rows quarantined as date_in_future that this
@@ -98,7 +101,7 @@
             if load_date else '') -%}
         {%- set state = run_query('select source_file, max(source_file_size), '
             ~ 'max(epoch_us(source_file_modified_at)), min(source_row_number) // 10000000000, '
-            ~ 'max(case when ' ~ is_due ~ ' then 1 else 0 end) from ' ~ this
+            ~ 'max(case when ' ~ is_due ~ ' then 1 else 0 end) from ' ~ loaded_relation
             ~ ' group by source_file order by source_file') -%}
         {%- for row in state.rows -%}
             {%- do loaded.update({row[0]: {'size': row[1] | int, 'modified_us': row[2] | int,
@@ -141,6 +144,20 @@
         ~ 'reading ' ~ batch | length ~ ' (' ~ due | length ~ ' again: rows to judge against this load date)',
         info=true) }}
     {{ return(batch) }}
+{% endmacro %}
+
+
+{% macro check_deliveries(name) %}
+    {#- Before any model (on-run-start, macros/checks.sql): the contract of input `name`'s
+        folder of deliveries against its base model as earlier runs left it, so a broken
+        folder stops the run before any model, as an unusable file does. Nothing to check
+        on a first run or a rebuild (--full-refresh). -#}
+    {%- set base = customer_scoring.raw_input_base_model(name) -%}
+    {%- set loaded = adapter.get_relation(database=base.database, schema=base.schema,
+        identifier=base.alias or base.name) -%}
+    {%- if loaded is not none and not flags.FULL_REFRESH -%}
+        {%- do customer_scoring.delivery_batch(name, loaded) -%}
+    {%- endif -%}
 {% endmacro %}
 
 

@@ -196,6 +196,8 @@ def test_the_contract_refuses_changed_removed_and_out_of_order_files(tmp_path):
         assert not run.success
         message = " ".join(run.messages.split())
         assert pattern in message and expected in message and "--full-refresh" in message
+        # before any model (on-run-start), as for an unusable file
+        assert "on-run-start" in message and not run.results, run.results
 
     refused("was built from one file, or by an earlier version of the warehouse")
     run = warehouse.dbt("run", "--full-refresh", *select, vars=settings(folder, "2026-01-02"))

@@ -22,7 +22,7 @@
     count too (earlier_copies) -#}
 {%- set deliveries = raw_input_deliveries('transactions') -%}
 {%- set incremental = deliveries and model.resource_type == 'model' and is_incremental() -%}
-{%- set batch = delivery_batch('transactions', incremental) if deliveries else [] -%}
+{%- set batch = delivery_batch('transactions', this if incremental else none) if deliveries else [] -%}
 {%- set delivery_columns = ['source_file', 'source_file_size', 'source_file_modified_at', 'row_hash']
     if deliveries else [] -%}
 
