@@ -4,9 +4,8 @@
     folder of deliveries: each file is delivered once, never changed or removed, and a new
     file's name sorts after every file already loaded (daily files named by their date do).
     On DuckDB the input's base model is then incremental: a run reads only the files it has
-    not loaded yet, plus the few loaded files holding rows quarantined as date_in_future
-    that this run's load_date no longer puts in the future (judged again), so a night
-    reads one day, not the history.
+    not loaded yet, plus the few loaded files with a row whose verdict on the future this
+    run's load_date changes (judged again), so a night reads one day, not the history.
 
     Each row is numbered by its file's position among the pattern's files in name order
     (its ordinal, from 1) and its row in the file:
@@ -31,13 +30,28 @@
         and rates would change lines of any age when those files change). Known when dbt
         parses (whether a path is given is). -#}
     {{ return(customer_scoring.raw_input_deliveries('transactions')
-        and not var('customers_path', none) and not var('exchange_rates_path', none)) }}
+        and customer_scoring.raw_input_path('customers') is none
+        and customer_scoring.raw_input_path('exchange_rates') is none) }}
+{% endmacro %}
+
+
+{% macro delivery_rows_per_file() %}
+    {#- The most rows a delivered file may have: source_row_number's factor (see above). -#}
+    {{ return(10000000000) }}
 {% endmacro %}
 
 
 {% macro delivery_row_number(ordinal, row_in_file) %}
     {#- SQL of a delivery row's source_row_number (see above). -#}
-    {{ return('(cast(' ~ ordinal ~ ' as bigint) * 10000000000 + ' ~ row_in_file ~ ')') }}
+    {{ return('(cast(' ~ ordinal ~ ' as bigint) * ' ~ customer_scoring.delivery_rows_per_file() ~ ' + '
+        ~ row_in_file ~ ')') }}
+{% endmacro %}
+
+
+{% macro delivery_ordinal(row_number) %}
+    {#- SQL of the file ordinal of a delivery row's source_row_number: delivery_row_number
+        undone. -#}
+    {{ return('(' ~ row_number ~ ' // ' ~ customer_scoring.delivery_rows_per_file() ~ ')') }}
 {% endmacro %}
 
 
@@ -90,17 +104,18 @@
                 ~ " an earlier version of the warehouse: rebuild it from the folder once, with"
                 ~ " `dbt build --full-refresh` (docs/deliveries.md).") }}
         {%- endif -%}
-        {#- files judged again: those with rows quarantined as date_in_future that this
-            run's load date no longer puts in the future (all of them without a load date,
-            when nothing is in the future), and those with rows taken by a run with a later
-            load date, or none, that this run's load date puts in the future -#}
+        {#- files judged again: those with a row whose verdict on the future (quarantined as
+            date_in_future or not) differs from this run's load date's (nothing is in the
+            future without one). Whatever the other reasons of the row and their order,
+            the file is read again; a row refused for an earlier reason and dated in the
+            future keeps its file read each run, at little cost -#}
         {%- set load_date = customer_scoring.load_date_iso() -%}
-        {%- set is_due = "rejection_reason = 'date_in_future'" ~ (
-            " and cast(ordered_at as date) <= cast('" ~ load_date ~ "' as date)"
-            ~ " or rejection_reason is null and cast(ordered_at as date) > cast('" ~ load_date ~ "' as date)"
-            if load_date else '') -%}
+        {%- set in_future = "coalesce(cast(ordered_at as date) > cast('" ~ load_date ~ "' as date), false)"
+            if load_date else 'false' -%}
+        {%- set is_due = "coalesce(rejection_reason = 'date_in_future', false) != " ~ in_future -%}
         {%- set state = run_query('select source_file, max(source_file_size), '
-            ~ 'max(epoch_us(source_file_modified_at)), min(source_row_number) // 10000000000, '
+            ~ 'max(epoch_us(source_file_modified_at)), min(' ~ customer_scoring.delivery_ordinal('source_row_number')
+            ~ '), '
             ~ 'max(case when ' ~ is_due ~ ' then 1 else 0 end) from ' ~ loaded_relation
             ~ ' group by source_file order by source_file') -%}
         {%- for row in state.rows -%}
@@ -180,42 +195,38 @@
     {%- for column in customer_scoring.relation_columns(reader).values() -%}
         {%- do quoted.append(adapter.quote(column['name'])) -%}
     {%- endfor -%}
+    {#- no file to read: the same query on the pattern and one made-up file, with no row,
+        so the columns and their types are those of a batch -#}
     {%- set files = [] -%}
     {%- set ordinals = [] -%}
-    {%- for delivery in batch -%}
+    {%- for delivery in batch or [{'file': '', 'ordinal': 0, 'size': 0, 'modified_us': 0}] -%}
         {%- do files.append(customer_scoring.sql_string(delivery.file)) -%}
         {#- typed: VALUES would make small numbers integers, and a run that reads no file
-            (cast as below) would change the table's column types -#}
+            would change the table's column types -#}
         {%- do ordinals.append('(' ~ customer_scoring.sql_string(delivery.file) ~ ', cast(' ~ delivery.ordinal
             ~ ' as bigint), cast(' ~ delivery.size ~ ' as bigint), cast(make_timestamp(cast('
             ~ delivery.modified_us ~ ' as bigint)) as timestamp))') -%}
     {%- endfor -%}
-    {%- if not batch -%}
-        {%- set read = 'select ' ~ quoted | join(', ') ~ ', cast(null as bigint) as source_row_number, '
-            ~ 'cast(null as varchar) as source_file, cast(null as bigint) as source_file_size, '
-            ~ 'cast(null as timestamp) as source_file_modified_at from ' ~ reader ~ ' where 1 = 0' -%}
+    {%- set path = customer_scoring.sql_string(customer_scoring.raw_input_path(relation.identifier)) -%}
+    {%- set listed = ('[' ~ files | join(', ') ~ ']') if batch else path -%}
+    {%- set text = reader | string -%}
+    {%- if text.startswith('read_parquet(') -%}
+        {%- set scan = 'read_parquet(' ~ listed ~ ', filename = true, file_row_number = true)' -%}
+        {%- set row_in_file = 'file_row_number + 1' -%}
     {%- else -%}
-        {%- set text = reader | string -%}
-        {%- set listed = '[' ~ files | join(', ') ~ ']' -%}
-        {%- if text.startswith('read_parquet(') -%}
-            {%- set scan = 'read_parquet(' ~ listed ~ ', filename = true, file_row_number = true)' -%}
-            {%- set row_in_file = 'file_row_number + 1' -%}
-        {%- else -%}
-            {#- delimited text has no file_row_number: the scan keeps file order and row order
-                (preserve_insertion_order), so a row's place in its file is its place in the
-                scan less that of its file's first row -#}
-            {%- set path = customer_scoring.sql_string(customer_scoring.raw_input_path(relation.identifier)) -%}
-            {%- set scan = '(select *, row_number() over () as scan_row_number from '
-                ~ text.replace(path, listed, 1)[:-1] ~ ', filename = true))' -%}
-            {%- set row_in_file = 'scan_row_number - min(scan_row_number) over (partition by filename) + 1' -%}
-        {%- endif -%}
-        {%- set read = 'select ' ~ quoted | join(', ') ~ ', '
-            ~ customer_scoring.delivery_row_number('files.ordinal', row_in_file) ~ ' as source_row_number, '
-            ~ 'files.source_file, files.source_file_size, files.source_file_modified_at from ' ~ scan
-            ~ ' as scanned inner join (values ' ~ ordinals | join(', ')
-            ~ ') as files (source_file, ordinal, source_file_size, source_file_modified_at) '
-            ~ 'on scanned.filename = files.source_file' -%}
+        {#- delimited text has no file_row_number: the scan keeps file order and row order
+            (preserve_insertion_order), so a row's place in its file is its place in the
+            scan less that of its file's first row -#}
+        {%- set scan = '(select *, row_number() over () as scan_row_number from '
+            ~ text.replace(path, listed, 1)[:-1] ~ ', filename = true))' -%}
+        {%- set row_in_file = 'scan_row_number - min(scan_row_number) over (partition by filename) + 1' -%}
     {%- endif -%}
+    {%- set read = 'select ' ~ quoted | join(', ') ~ ', '
+        ~ customer_scoring.delivery_row_number('files.ordinal', row_in_file) ~ ' as source_row_number, '
+        ~ 'files.source_file, files.source_file_size, files.source_file_modified_at from ' ~ scan
+        ~ ' as scanned inner join (values ' ~ ordinals | join(', ')
+        ~ ') as files (source_file, ordinal, source_file_size, source_file_modified_at) '
+        ~ 'on scanned.filename = files.source_file' ~ ('' if batch else ' where false') -%}
     {%- set numbered = 'select *, hash(' ~ quoted | join(', ') ~ ') as row_hash from (' ~ read
         ~ ') as read_rows where not ' ~ customer_scoring.is_blank_row(quoted) -%}
     {{ return(customer_scoring.with_copy_number(numbered, quoted)) }}

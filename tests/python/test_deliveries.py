@@ -274,19 +274,22 @@ def test_a_late_line_and_a_run_without_load_date_equal_a_rebuild(tmp_path):
         "where rejection_reason = 'conflicting_order_lines' group by 1"
     ) == [("o1", 2)]
 
-    # without load_date nothing is in the future: a row dated 2030 is taken ...
+    # without load_date nothing is in the future: a row dated 2030 is taken, and its copy in
+    # the next file is a duplicate ...
     deliver(folder, "2026-01-12.parquet", [("c3", "o3", "2030-01-01 09:00", 7.0)])
+    deliver(folder, "2026-01-12_2.parquet", [("c3", "o3", "2030-01-01 09:00", 7.0)])
     no_load_date = {k: v for k, v in second.items() if k != "load_date"}
     assert warehouse.dbt("build", *select, vars=no_load_date).success
     assert warehouse.query(
-        "select rejection_reason from base_shop__transactions where order_id = 'o3'"
-    ) == [(None,)]
-    # ... and quarantined again by the next run with a load date, as a rebuild does
+        "select rejection_reason from base_shop__transactions where order_id = 'o3' order by 1"
+    ) == [("duplicate_row",), (None,)]
+    # ... and both are in the future for the next run with a load date, as for a rebuild
+    # (date_in_future comes before duplicate_row: the copy's file is read again too)
     third = {**second, "as_of_date": "2026-01-12", "load_date": "2026-01-12"}
     night_equals_rebuild(warehouse, rebuilt, select, third)
     assert warehouse.query(
         "select rejection_reason from base_shop__transactions where order_id = 'o3'"
-    ) == [("date_in_future",)]
+    ) == [("date_in_future",), ("date_in_future",)]
 
 
 def test_lines_judged_with_a_customer_file_ask_for_a_rebuild_without_it(tmp_path):
