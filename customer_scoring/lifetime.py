@@ -263,9 +263,10 @@ def fit(
     date predicts the purchase days of the following holdout_days; the one with the
     smallest decile calibration error in tolerances (btyd.decile_calibration_error with
     settings.calibration_tolerance) predicts (btyd.choose_purchase_model; the model docs:
-    btyd_model_choice). On the scoring date both models are fitted on whole histories and,
-    when the best candidate used first lives, on the first lives of its gap. Predictions
-    always use each customer's whole history (btyd_history_predictions)."""
+    btyd_model_choice). On the scoring date both models are fitted on the best
+    candidate's kind of history (whole histories without a back-test): the other model is
+    the runner-up should the best fail there. Predictions always use each customer's whole
+    history (btyd_history_predictions)."""
     dates = query(_sql("dates", summary=summary))
     roles: dict[str, tuple] = {}
     for role in ("scoring", "calibration"):
@@ -357,12 +358,13 @@ def fit(
                 tolerance=settings.calibration_tolerance,
             )
     if enough("scoring"):
-        fits["scoring"].update(fit_candidates("scoring", None))
+        # the kind of history of the best candidate (whole histories without a back-test):
+        # both models on it, the other one being the runner-up should the best fail here
         finite = {name: error for name, error in errors.items() if np.isfinite(error)}
         best = min(finite, key=finite.get) if finite else None
-        best_gap = btyd.candidate_parts(best)[1] if best else None
-        if best_gap is not None:
-            fits["scoring"].update(fit_candidates("scoring", best_gap))
+        fits["scoring"].update(
+            fit_candidates("scoring", btyd.candidate_parts(best)[1] if best else None)
+        )
     absolute, relative = settings.calibration_tolerance
     chosen, reason = btyd.choose_purchase_model(
         errors,

@@ -157,11 +157,12 @@ def test_the_back_test_chooses_first_lives_when_customers_come_back(with_comebac
     purchase = with_comebacks[with_comebacks.model != "gamma_gamma"]
     reason = purchase[purchase.is_chosen].choice_reason.iloc[0]
     assert "on first lives" in reason and "in tolerances" in reason
-    # on the scoring date: both models on whole histories and on the chosen gap's lives
+    # on the scoring date: both models on the chosen gap's first lives only
     scoring = with_comebacks[
         (with_comebacks.date_role == "scoring") & (with_comebacks.model != "gamma_gamma")
     ]
-    assert {None if pd.isna(g) else int(g) for g in scoring.comeback_gap_days} == {None, gap}
+    assert sorted(scoring.model.unique()) == ["bg_nbd", "pareto_nbd"]
+    assert {None if pd.isna(g) else int(g) for g in scoring.comeback_gap_days} == {gap}
 
 
 def test_without_comebacks_whole_histories_recover_the_lives():

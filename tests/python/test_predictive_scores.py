@@ -291,6 +291,8 @@ def test_a_fit_the_data_cannot_determine_is_refused(built):
         ({"prepayment_threshold": 150}, "prepayment_threshold must be a number from 0 to 100"),
         ({"btyd_time_unit": "month"}, "btyd_time_unit"),
         ({"btyd_holdout_days": 0}, "btyd_holdout_days"),
+        ({"btyd_comeback_gap_days": [180, 0]}, "btyd_comeback_gap_days must list whole numbers"),
+        ({"btyd_comeback_gap_days": 180}, "btyd_comeback_gap_days must be a list"),
         # refused where it is first read: dbt's check of the lifetime folder's `enabled`
         # or the macro lifetime_models_enabled() of a model's config; which comes first
         # depends on dbt's parse order, and either message names the setting
