@@ -727,13 +727,19 @@ MODEL_PARAMETERS = {
 }
 
 
-def decile_calibration_error(predicted, observed, weight) -> float:
-    """The calibration error btyd_fits chooses the purchase model by: the customers in
-    deciles of the prediction, the customer-weighted mean absolute gap between a decile's
-    mean prediction and its mean observation, sum over deciles of |sum of weight *
-    (predicted - observed)| / sum of weight (probability_calibration's expected calibration
-    error). ``weight`` counts the customers of each row. A row's decile is 10 x the share
-    of customers with a smaller prediction, rounded down: tied predictions share one."""
+def decile_calibration_error(predicted, observed, weight, tolerance=None) -> float:
+    """A decile calibration error: the customers in deciles of the prediction, the
+    customer-weighted mean absolute gap between a decile's mean prediction and its mean
+    observation, sum over deciles of |sum of weight * (predicted - observed)| / sum of
+    weight (probability_calibration's expected calibration error). ``weight`` counts the
+    customers of each row. A row's decile is 10 x the share of customers with a smaller
+    prediction, rounded down: tied predictions share one.
+
+    With ``tolerance`` (absolute, relative), each decile's gap is first divided by its
+    tolerance, max(absolute, relative x the decile's mean observation), as
+    probability_calibration judges a band: the error is then in tolerances (above 1, the
+    mean decile is off), and a light decile weighs as much as a heavy one. btyd_fits
+    chooses the purchase model by this one (calibration_tolerance)."""
     predicted, observed, weight = (
         np.asarray(v, dtype=float) for v in (predicted, observed, weight)
     )
@@ -748,21 +754,47 @@ def decile_calibration_error(predicted, observed, weight) -> float:
     below = np.maximum.accumulate(np.where(first, below, 0.0))
     decile = np.minimum((10 * below / total).astype(int), 9)
     customers = np.bincount(decile, weights=weight, minlength=10)
-    gap = np.bincount(decile, weights=weight * predicted, minlength=10) - np.bincount(
-        decile, weights=weight * observed, minlength=10
-    )
+    observed_sum = np.bincount(decile, weights=weight * observed, minlength=10)
+    gap = np.bincount(decile, weights=weight * predicted, minlength=10) - observed_sum
+    if tolerance is not None:
+        absolute, relative = tolerance
+        filled = customers > 0
+        mean_observed = np.divide(observed_sum, customers, out=np.zeros(10), where=filled)
+        gap = gap / np.maximum(absolute, relative * mean_observed)
     return float(np.abs(gap).sum() / customers.sum())
+
+
+def candidate(model: str, gap_days: int | None) -> str:
+    """The name of a purchase model fitted on whole histories (gap_days None: the model's
+    name) or on first lives ending at a silence of gap_days (``pareto_nbd@180``)."""
+    return model if gap_days is None else f"{model}@{int(gap_days)}"
+
+
+def candidate_parts(name: str) -> tuple[str, int | None]:
+    """(model, gap_days) of a candidate's name (``candidate``'s inverse)."""
+    model, _, gap = name.partition("@")
+    return model, (int(gap) if gap else None)
+
+
+def candidate_label(name: str) -> str:
+    """A candidate's name for people: ``Pareto/NBD on first lives (180-day silence)``."""
+    model, gap = candidate_parts(name)
+    label = PURCHASE_MODELS[model].label
+    return label if gap is None else f"{label} on first lives ({gap}-day silence)"
 
 
 def choose_purchase_model(
     errors: dict[str, float], converged_on_scoring_date: dict[str, bool], measured: str
 ) -> tuple[str, str]:
-    """The purchase model that predicts and why, in words: of the models with a back-test
-    error (``errors``: name -> error; the fits that converged on the calibration date), the
-    smallest error; BG/NBD on a tie. A winner whose fit failed on the scoring date gives
-    way to the runner-up. Without any back-test error, BG/NBD. ``measured`` says what the
-    errors are, for the reason."""
-    label = {name: model.label for name, model in PURCHASE_MODELS.items()}
+    """The purchase model that predicts and why, in words: of the candidates with a
+    back-test error (``errors``: candidate -> error; the fits that converged on the
+    calibration date), the smallest error; BG/NBD on a tie. A candidate is a model's name
+    (fitted on whole histories) or ``candidate(model, gap)`` (fitted on first lives,
+    int_customers_btyd_first_lives). A winner whose fit failed (or was not made) on the
+    scoring date gives way to the runner-up. Without any back-test error, BG/NBD.
+    ``measured`` says what the errors are, for the reason."""
+    label = {name: candidate_label(name) for name in errors}
+    label.update({name: model.label for name, model in PURCHASE_MODELS.items()})
     scored = {name: error for name, error in errors.items() if np.isfinite(error)}
     if not scored:
         return "bg_nbd", "no back-test (no purchase model converged on the calibration date)"

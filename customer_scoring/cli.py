@@ -146,8 +146,9 @@ def predictive_table(database: str) -> str:
                 "vars python_models and lifetime_step)"
             )
         fits = con.sql(
-            "select date_role, model, fit_status, any_value(message), bool_or(is_chosen) "
-            "from btyd_fits group by date_role, model, fit_status order by date_role, model"
+            "select date_role, model || coalesce(' on first lives (' || comeback_gap_days "
+            "|| '-day silence)', ''), fit_status, any_value(message), bool_or(is_chosen) "
+            "from btyd_fits group by all order by date_role, 2"
         ).fetchall()
         rows = con.sql(
             "select model_name, customers, customers_with_outcome, base_rate, top_decile_rate, "
@@ -157,7 +158,7 @@ def predictive_table(database: str) -> str:
     lines = ["BG/NBD, Pareto/NBD and Gamma-Gamma fits (* predicts: chosen by back-test):"]
     for role, model, status, message, chosen in fits:
         lines.append(
-            f"  {role:<12}{model + (' *' if chosen else ''):<14}"
+            f"  {role:<12}{model + (' *' if chosen else ''):<48}"
             f"{status}{'' if status == 'converged' else ': ' + message}"
         )
     lines += [

@@ -26,6 +26,7 @@ the same fits, digit for digit.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
@@ -54,6 +55,27 @@ QUERIES = {
             cast(btyd_recency as double) as btyd_recency, cast(btyd_t as double) as btyd_t,
             count(*) as customers
         from {summary} where date_role = '{role}'
+        group by btyd_frequency, btyd_recency, btyd_t
+        order by btyd_frequency, btyd_recency, btyd_t""",
+    # the purchase models' input on first lives: each customer's first life
+    # (int_customers_btyd_first_lives) at one comeback gap, the whole history of those
+    # without one; each distinct history once, with its customers
+    "life_histories": """
+        select btyd_frequency, btyd_recency, btyd_t, count(*) as customers
+        from (
+            select
+                cast(coalesce(lives.first_life_frequency, summary.btyd_frequency) as double)
+                    as btyd_frequency,
+                cast(coalesce(lives.first_life_recency, summary.btyd_recency) as double)
+                    as btyd_recency,
+                cast(coalesce(lives.first_life_t, summary.btyd_t) as double) as btyd_t
+            from {summary} as summary
+            left join {lives} as lives
+                on summary.customer_id = lives.customer_id
+                and summary.date_role = lives.date_role
+                and lives.comeback_gap_days = {gap_days}
+            where summary.date_role = '{role}'
+        ) as histories
         group by btyd_frequency, btyd_recency, btyd_t
         order by btyd_frequency, btyd_recency, btyd_t""",
     # the spend model's input: the repeat customers' (frequency, mean spend)
@@ -104,6 +126,7 @@ FIT_COLUMNS = {
     "message": "varchar",
     "customers": "bigint",
     "time_unit": "varchar",
+    "comeback_gap_days": "bigint",
     "is_chosen": "boolean",
     "backtest_error": "double",
     "choice_reason": "varchar",
@@ -145,26 +168,62 @@ def typed(connection, frame: pd.DataFrame, columns: Mapping[str, str]):
     return connection.from_df(frame).query("frame", f"select {select} from frame")
 
 
+def _structured(value):
+    """A config value that is a list or a mapping: as given, or parsed from the JSON text
+    the config's "{{ tojson(var(...)) }}" renders to."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _gap_days(value) -> tuple[int, ...]:
+    gaps = _structured(value)
+    if not isinstance(gaps, list) or any(
+        isinstance(gap, bool) or not isinstance(gap, int | float) or gap < 1 or gap != int(gap)
+        for gap in gaps
+    ):
+        raise ValueError(
+            "btyd_comeback_gap_days must be a list of whole numbers of days of at least 1, "
+            f"e.g. [180, 365] (or []); got {value!r}"
+        )
+    return tuple(sorted({int(gap) for gap in gaps}))
+
+
+def _tolerance(value) -> tuple[float, float]:
+    tolerance = _structured(value)
+    try:
+        return float(tolerance["absolute"]), float(tolerance["relative"])
+    except (TypeError, KeyError, ValueError):
+        raise ValueError(
+            f"calibration_tolerance must be {{absolute: 0.05, relative: 0.25}}; got {value!r}"
+        ) from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """The lifetime models' settings, declared once as the config of btyd_fits and
     btyd_history_predictions (models/marts/predictive/lifetime/_lifetime__models.yml,
     from the vars of the same names): min_repeat_customers (btyd_min_repeat_customers),
     holdout_days (btyd_holdout_days, days), horizon_days (prediction_horizon_days, days),
-    clv_months (clv_horizon_months), clv_monthly_discount_rate (a fraction per month)."""
+    clv_months (clv_horizon_months), clv_monthly_discount_rate (a fraction per month),
+    comeback_gap_days (btyd_comeback_gap_days: the silences, in days, that end a first
+    life; each a candidate of the back-test), calibration_tolerance (absolute, relative:
+    the var of the same name, which the back-test measures its error in)."""
 
     min_repeat_customers: int
     holdout_days: int
     horizon_days: int
     clv_months: int
     clv_monthly_discount_rate: float
+    comeback_gap_days: tuple[int, ...]
+    calibration_tolerance: tuple[float, float]
 
-    CONFIG: ClassVar[dict[str, tuple[str, type]]] = {
+    CONFIG: ClassVar[dict[str, tuple[str, Callable]]] = {
         "min_repeat_customers": ("btyd_min_repeat_customers", int),
         "holdout_days": ("btyd_holdout_days", int),
         "horizon_days": ("prediction_horizon_days", int),
         "clv_months": ("clv_horizon_months", int),
         "clv_monthly_discount_rate": ("clv_monthly_discount_rate", float),
+        "comeback_gap_days": ("btyd_comeback_gap_days", _gap_days),
+        "calibration_tolerance": ("calibration_tolerance", _tolerance),
     }
 
     @classmethod
@@ -188,18 +247,28 @@ def _sql(name: str, **names) -> str:
     return QUERIES[name].format(**names)
 
 
-def fit(query: Query, summary: str, orders: str, settings: Settings) -> pd.DataFrame:
-    """The rows of btyd_fits: one per date role, model and parameter (FIT_COLUMNS).
+def fit(
+    query: Query, summary: str, orders: str, settings: Settings, lives: str | None = None
+) -> pd.DataFrame:
+    """The rows of btyd_fits: one per date role, fitted candidate and parameter
+    (FIT_COLUMNS).
 
-    query: runs SQL on the warehouse; summary and orders: how that SQL names
-    int_customers_btyd_summary and int_orders_netted (a table name, or a subquery in
-    parentheses). Both purchase models and
-    Gamma-Gamma are fitted per date role on the distinct histories (weighted by their
-    customers); the purchase model that predicts is chosen by back-test
-    (btyd.choose_purchase_model, the model docs: btyd_model_choice)."""
+    query: runs SQL on the warehouse; summary, orders and lives: how that SQL names
+    int_customers_btyd_summary, int_orders_netted and int_customers_btyd_first_lives (a
+    table name, or a subquery in parentheses; without lives, whole histories only).
+    Gamma-Gamma is fitted per date role on the repeat customers' spend. The purchase
+    models are candidates: BG/NBD and Pareto/NBD, each fitted on the whole histories and
+    on the first lives of each gap of settings.comeback_gap_days, on the distinct
+    histories (weighted by their customers). Each candidate fitted as of the calibration
+    date predicts the purchase days of the following holdout_days; the one with the
+    smallest decile calibration error in tolerances (btyd.decile_calibration_error with
+    settings.calibration_tolerance) predicts (btyd.choose_purchase_model; the model docs:
+    btyd_model_choice). On the scoring date both models are fitted on the best
+    candidate's kind of history (whole histories without a back-test): the other model is
+    the runner-up should the best fail there. Predictions always use each customer's whole
+    history (btyd_history_predictions)."""
     dates = query(_sql("dates", summary=summary))
     roles: dict[str, tuple] = {}
-    fits: dict[str, dict[str, btyd.Fit]] = {}
     for role in ("scoring", "calibration"):
         at = [i for i, name in enumerate(dates["date_role"]) if name == role]
         customers = int(dates["customers"][at[0]]) if at else 0
@@ -207,23 +276,39 @@ def fit(query: Query, summary: str, orders: str, settings: Settings) -> pd.DataF
         # a date, not the timestamp pandas or numpy make of it
         reference_date = pd.Timestamp(dates["reference_date"][at[0]]).date() if at else None
         time_unit = str(dates["time_unit"][at[0]]) if at else None
-        roles[role] = (reference_date, time_unit, repeaters)
-        if repeaters >= settings.min_repeat_customers:
+        roles[role] = (reference_date, time_unit, repeaters, customers)
+
+    def enough(role: str) -> bool:
+        return roles[role][2] >= settings.min_repeat_customers
+
+    def fit_candidates(role: str, gap_days: int | None) -> dict[str, btyd.Fit]:
+        # both purchase models on one kind of history of one date
+        if gap_days is None:
             frame = query(_sql("histories", summary=summary, role=role))
+        else:
+            frame = query(
+                _sql("life_histories", summary=summary, lives=lives, role=role, gap_days=gap_days)
+            )
+        history = (frame["btyd_frequency"], frame["btyd_recency"], frame["btyd_t"])
+        return {
+            btyd.candidate(name, gap_days): purchase_model.fit(*history, weight=frame["customers"])
+            for name, purchase_model in btyd.PURCHASE_MODELS.items()
+        }
+
+    gaps = [None, *(settings.comeback_gap_days if lives is not None else ())]
+    fits: dict[str, dict[str, btyd.Fit]] = {}
+    for role in ("calibration", "scoring"):
+        if enough(role):
             spend = query(_sql("spend", summary=summary, role=role))
-            history = (frame["btyd_frequency"], frame["btyd_recency"], frame["btyd_t"])
             fits[role] = {
-                **{
-                    name: purchase_model.fit(*history, weight=frame["customers"])
-                    for name, purchase_model in btyd.PURCHASE_MODELS.items()
-                },
                 "gamma_gamma": btyd.fit_gamma_gamma(
                     spend["btyd_frequency"],
                     spend["btyd_monetary_value"],
                     weight=spend["customers"],
-                ),
+                )
             }
         else:
+            repeaters, customers = roles[role][2], roles[role][3]
             fits[role] = {
                 model_name: btyd.Fit(
                     model=model_name,
@@ -238,13 +323,19 @@ def fit(query: Query, summary: str, orders: str, settings: Settings) -> pd.DataF
                 )
                 for model_name, names in btyd.MODEL_PARAMETERS.items()
             }
+    if enough("calibration"):
+        for gap_days in gaps:
+            fits["calibration"].update(fit_candidates("calibration", gap_days))
 
-    # the back-test: each converged purchase model of the calibration date against the
-    # qualifying purchase days of its customers in the holdout
+    # the back-test: each candidate converged on the calibration date against the
+    # qualifying purchase days of its customers in the holdout, predicted from their
+    # whole histories
     errors = {}
-    calibration_date, time_unit, _ = roles["calibration"]
+    calibration_date, time_unit = roles["calibration"][:2]
     scoring_date = roles["scoring"][0]
-    converged = [name for name in btyd.PURCHASE_MODELS if fits["calibration"][name].converged]
+    converged = [
+        name for name, one in fits["calibration"].items() if name != "gamma_gamma" and one.converged
+    ]
     if converged and calibration_date is not None and scoring_date is not None:
         backtest = query(
             _sql(
@@ -258,23 +349,35 @@ def fit(query: Query, summary: str, orders: str, settings: Settings) -> pd.DataF
         horizon = settings.holdout_days / (7.0 if time_unit == "week" else 1.0)
         history = (backtest["btyd_frequency"], backtest["btyd_recency"], backtest["btyd_t"])
         for name in converged:
+            model_name, _ = btyd.candidate_parts(name)
             params = list(fits["calibration"][name].params.values())
             errors[name] = btyd.decile_calibration_error(
-                btyd.PURCHASE_MODELS[name].expected_purchases(params, horizon, *history),
+                btyd.PURCHASE_MODELS[model_name].expected_purchases(params, horizon, *history),
                 np.asarray(backtest["holdout_purchase_days"], dtype=float),
                 np.asarray(backtest["customers"], dtype=float),
+                tolerance=settings.calibration_tolerance,
             )
+    if enough("scoring"):
+        # the kind of history of the best candidate (whole histories without a back-test):
+        # both models on it, the other one being the runner-up should the best fail here
+        finite = {name: error for name, error in errors.items() if np.isfinite(error)}
+        best = min(finite, key=finite.get) if finite else None
+        fits["scoring"].update(
+            fit_candidates("scoring", btyd.candidate_parts(best)[1] if best else None)
+        )
+    absolute, relative = settings.calibration_tolerance
     chosen, reason = btyd.choose_purchase_model(
         errors,
-        {name: fits["scoring"][name].converged for name in btyd.PURCHASE_MODELS},
+        {name: one.converged for name, one in fits["scoring"].items() if name != "gamma_gamma"},
         f"back-test as of {calibration_date}: decile calibration error of the expected "
-        f"purchase days in the next {settings.holdout_days} days",
+        f"purchase days in the next {settings.holdout_days} days, in tolerances of "
+        f"max({absolute:g}, {relative:g} x observed)",
     )
 
     rows = []
     for role, role_fits in fits.items():
-        reference_date, time_unit, repeaters = roles[role]
-        for one in role_fits.values():
+        reference_date, time_unit, repeaters, _ = roles[role]
+        for name, one in role_fits.items():
             status = (
                 "converged"
                 if one.converged
@@ -284,31 +387,40 @@ def fit(query: Query, summary: str, orders: str, settings: Settings) -> pd.DataF
                     else "not_converged"
                 )
             )
+            gap_days = None
             if one.model == "gamma_gamma":
                 is_chosen, why = True, "the spend model (the only one)"
             else:
-                is_chosen = one.model == chosen
+                gap_days = btyd.candidate_parts(name)[1]
+                is_chosen = name == chosen
                 why = ("chosen: " if is_chosen else "not chosen: ") + reason
-            for name, value in one.params.items():
+            for parameter, value in one.params.items():
                 rows.append(
                     {
                         "date_role": role,
                         "reference_date": reference_date,
                         "model": one.model,
-                        "parameter": name,
+                        "parameter": parameter,
                         "value": value if one.converged else None,
                         "log_likelihood": one.log_likelihood if one.converged else None,
                         "fit_status": status,
                         "message": one.message,
                         "customers": int(one.customers),
                         "time_unit": time_unit,
+                        "comeback_gap_days": gap_days,
                         "is_chosen": is_chosen,
-                        "backtest_error": errors.get(one.model),
+                        "backtest_error": errors.get(name),
                         "choice_reason": why,
                     }
                 )
     # typed even when every fit failed (all values null)
-    return pd.DataFrame(rows, columns=list(FIT_COLUMNS)).astype(_pandas_types(FIT_COLUMNS))
+    # (the gap stays Python ints and None: null for whole histories and gamma_gamma)
+    frame = pd.DataFrame(rows, columns=list(FIT_COLUMNS))
+    frame = frame.astype({**_pandas_types(FIT_COLUMNS), "comeback_gap_days": "object"})
+    frame["comeback_gap_days"] = pd.Series(
+        [row["comeback_gap_days"] for row in rows], index=frame.index, dtype="object"
+    )
+    return frame
 
 
 def predict(query: Query, summary: str, fits: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -387,7 +499,7 @@ def predict(query: Query, summary: str, fits: pd.DataFrame, settings: Settings) 
 # the models that read the step's tables (models/marts/predictive/lifetime/step), in the
 # order the step writes them, and the models they read
 STEP_MODELS = ("btyd_fits", "btyd_history_predictions")
-STEP_INPUTS = ("int_customers_btyd_summary", "int_orders_netted")
+STEP_INPUTS = ("int_customers_btyd_summary", "int_orders_netted", "int_customers_btyd_first_lives")
 
 
 @dataclass(frozen=True)
@@ -489,7 +601,11 @@ def run_step(manifest, engine: Engine, progress: Callable[[str], None] = print) 
     settings = Settings.from_config(_enabled_model(manifest, "btyd_fits").config.get)
     started = time.perf_counter()
     fits = fit(
-        engine.query, inputs["int_customers_btyd_summary"], inputs["int_orders_netted"], settings
+        engine.query,
+        inputs["int_customers_btyd_summary"],
+        inputs["int_orders_netted"],
+        settings,
+        inputs["int_customers_btyd_first_lives"],
     )
     progress(f"lifetime step: fits {time.perf_counter() - started:.1f} s")
     predictions = predict(engine.query, inputs["int_customers_btyd_summary"], fits, settings)

@@ -62,6 +62,25 @@
 {% endmacro %}
 
 
+{% macro btyd_comeback_gap_days() %}
+    {#- var btyd_comeback_gap_days, checked: a list of whole numbers of days of at least 1
+        (may be empty), without repeats, in increasing order. -#}
+    {%- set gaps = var('btyd_comeback_gap_days', [180, 365]) -%}
+    {%- if gaps is string or gaps is mapping or gaps is not iterable -%}
+        {{ exceptions.raise_compiler_error(
+            "btyd_comeback_gap_days must be a list of whole numbers of days, e.g. [180, 365] (or []); got '"
+            ~ gaps ~ "'.") }}
+    {%- endif -%}
+    {%- for gap in gaps -%}
+        {%- if gap is not number or gap is boolean or gap < 1 or gap != (gap | int) -%}
+            {{ exceptions.raise_compiler_error(
+                "btyd_comeback_gap_days must list whole numbers of days of at least 1; got '" ~ gap ~ "'.") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(gaps | map('int') | unique | sort | list) }}
+{% endmacro %}
+
+
 {% macro btyd_unit_days() %}
     {{ return(7.0 if customer_scoring.btyd_time_unit() == 'week' else 1.0) }}
 {% endmacro %}

@@ -421,6 +421,42 @@ def test_decile_calibration_error_by_hand():
     )
 
 
+def test_decile_calibration_error_in_tolerances_by_hand():
+    """Each decile's gap divided by max(absolute, relative x its observed mean): a light
+    decile off by 0.1 (observed 0, tolerance 0.05) counts 2, a heavy one off by 2
+    (observed 8, tolerance 0.25 x 8) counts 1; one customer per decile: (2 + 1) / 10.
+    Without tolerances the heavy decile dominates: (0.1 + 2) / 10."""
+    predicted = np.r_[0.1, np.arange(1.0, 9.0), 10.0]
+    observed = np.r_[0.0, np.arange(1.0, 9.0), 8.0]
+    ones = np.ones(10)
+    assert btyd.decile_calibration_error(predicted, observed, ones) == pytest.approx(0.21)
+    in_tolerances = btyd.decile_calibration_error(predicted, observed, ones, tolerance=(0.05, 0.25))
+    assert in_tolerances == pytest.approx(0.3)
+    # below 1 when every decile is within its tolerance
+    close = observed * 1.2 + np.r_[0.04, np.zeros(9)]
+    assert btyd.decile_calibration_error(close, observed, ones, tolerance=(0.05, 0.25)) < 1
+
+
+def test_candidates_on_first_lives_are_chosen_and_named():
+    both = {name: True for name in ("bg_nbd", "pareto_nbd", "pareto_nbd@180", "bg_nbd@180")}
+    chosen, reason = btyd.choose_purchase_model(
+        {"bg_nbd": 0.9, "pareto_nbd": 0.5, "pareto_nbd@180": 0.3, "bg_nbd@180": 0.6}, both, "e"
+    )
+    assert chosen == "pareto_nbd@180"
+    assert reason == (
+        "e Pareto/NBD on first lives (180-day silence) 0.3000, Pareto/NBD 0.5000, "
+        "BG/NBD on first lives (180-day silence) 0.6000, BG/NBD 0.9000"
+    )
+    # the winner was not fitted (or failed) on the scoring date: the runner-up predicts
+    chosen, reason = btyd.choose_purchase_model(
+        {"pareto_nbd": 0.5, "pareto_nbd@180": 0.3}, {"pareto_nbd": True}, "e"
+    )
+    assert chosen == "pareto_nbd"
+    assert reason.endswith(
+        "Pareto/NBD on first lives (180-day silence) did not converge on the scoring date"
+    )
+
+
 def test_the_purchase_model_with_the_smaller_back_test_error_is_chosen():
     both = {"bg_nbd": True, "pareto_nbd": True}
     assert btyd.choose_purchase_model({"bg_nbd": 0.17, "pareto_nbd": 0.13}, both, "error") == (

@@ -73,7 +73,11 @@ def test_the_step_gives_the_tables_of_the_python_models(routes):
         fits = con.execute(
             "select count(*) from python.main.btyd_fits where fit_status = 'converged'"
         ).fetchone()[0]
-        assert fits == 22  # both dates: 4 + 4 + 3 parameters, every fit converged
+        # every fit converged: on the calibration date both purchase models (4 + 4
+        # parameters) on whole histories and on the first lives of two gaps, and
+        # Gamma-Gamma (3); on the scoring date both on the winner's kind of history, and
+        # Gamma-Gamma: 3 x 8 + 3 + 8 + 3
+        assert fits == 38
         predicted = con.execute(
             "select count(*) from step.main.customer_lifetime_value "
             "where prediction_status = 'predicted' and clv > 0"

@@ -258,7 +258,7 @@ def test_a_fit_the_data_cannot_determine_is_refused(built):
     # no purchase model to back-test on the calibration date: BG/NBD stays, and says why
     assert built.query(
         "select distinct model, is_chosen, backtest_error, choice_reason from btyd_fits "
-        "where model != 'gamma_gamma' order by model"
+        "where model != 'gamma_gamma' and comeback_gap_days is null order by model"
     ) == [
         (
             "bg_nbd",
@@ -273,6 +273,12 @@ def test_a_fit_the_data_cannot_determine_is_refused(built):
             "not chosen: no back-test (no purchase model converged on the calibration date)",
         ),
     ]
+    # the candidates on first lives were fitted on the calibration date, failed too, and
+    # are not chosen
+    assert built.query(
+        "select distinct date_role, fit_status, is_chosen from btyd_fits "
+        "where comeback_gap_days is not null"
+    ) == [("calibration", "not_converged", False)]
     messages = built.query("select distinct message from btyd_fits where fit_status != 'converged'")
     assert all("the data do not determine" in message for (message,) in messages), messages
     assert built.query("select distinct prediction_status, clv from customer_lifetime_value") == [
@@ -291,6 +297,8 @@ def test_a_fit_the_data_cannot_determine_is_refused(built):
         ({"prepayment_threshold": 150}, "prepayment_threshold must be a number from 0 to 100"),
         ({"btyd_time_unit": "month"}, "btyd_time_unit"),
         ({"btyd_holdout_days": 0}, "btyd_holdout_days"),
+        ({"btyd_comeback_gap_days": [180, 0]}, "btyd_comeback_gap_days must list whole numbers"),
+        ({"btyd_comeback_gap_days": 180}, "btyd_comeback_gap_days must be a list"),
         # refused where it is first read: dbt's check of the lifetime folder's `enabled`
         # or the macro lifetime_models_enabled() of a model's config; which comes first
         # depends on dbt's parse order, and either message names the setting

@@ -26,6 +26,8 @@ def model(dbt, session):
         "prediction_horizon_days": dbt.config.get("prediction_horizon_days"),
         "clv_horizon_months": dbt.config.get("clv_horizon_months"),
         "clv_monthly_discount_rate": dbt.config.get("clv_monthly_discount_rate"),
+        "btyd_comeback_gap_days": dbt.config.get("btyd_comeback_gap_days"),
+        "calibration_tolerance": dbt.config.get("calibration_tolerance"),
     }
     settings = lifetime.Settings.from_config(config.get)
     # the engine groups the histories (a million customers are read as their distinct
@@ -35,6 +37,7 @@ def model(dbt, session):
         f"({dbt.ref('int_customers_btyd_summary').sql_query()})",
         f"({dbt.ref('int_orders_netted').sql_query()})",
         settings,
+        f"({dbt.ref('int_customers_btyd_first_lives').sql_query()})",
     )
     # typed as declared, empty or not (lifetime.FIT_COLUMNS)
     return lifetime.typed(session, fits, lifetime.FIT_COLUMNS)

@@ -26,6 +26,8 @@ def model(dbt, session):
         "prediction_horizon_days": dbt.config.get("prediction_horizon_days"),
         "clv_horizon_months": dbt.config.get("clv_horizon_months"),
         "clv_monthly_discount_rate": dbt.config.get("clv_monthly_discount_rate"),
+        "btyd_comeback_gap_days": dbt.config.get("btyd_comeback_gap_days"),
+        "calibration_tolerance": dbt.config.get("calibration_tolerance"),
     }
     settings = lifetime.Settings.from_config(config.get)
     predictions = lifetime.predict(
