@@ -739,7 +739,8 @@ def decile_calibration_error(predicted, observed, weight, tolerance=None) -> flo
     tolerance, max(absolute, relative x the decile's mean observation), as
     probability_calibration judges a band: the error is then in tolerances (above 1, the
     mean decile is off), and a light decile weighs as much as a heavy one. btyd_fits
-    chooses the purchase model by this one (calibration_tolerance)."""
+    chooses the purchase model by this one (calibration_tolerance). absolute must be above
+    0: a decile that observed nothing has no other tolerance."""
     predicted, observed, weight = (
         np.asarray(v, dtype=float) for v in (predicted, observed, weight)
     )
@@ -760,7 +761,10 @@ def decile_calibration_error(predicted, observed, weight, tolerance=None) -> flo
         absolute, relative = tolerance
         filled = customers > 0
         mean_observed = np.divide(observed_sum, customers, out=np.zeros(10), where=filled)
-        gap = gap / np.maximum(absolute, relative * mean_observed)
+        # deciles without customers (ties leave some empty) have no gap to weigh
+        gap = np.divide(
+            gap, np.maximum(absolute, relative * mean_observed), out=np.zeros(10), where=filled
+        )
     return float(np.abs(gap).sum() / customers.sum())
 
 
@@ -783,36 +787,50 @@ def candidate_label(name: str) -> str:
     return label if gap is None else f"{label} on first lives ({gap}-day silence)"
 
 
+def rank_candidates(errors: dict[str, float]) -> list[str]:
+    """The candidates with a back-test error (``errors``: candidate -> error, NaN for a
+    fit that failed), best first: the smaller error; on a tie whole histories before first
+    lives, the smaller gap first, and BG/NBD before Pareto/NBD."""
+    scored = {name: error for name, error in errors.items() if np.isfinite(error)}
+
+    def key(name):
+        model, gap = candidate_parts(name)
+        return (scored[name], gap is not None, gap or 0, model != "bg_nbd")
+
+    return sorted(scored, key=key)
+
+
 def choose_purchase_model(
     errors: dict[str, float], converged_on_scoring_date: dict[str, bool], measured: str
 ) -> tuple[str, str]:
-    """The purchase model that predicts and why, in words: of the candidates with a
-    back-test error (``errors``: candidate -> error; the fits that converged on the
-    calibration date), the smallest error; BG/NBD on a tie. A candidate is a model's name
-    (fitted on whole histories) or ``candidate(model, gap)`` (fitted on first lives,
-    int_customers_btyd_first_lives). A winner whose fit failed (or was not made) on the
-    scoring date gives way to the runner-up. Without any back-test error, BG/NBD.
+    """The purchase model that predicts and why, in words: the first candidate of
+    ``rank_candidates(errors)`` (``errors``: candidate -> back-test error, NaN or absent
+    when its fit failed on the calibration date) whose fit converged on the scoring date
+    (``converged_on_scoring_date``: candidate -> converged, for the fits made there). A
+    candidate is a model's name (fitted on whole histories) or ``candidate(model, gap)``
+    (fitted on first lives, int_customers_btyd_first_lives). When no scoring fit
+    converged, the best candidate with a scoring fit (its predictions are then null, with
+    the fit's status). Without any back-test error, BG/NBD on whole histories.
     ``measured`` says what the errors are, for the reason."""
-    label = {name: candidate_label(name) for name in errors}
-    label.update({name: model.label for name, model in PURCHASE_MODELS.items()})
-    scored = {name: error for name, error in errors.items() if np.isfinite(error)}
-    if not scored:
+    names = set(errors) | set(PURCHASE_MODELS) | set(converged_on_scoring_date)
+    label = {name: candidate_label(name) for name in names}
+    ranked = rank_candidates(errors)
+    if not ranked:
         return "bg_nbd", "no back-test (no purchase model converged on the calibration date)"
-    ranked = sorted(scored, key=lambda name: (scored[name], name != "bg_nbd"))
-    usable = [name for name in ranked if converged_on_scoring_date.get(name)] or ranked
+    usable = (
+        [name for name in ranked if converged_on_scoring_date.get(name)]
+        or [name for name in ranked if name in converged_on_scoring_date]
+        or sorted(converged_on_scoring_date)
+        or ranked
+    )
     chosen = usable[0]
+    failed = [name for name in errors if name not in ranked]
+    failed += [name for name in PURCHASE_MODELS if name not in errors]
+    passed_over = ranked[: ranked.index(chosen)] if chosen in ranked else ranked
     reason = (
         f"{measured} "
-        + ", ".join(f"{label[name]} {scored[name]:.4f}" for name in ranked)
-        + "".join(
-            f"; {label[name]} did not converge on the calibration date"
-            for name in PURCHASE_MODELS
-            if name not in scored
-        )
-        + (
-            f"; {label[ranked[0]]} did not converge on the scoring date"
-            if chosen != ranked[0]
-            else ""
-        )
+        + ", ".join(f"{label[name]} {errors[name]:.4f}" for name in ranked)
+        + "".join(f"; {label[name]} did not converge on the calibration date" for name in failed)
+        + "".join(f"; {label[name]} did not converge on the scoring date" for name in passed_over)
     )
     return chosen, reason

@@ -135,6 +135,8 @@ def predictive_table(database: str) -> str:
     ``database`` as text, or why there are none (the lifetime models off)."""
     import duckdb
 
+    from customer_scoring import btyd
+
     with duckdb.connect(database, read_only=True) as con:
         built = {
             name
@@ -146,9 +148,9 @@ def predictive_table(database: str) -> str:
                 "vars python_models and lifetime_step)"
             )
         fits = con.sql(
-            "select date_role, model || coalesce(' on first lives (' || comeback_gap_days "
-            "|| '-day silence)', ''), fit_status, any_value(message), bool_or(is_chosen) "
-            "from btyd_fits group by all order by date_role, 2"
+            "select date_role, model, comeback_gap_days, fit_status, any_value(message), "
+            "bool_or(is_chosen) from btyd_fits group by all "
+            "order by date_role, model, comeback_gap_days nulls first"
         ).fetchall()
         rows = con.sql(
             "select model_name, customers, customers_with_outcome, base_rate, top_decile_rate, "
@@ -156,9 +158,14 @@ def predictive_table(database: str) -> str:
             "top_decile_spend_share from predictive_backtest order by model_name"
         ).fetchall()
     lines = ["BG/NBD, Pareto/NBD and Gamma-Gamma fits (* predicts: chosen by back-test):"]
-    for role, model, status, message, chosen in fits:
+    for role, model, gap, status, message, chosen in fits:
+        name = (
+            btyd.candidate_label(btyd.candidate(model, gap))
+            if model in btyd.PURCHASE_MODELS
+            else "Gamma-Gamma"
+        )
         lines.append(
-            f"  {role:<12}{model + (' *' if chosen else ''):<48}"
+            f"  {role:<12}{name + (' *' if chosen else ''):<48}"
             f"{status}{'' if status == 'converged' else ': ' + message}"
         )
     lines += [

@@ -175,26 +175,22 @@ def _structured(value):
 
 
 def _gap_days(value) -> tuple[int, ...]:
-    gaps = _structured(value)
-    if not isinstance(gaps, list) or any(
-        isinstance(gap, bool) or not isinstance(gap, int | float) or gap < 1 or gap != int(gap)
-        for gap in gaps
-    ):
-        raise ValueError(
-            "btyd_comeback_gap_days must be a list of whole numbers of days of at least 1, "
-            f"e.g. [180, 365] (or []); got {value!r}"
-        )
-    return tuple(sorted({int(gap) for gap in gaps}))
+    # checked where the var is read in SQL (macro btyd_comeback_gap_days): here only parsed
+    return tuple(int(gap) for gap in _structured(value))
 
 
 def _tolerance(value) -> tuple[float, float]:
     tolerance = _structured(value)
     try:
-        return float(tolerance["absolute"]), float(tolerance["relative"])
+        absolute, relative = float(tolerance["absolute"]), float(tolerance["relative"])
     except (TypeError, KeyError, ValueError):
+        absolute = relative = float("nan")
+    if not (absolute > 0 and relative >= 0):
         raise ValueError(
-            f"calibration_tolerance must be {{absolute: 0.05, relative: 0.25}}; got {value!r}"
-        ) from None
+            "calibration_tolerance must be {absolute: a number above 0, relative: a number of "
+            f"at least 0}} (dbt_project.yml); got {value!r}"
+        )
+    return absolute, relative
 
 
 @dataclass(frozen=True)
@@ -263,10 +259,10 @@ def fit(
     date predicts the purchase days of the following holdout_days; the one with the
     smallest decile calibration error in tolerances (btyd.decile_calibration_error with
     settings.calibration_tolerance) predicts (btyd.choose_purchase_model; the model docs:
-    btyd_model_choice). On the scoring date both models are fitted on the best
-    candidate's kind of history (whole histories without a back-test): the other model is
-    the runner-up should the best fail there. Predictions always use each customer's whole
-    history (btyd_history_predictions)."""
+    btyd_model_choice). On the scoring date the candidates are fitted in that order
+    (both models of a kind of history at once) until one converges: usually only the
+    winner's kind. Predictions always use each customer's whole history
+    (btyd_history_predictions)."""
     dates = query(_sql("dates", summary=summary))
     roles: dict[str, tuple] = {}
     for role in ("scoring", "calibration"):
@@ -333,10 +329,10 @@ def fit(
     errors = {}
     calibration_date, time_unit = roles["calibration"][:2]
     scoring_date = roles["scoring"][0]
-    converged = [
-        name for name, one in fits["calibration"].items() if name != "gamma_gamma" and one.converged
-    ]
+    candidates = [name for name in fits["calibration"] if name != "gamma_gamma"]
+    converged = [name for name in candidates if fits["calibration"][name].converged]
     if converged and calibration_date is not None and scoring_date is not None:
+        errors = {name: float("nan") for name in candidates}  # NaN: failed, said so
         backtest = query(
             _sql(
                 "backtest",
@@ -358,13 +354,14 @@ def fit(
                 tolerance=settings.calibration_tolerance,
             )
     if enough("scoring"):
-        # the kind of history of the best candidate (whole histories without a back-test):
-        # both models on it, the other one being the runner-up should the best fail here
-        finite = {name: error for name, error in errors.items() if np.isfinite(error)}
-        best = min(finite, key=finite.get) if finite else None
-        fits["scoring"].update(
-            fit_candidates("scoring", btyd.candidate_parts(best)[1] if best else None)
-        )
+        # on the scoring date, the candidates in their back-test order until one converges
+        # (both models of a kind of history at once; usually the best one's kind only);
+        # whole histories without a back-test
+        for name in btyd.rank_candidates(errors) or ["bg_nbd"]:
+            if name not in fits["scoring"]:
+                fits["scoring"].update(fit_candidates("scoring", btyd.candidate_parts(name)[1]))
+            if fits["scoring"][name].converged:
+                break
     absolute, relative = settings.calibration_tolerance
     chosen, reason = btyd.choose_purchase_model(
         errors,
@@ -409,7 +406,9 @@ def fit(
                         "time_unit": time_unit,
                         "comeback_gap_days": gap_days,
                         "is_chosen": is_chosen,
-                        "backtest_error": errors.get(name),
+                        "backtest_error": (
+                            errors[name] if np.isfinite(errors.get(name, np.nan)) else None
+                        ),
                         "choice_reason": why,
                     }
                 )

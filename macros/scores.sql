@@ -65,7 +65,7 @@
 {% macro btyd_comeback_gap_days() %}
     {#- var btyd_comeback_gap_days, checked: a list of whole numbers of days of at least 1
         (may be empty), without repeats, in increasing order. -#}
-    {%- set gaps = var('btyd_comeback_gap_days', [180, 365]) -%}
+    {%- set gaps = var('btyd_comeback_gap_days') -%}
     {%- if gaps is string or gaps is mapping or gaps is not iterable -%}
         {{ exceptions.raise_compiler_error(
             "btyd_comeback_gap_days must be a list of whole numbers of days, e.g. [180, 365] (or []); got '"

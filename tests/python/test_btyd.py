@@ -453,8 +453,40 @@ def test_candidates_on_first_lives_are_chosen_and_named():
     )
     assert chosen == "pareto_nbd"
     assert reason.endswith(
-        "Pareto/NBD on first lives (180-day silence) did not converge on the scoring date"
+        "; BG/NBD did not converge on the calibration date"
+        "; Pareto/NBD on first lives (180-day silence) did not converge on the scoring date"
     )
+    # a candidate that failed on the calibration date (NaN) is said, and never chosen
+    chosen, reason = btyd.choose_purchase_model(
+        {"bg_nbd": 0.9, "pareto_nbd": 0.5, "bg_nbd@365": float("nan")}, both, "e"
+    )
+    assert chosen == "pareto_nbd"
+    assert (
+        "BG/NBD on first lives (365-day silence) did not converge on the calibration date" in reason
+    )
+    # no scoring fit converged: the best candidate that has one (its predictions are null)
+    assert (
+        btyd.choose_purchase_model(
+            {"pareto_nbd@180": 0.3, "pareto_nbd": 0.5}, {"bg_nbd": False, "pareto_nbd": False}, "e"
+        )[0]
+        == "pareto_nbd"
+    )
+
+
+def test_ties_keep_the_simpler_candidate():
+    """On a tie: whole histories before first lives, the smaller gap, BG/NBD first."""
+    tied = {"pareto_nbd@365": 0.4, "bg_nbd@180": 0.4, "pareto_nbd": 0.4, "bg_nbd": 0.4}
+    assert btyd.rank_candidates(tied) == ["bg_nbd", "pareto_nbd", "bg_nbd@180", "pareto_nbd@365"]
+    assert btyd.rank_candidates({"bg_nbd": float("nan"), "pareto_nbd": 0.2}) == ["pareto_nbd"]
+
+
+def test_decile_error_in_tolerances_skips_empty_deciles():
+    # every prediction tied: one decile holds everyone, nine are empty, and the error is
+    # that decile's gap in tolerances, not NaN
+    error = btyd.decile_calibration_error(
+        np.zeros(20), np.r_[np.ones(2), np.zeros(18)], np.ones(20), tolerance=(0.05, 0.25)
+    )
+    assert error == pytest.approx(0.1 / 0.05)
 
 
 def test_the_purchase_model_with_the_smaller_back_test_error_is_chosen():

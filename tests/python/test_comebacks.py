@@ -191,3 +191,21 @@ def test_candidates_are_named_and_labelled():
     assert btyd.candidate_parts("bg_nbd@180") == ("bg_nbd", 180)
     assert btyd.candidate_parts("pareto_nbd") == ("pareto_nbd", None)
     assert btyd.candidate_label("pareto_nbd@365") == "Pareto/NBD on first lives (365-day silence)"
+
+
+def test_a_tolerance_the_error_cannot_be_measured_in_is_refused():
+    config = {
+        "btyd_min_repeat_customers": 20,
+        "btyd_holdout_days": 90,
+        "prediction_horizon_days": 30,
+        "clv_horizon_months": 12,
+        "clv_monthly_discount_rate": 0.01,
+        "btyd_comeback_gap_days": "[180, 365]",
+        "calibration_tolerance": '{"absolute": 0.05, "relative": 0.25}',
+    }
+    settings = lifetime.Settings.from_config(config.get)
+    assert settings.comeback_gap_days == (180, 365)
+    assert settings.calibration_tolerance == (0.05, 0.25)
+    for bad in ('{"absolute": 0, "relative": 0.25}', '{"relative": 0.25}', "0.05"):
+        with pytest.raises(ValueError, match="calibration_tolerance must be"):
+            lifetime.Settings.from_config({**config, "calibration_tolerance": bad}.get)

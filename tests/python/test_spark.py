@@ -96,8 +96,10 @@ def test_the_lifetime_models_run_on_spark_through_the_step(both):
     relations = {row.tableName for row in spark.sql("show tables in main").collect()}
     assert relations >= LIFETIME_MODELS
     assert {"lifetime_step_btyd_fits", "lifetime_step_btyd_history_predictions"} <= relations
+    # the fits that predict converged (a first-lives candidate may fail on so few
+    # customers: it is then not chosen)
     fits = spark.sql(
-        "select distinct fit_status from main.btyd_fits where model != 'gamma_gamma'"
+        "select distinct fit_status from main.btyd_fits where model != 'gamma_gamma' and is_chosen"
     ).collect()
     assert [row.fit_status for row in fits] == ["converged"]
 
