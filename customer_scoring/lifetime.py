@@ -255,7 +255,9 @@ def fit(
     Gamma-Gamma is fitted per date role on the repeat customers' spend. The purchase
     models are candidates: BG/NBD and Pareto/NBD, each fitted on the whole histories and
     on the first lives of each gap of settings.comeback_gap_days, on the distinct
-    histories (weighted by their customers). Each candidate fitted as of the calibration
+    histories (weighted by their customers); a gap after which nobody came back by the
+    calibration date is not fitted (its first lives are the whole histories: the same fits,
+    at a cost; choice_reason says so). Each candidate fitted as of the calibration
     date predicts the purchase days of the following holdout_days; the one with the
     smallest decile calibration error in tolerances (btyd.decile_calibration_error with
     settings.calibration_tolerance) predicts (btyd.choose_purchase_model; the model docs:
@@ -277,14 +279,29 @@ def fit(
     def enough(role: str) -> bool:
         return roles[role][2] >= settings.min_repeat_customers
 
+    frames: dict[tuple[str, int | None], Mapping[str, np.ndarray]] = {}
+
+    def histories(role: str, gap_days: int | None) -> Mapping[str, np.ndarray]:
+        # the distinct histories of one date, whole or first lives at one gap, read once
+        if (role, gap_days) not in frames:
+            frames[role, gap_days] = query(
+                _sql("histories", summary=summary, role=role)
+                if gap_days is None
+                else _sql(
+                    "life_histories", summary=summary, lives=lives, role=role, gap_days=gap_days
+                )
+            )
+        return frames[role, gap_days]
+
+    def same_as_whole(role: str, gap_days: int) -> bool:
+        # no customer came back after a silence of gap_days by the date: the first lives
+        # are the whole histories, and so would be the fits
+        whole, first = histories(role, None), histories(role, gap_days)
+        return all(np.array_equal(whole[name], first[name]) for name in whole)
+
     def fit_candidates(role: str, gap_days: int | None) -> dict[str, btyd.Fit]:
         # both purchase models on one kind of history of one date
-        if gap_days is None:
-            frame = query(_sql("histories", summary=summary, role=role))
-        else:
-            frame = query(
-                _sql("life_histories", summary=summary, lives=lives, role=role, gap_days=gap_days)
-            )
+        frame = histories(role, gap_days)
         history = (frame["btyd_frequency"], frame["btyd_recency"], frame["btyd_t"])
         return {
             btyd.candidate(name, gap_days): purchase_model.fit(*history, weight=frame["customers"])
@@ -319,8 +336,12 @@ def fit(
                 )
                 for model_name, names in btyd.MODEL_PARAMETERS.items()
             }
+    unfitted = []  # gaps after which nobody came back by the calibration date
     if enough("calibration"):
         for gap_days in gaps:
+            if gap_days is not None and same_as_whole("calibration", gap_days):
+                unfitted.append(gap_days)
+                continue
             fits["calibration"].update(fit_candidates("calibration", gap_days))
 
     # the back-test: each candidate converged on the calibration date against the
@@ -370,6 +391,12 @@ def fit(
         f"purchase days in the next {settings.holdout_days} days, in tolerances of "
         f"max({absolute:g}, {relative:g} x observed)",
     )
+    if unfitted:
+        reason += (
+            f"; first lives not fitted for the {' and '.join(map(str, unfitted))}-day "
+            "silence: nobody came back after one by the calibration date, so they are "
+            "the whole histories"
+        )
 
     rows = []
     for role, role_fits in fits.items():

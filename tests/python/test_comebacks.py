@@ -185,6 +185,19 @@ def test_no_gaps_fits_whole_histories_only():
     assert chosen(frame)[1] is None
 
 
+def test_a_gap_nobody_came_back_after_is_not_fitted():
+    """Three years of history have no silence of 2,000 days: the first lives at that gap
+    are the whole histories, and fitting them again would only cost time. The 180-day gap
+    has comebacks and is fitted."""
+    frame = fits(purchase_days(1500, seed=18, comebacks=True), gaps=(180, 2000))
+    assert {None if pd.isna(g) else int(g) for g in frame.comeback_gap_days} == {None, 180}
+    purchase = frame[frame.model != "gamma_gamma"]
+    assert purchase[purchase.date_role == "calibration"].shape[0] == 2 * 2 * 4  # 2 models x 2 kinds
+    reason = purchase.choice_reason.iloc[0]
+    assert "first lives not fitted for the 2000-day silence: nobody came back" in reason
+    assert "not fitted for the 180" not in reason
+
+
 def test_candidates_are_named_and_labelled():
     assert btyd.candidate("pareto_nbd", None) == "pareto_nbd"
     assert btyd.candidate("bg_nbd", 180) == "bg_nbd@180"
