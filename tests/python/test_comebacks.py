@@ -53,9 +53,9 @@ def purchase_days(n: int, seed: int, comebacks: bool) -> pd.DataFrame:
 
 
 def tables(days: pd.DataFrame):
-    """The three inputs of lifetime.fit, in weeks, as of END ('scoring') and HOLDOUT days
-    earlier ('calibration'): int_customers_btyd_summary, int_orders_netted and
-    int_customers_btyd_first_lives, by their SQL models' rules."""
+    """The two inputs of lifetime.fit, in weeks, as of END ('scoring') and HOLDOUT days
+    earlier ('calibration'): int_customers_btyd_summary (with the holdout purchase days of
+    the calibration rows) and int_customers_btyd_first_lives, by their SQL models' rules."""
     summaries, lives = [], []
     for role, date in (("scoring", END), ("calibration", END - pd.Timedelta(days=HOLDOUT))):
         seen = days[pd.to_datetime(days.ordered_date) <= date].sort_values(["customer_id", "day"])
@@ -74,6 +74,9 @@ def tables(days: pd.DataFrame):
             "week",
         )
         summary["btyd_monetary_value"] = np.where(summary.btyd_frequency > 0, 50.0, np.nan)
+        if role == "calibration":
+            later = days[pd.to_datetime(days.ordered_date) > date].groupby("customer_id").size()
+            summary["holdout_purchase_days"] = summary.customer_id.map(later).fillna(0).astype(int)
         summaries.append(summary)
         gap = seen.groupby("customer_id").day.diff().shift(-1)  # the silence after each day
         for gap_days in GAPS:
@@ -92,14 +95,13 @@ def tables(days: pd.DataFrame):
                     }
                 ).reset_index()
             )
-    orders = days.assign(is_qualifying=True)[["customer_id", "ordered_date", "is_qualifying"]]
-    return pd.concat(summaries), orders, pd.concat(lives)
+    return pd.concat(summaries), pd.concat(lives)
 
 
 def fits(days: pd.DataFrame, gaps=GAPS) -> pd.DataFrame:
-    summary, orders, lives = tables(days)
+    summary, lives = tables(days)
     connection = duckdb.connect()
-    for name, frame in (("summary", summary), ("orders", orders), ("lives", lives)):
+    for name, frame in (("summary", summary), ("lives", lives)):
         connection.register(f"{name}_frame", frame)
         connection.execute(f"create table {name} as select * from {name}_frame")
     settings = lifetime.Settings(
@@ -111,9 +113,7 @@ def fits(days: pd.DataFrame, gaps=GAPS) -> pd.DataFrame:
         comeback_gap_days=gaps,
         calibration_tolerance=(0.05, 0.25),
     )
-    return lifetime.fit(
-        lambda sql: connection.sql(sql).fetchnumpy(), "summary", "orders", settings, "lives"
-    )
+    return lifetime.fit(lambda sql: connection.sql(sql).fetchnumpy(), "summary", settings, "lives")
 
 
 def chosen(frame: pd.DataFrame) -> tuple[str, object]:
