@@ -87,10 +87,10 @@ final as (
 
     select
         -- ids
-        customer_id,
+        summarised.customer_id,
 
         -- strings
-        date_role,
+        summarised.date_role,
         '{{ btyd_time_unit() }}' as time_unit,
 
         -- numerics
