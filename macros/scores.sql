@@ -94,16 +94,17 @@
 {%- endmacro %}
 
 
-{% macro btyd_purchase_days() %}
+{% macro btyd_purchase_days(orders) %}
     {#- The purchase days of the buy-till-you-die models, their one definition: per
-        customer, each distinct day with a qualifying order (int_orders_netted), and the
-        net value of that day's qualifying orders. A query (customer_id, purchase_date,
+        customer, each distinct day with a qualifying order of ``orders``
+        (ref('int_orders_netted'), given by the model: macros call no ref), and the net
+        value of that day's qualifying orders. A query (customer_id, purchase_date,
         day_value) for a CTE. -#}
     select
         customer_id,
         ordered_date as purchase_date,
         sum(net_amount) as day_value
-    from {{ ref('int_orders_netted') }}
+    from {{ orders }}
     where is_qualifying
     group by customer_id, ordered_date
 {% endmacro %}

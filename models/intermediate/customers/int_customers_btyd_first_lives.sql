@@ -40,7 +40,7 @@ summary as (
 
 purchase_days as (
 
-    {{ btyd_purchase_days() }}
+    {{ btyd_purchase_days(ref('int_orders_netted')) }}
 
 ),
 

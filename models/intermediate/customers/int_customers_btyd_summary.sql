@@ -30,7 +30,7 @@ dates as (
 
 purchase_days as (
 
-    {{ btyd_purchase_days() }}
+    {{ btyd_purchase_days(ref('int_orders_netted')) }}
 
 ),
 
