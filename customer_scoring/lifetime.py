@@ -87,26 +87,14 @@ QUERIES = {
         group by btyd_frequency, btyd_monetary_value
         order by btyd_frequency, btyd_monetary_value""",
     # the back-test: each calibration-date history with the purchase days that followed
+    # (counted by int_customers_btyd_summary)
     "backtest": """
-        with holdout as (
-            select customer_id, count(distinct ordered_date) as holdout_purchase_days
-            from {orders}
-            where is_qualifying and ordered_date > date '{calibration_date}'
-                and ordered_date <= date '{scoring_date}'
-            group by customer_id
-        ),
-        backtest as (
-            select summary.btyd_frequency, summary.btyd_recency, summary.btyd_t,
-                coalesce(holdout.holdout_purchase_days, 0) as holdout_purchase_days
-            from {summary} as summary
-            left join holdout on summary.customer_id = holdout.customer_id
-            where summary.date_role = 'calibration'
-        )
         select cast(btyd_frequency as double) as btyd_frequency,
             cast(btyd_recency as double) as btyd_recency, cast(btyd_t as double) as btyd_t,
             cast(holdout_purchase_days as double) as holdout_purchase_days,
             count(*) as customers
-        from backtest
+        from {summary}
+        where date_role = 'calibration'
         group by btyd_frequency, btyd_recency, btyd_t, holdout_purchase_days
         order by btyd_frequency, btyd_recency, btyd_t, holdout_purchase_days""",
 }
@@ -243,19 +231,20 @@ def _sql(name: str, **names) -> str:
     return QUERIES[name].format(**names)
 
 
-def fit(
-    query: Query, summary: str, orders: str, settings: Settings, lives: str | None = None
-) -> pd.DataFrame:
+def fit(query: Query, summary: str, settings: Settings, lives: str | None = None) -> pd.DataFrame:
     """The rows of btyd_fits: one per date role, fitted candidate and parameter
     (FIT_COLUMNS).
 
-    query: runs SQL on the warehouse; summary, orders and lives: how that SQL names
-    int_customers_btyd_summary, int_orders_netted and int_customers_btyd_first_lives (a
-    table name, or a subquery in parentheses; without lives, whole histories only).
+    query: runs SQL on the warehouse; summary and lives: how that SQL names
+    int_customers_btyd_summary (its histories, and the holdout purchase days the back-test
+    compares with) and int_customers_btyd_first_lives (a table name, or a subquery in
+    parentheses; without lives, whole histories only).
     Gamma-Gamma is fitted per date role on the repeat customers' spend. The purchase
     models are candidates: BG/NBD and Pareto/NBD, each fitted on the whole histories and
     on the first lives of each gap of settings.comeback_gap_days, on the distinct
-    histories (weighted by their customers). Each candidate fitted as of the calibration
+    histories (weighted by their customers); a gap after which nobody came back by the
+    calibration date is not fitted (its first lives are the whole histories: the same fits,
+    at a cost; choice_reason says so). Each candidate fitted as of the calibration
     date predicts the purchase days of the following holdout_days; the one with the
     smallest decile calibration error in tolerances (btyd.decile_calibration_error with
     settings.calibration_tolerance) predicts (btyd.choose_purchase_model; the model docs:
@@ -277,14 +266,29 @@ def fit(
     def enough(role: str) -> bool:
         return roles[role][2] >= settings.min_repeat_customers
 
+    frames: dict[tuple[str, int | None], Mapping[str, np.ndarray]] = {}
+
+    def histories(role: str, gap_days: int | None) -> Mapping[str, np.ndarray]:
+        # the distinct histories of one date, whole or first lives at one gap, read once
+        if (role, gap_days) not in frames:
+            frames[role, gap_days] = query(
+                _sql("histories", summary=summary, role=role)
+                if gap_days is None
+                else _sql(
+                    "life_histories", summary=summary, lives=lives, role=role, gap_days=gap_days
+                )
+            )
+        return frames[role, gap_days]
+
+    def same_as_whole(role: str, gap_days: int) -> bool:
+        # no customer came back after a silence of gap_days by the date: the first lives
+        # are the whole histories, and so would be the fits
+        whole, first = histories(role, None), histories(role, gap_days)
+        return all(np.array_equal(whole[name], first[name]) for name in whole)
+
     def fit_candidates(role: str, gap_days: int | None) -> dict[str, btyd.Fit]:
         # both purchase models on one kind of history of one date
-        if gap_days is None:
-            frame = query(_sql("histories", summary=summary, role=role))
-        else:
-            frame = query(
-                _sql("life_histories", summary=summary, lives=lives, role=role, gap_days=gap_days)
-            )
+        frame = histories(role, gap_days)
         history = (frame["btyd_frequency"], frame["btyd_recency"], frame["btyd_t"])
         return {
             btyd.candidate(name, gap_days): purchase_model.fit(*history, weight=frame["customers"])
@@ -319,8 +323,12 @@ def fit(
                 )
                 for model_name, names in btyd.MODEL_PARAMETERS.items()
             }
+    unfitted = []  # gaps after which nobody came back by the calibration date
     if enough("calibration"):
         for gap_days in gaps:
+            if gap_days is not None and same_as_whole("calibration", gap_days):
+                unfitted.append(gap_days)
+                continue
             fits["calibration"].update(fit_candidates("calibration", gap_days))
 
     # the back-test: each candidate converged on the calibration date against the
@@ -333,15 +341,7 @@ def fit(
     converged = [name for name in candidates if fits["calibration"][name].converged]
     if converged and calibration_date is not None and scoring_date is not None:
         errors = {name: float("nan") for name in candidates}  # NaN: failed, said so
-        backtest = query(
-            _sql(
-                "backtest",
-                summary=summary,
-                orders=orders,
-                calibration_date=calibration_date,
-                scoring_date=scoring_date,
-            )
-        )
+        backtest = query(_sql("backtest", summary=summary))
         horizon = settings.holdout_days / (7.0 if time_unit == "week" else 1.0)
         history = (backtest["btyd_frequency"], backtest["btyd_recency"], backtest["btyd_t"])
         for name in converged:
@@ -370,19 +370,21 @@ def fit(
         f"purchase days in the next {settings.holdout_days} days, in tolerances of "
         f"max({absolute:g}, {relative:g} x observed)",
     )
+    if unfitted:
+        reason += (
+            f"; first lives not fitted for the {' and '.join(map(str, unfitted))}-day "
+            "silence: nobody came back after one by the calibration date, so they are "
+            "the whole histories"
+        )
 
     rows = []
     for role, role_fits in fits.items():
-        reference_date, time_unit, repeaters, _ = roles[role]
+        reference_date, time_unit = roles[role][:2]
         for name, one in role_fits.items():
             status = (
                 "converged"
                 if one.converged
-                else (
-                    "too_few_customers"
-                    if repeaters < settings.min_repeat_customers
-                    else "not_converged"
-                )
+                else ("not_converged" if enough(role) else "too_few_customers")
             )
             gap_days = None
             if one.model == "gamma_gamma":
@@ -412,14 +414,12 @@ def fit(
                         "choice_reason": why,
                     }
                 )
-    # typed even when every fit failed (all values null)
-    # (the gap stays Python ints and None: null for whole histories and gamma_gamma)
-    frame = pd.DataFrame(rows, columns=list(FIT_COLUMNS))
-    frame = frame.astype({**_pandas_types(FIT_COLUMNS), "comeback_gap_days": "object"})
-    frame["comeback_gap_days"] = pd.Series(
-        [row["comeback_gap_days"] for row in rows], index=frame.index, dtype="object"
+    # typed even when every fit failed (all values null); the gap as Python ints and None
+    # (null for whole histories and gamma_gamma), which int64 cannot hold
+    kinds = {**_pandas_types(FIT_COLUMNS), "comeback_gap_days": "object"}
+    return pd.DataFrame(
+        {name: pd.Series([row[name] for row in rows], dtype=kind) for name, kind in kinds.items()}
     )
-    return frame
 
 
 def predict(query: Query, summary: str, fits: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -498,7 +498,7 @@ def predict(query: Query, summary: str, fits: pd.DataFrame, settings: Settings) 
 # the models that read the step's tables (models/marts/predictive/lifetime/step), in the
 # order the step writes them, and the models they read
 STEP_MODELS = ("btyd_fits", "btyd_history_predictions")
-STEP_INPUTS = ("int_customers_btyd_summary", "int_orders_netted", "int_customers_btyd_first_lives")
+STEP_INPUTS = ("int_customers_btyd_summary", "int_customers_btyd_first_lives")
 
 
 @dataclass(frozen=True)
@@ -589,7 +589,7 @@ def step_tables(manifest) -> dict[str, str]:
 
 def run_step(manifest, engine: Engine, progress: Callable[[str], None] = print) -> dict:
     """The lifetime step: read the distinct histories of the built
-    int_customers_btyd_summary (and int_orders_netted for the back-test), fit, predict,
+    int_customers_btyd_summary (and the first lives), fit, predict,
     and write the tables the step models read (step_tables). ``manifest``: the project
     parsed with the run's vars (relation names and the settings come from it). Returns
     {table: rows written}."""
@@ -602,7 +602,6 @@ def run_step(manifest, engine: Engine, progress: Callable[[str], None] = print) 
     fits = fit(
         engine.query,
         inputs["int_customers_btyd_summary"],
-        inputs["int_orders_netted"],
         settings,
         inputs["int_customers_btyd_first_lives"],
     )

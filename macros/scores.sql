@@ -84,3 +84,27 @@
 {% macro btyd_unit_days() %}
     {{ return(7.0 if customer_scoring.btyd_time_unit() == 'week' else 1.0) }}
 {% endmacro %}
+
+
+{% macro btyd_duration(start_date, end_date) -%}
+    {#- the time from start_date to end_date (dates) in var btyd_time_unit, a float: the
+        unit of every recency and age the purchase models read -#}
+    cast({{ dbt.datediff(start_date, end_date, 'day') }} as {{ dbt.type_float() }})
+    / {{ customer_scoring.btyd_unit_days() }}
+{%- endmacro %}
+
+
+{% macro btyd_purchase_days(orders) %}
+    {#- The purchase days of the buy-till-you-die models, their one definition: per
+        customer, each distinct day with a qualifying order of ``orders``
+        (ref('int_orders_netted'), given by the model: macros call no ref), and the net
+        value of that day's qualifying orders. A query (customer_id, purchase_date,
+        day_value) for a CTE. -#}
+    select
+        customer_id,
+        ordered_date as purchase_date,
+        sum(net_amount) as day_value
+    from {{ orders }}
+    where is_qualifying
+    group by customer_id, ordered_date
+{% endmacro %}

@@ -53,9 +53,9 @@ def purchase_days(n: int, seed: int, comebacks: bool) -> pd.DataFrame:
 
 
 def tables(days: pd.DataFrame):
-    """The three inputs of lifetime.fit, in weeks, as of END ('scoring') and HOLDOUT days
-    earlier ('calibration'): int_customers_btyd_summary, int_orders_netted and
-    int_customers_btyd_first_lives, by their SQL models' rules."""
+    """The two inputs of lifetime.fit, in weeks, as of END ('scoring') and HOLDOUT days
+    earlier ('calibration'): int_customers_btyd_summary (with the holdout purchase days of
+    the calibration rows) and int_customers_btyd_first_lives, by their SQL models' rules."""
     summaries, lives = [], []
     for role, date in (("scoring", END), ("calibration", END - pd.Timedelta(days=HOLDOUT))):
         seen = days[pd.to_datetime(days.ordered_date) <= date].sort_values(["customer_id", "day"])
@@ -74,6 +74,9 @@ def tables(days: pd.DataFrame):
             "week",
         )
         summary["btyd_monetary_value"] = np.where(summary.btyd_frequency > 0, 50.0, np.nan)
+        if role == "calibration":
+            later = days[pd.to_datetime(days.ordered_date) > date].groupby("customer_id").size()
+            summary["holdout_purchase_days"] = summary.customer_id.map(later).fillna(0).astype(int)
         summaries.append(summary)
         gap = seen.groupby("customer_id").day.diff().shift(-1)  # the silence after each day
         for gap_days in GAPS:
@@ -92,14 +95,13 @@ def tables(days: pd.DataFrame):
                     }
                 ).reset_index()
             )
-    orders = days.assign(is_qualifying=True)[["customer_id", "ordered_date", "is_qualifying"]]
-    return pd.concat(summaries), orders, pd.concat(lives)
+    return pd.concat(summaries), pd.concat(lives)
 
 
 def fits(days: pd.DataFrame, gaps=GAPS) -> pd.DataFrame:
-    summary, orders, lives = tables(days)
+    summary, lives = tables(days)
     connection = duckdb.connect()
-    for name, frame in (("summary", summary), ("orders", orders), ("lives", lives)):
+    for name, frame in (("summary", summary), ("lives", lives)):
         connection.register(f"{name}_frame", frame)
         connection.execute(f"create table {name} as select * from {name}_frame")
     settings = lifetime.Settings(
@@ -111,9 +113,7 @@ def fits(days: pd.DataFrame, gaps=GAPS) -> pd.DataFrame:
         comeback_gap_days=gaps,
         calibration_tolerance=(0.05, 0.25),
     )
-    return lifetime.fit(
-        lambda sql: connection.sql(sql).fetchnumpy(), "summary", "orders", settings, "lives"
-    )
+    return lifetime.fit(lambda sql: connection.sql(sql).fetchnumpy(), "summary", settings, "lives")
 
 
 def chosen(frame: pd.DataFrame) -> tuple[str, object]:
@@ -183,6 +183,19 @@ def test_no_gaps_fits_whole_histories_only():
     frame = fits(purchase_days(1500, seed=18, comebacks=True), gaps=())
     assert frame.comeback_gap_days.isna().all()
     assert chosen(frame)[1] is None
+
+
+def test_a_gap_nobody_came_back_after_is_not_fitted():
+    """Three years of history have no silence of 2,000 days: the first lives at that gap
+    are the whole histories, and fitting them again would only cost time. The 180-day gap
+    has comebacks and is fitted."""
+    frame = fits(purchase_days(1500, seed=18, comebacks=True), gaps=(180, 2000))
+    assert {None if pd.isna(g) else int(g) for g in frame.comeback_gap_days} == {None, 180}
+    purchase = frame[frame.model != "gamma_gamma"]
+    assert purchase[purchase.date_role == "calibration"].shape[0] == 2 * 2 * 4  # 2 models x 2 kinds
+    reason = purchase.choice_reason.iloc[0]
+    assert "first lives not fitted for the 2000-day silence: nobody came back" in reason
+    assert "not fitted for the 180" not in reason
 
 
 def test_candidates_are_named_and_labelled():

@@ -74,10 +74,15 @@ def test_the_step_gives_the_tables_of_the_python_models(routes):
             "select count(*) from python.main.btyd_fits where fit_status = 'converged'"
         ).fetchone()[0]
         # every fit converged: on the calibration date both purchase models (4 + 4
-        # parameters) on whole histories and on the first lives of two gaps, and
+        # parameters) on whole histories and on the first lives of each gap somebody came
+        # back after by then (the others are the whole histories, not fitted again), and
         # Gamma-Gamma (3); on the scoring date both on the winner's kind of history, and
-        # Gamma-Gamma: 3 x 8 + 3 + 8 + 3
-        assert fits == 38
+        # Gamma-Gamma
+        gaps = con.execute(
+            "select count(distinct comeback_gap_days) "
+            "from python.main.int_customers_btyd_first_lives where date_role = 'calibration'"
+        ).fetchone()[0]
+        assert fits == (1 + gaps) * 8 + 3 + 8 + 3, gaps
         predicted = con.execute(
             "select count(*) from step.main.customer_lifetime_value "
             "where prediction_status = 'predicted' and clv > 0"

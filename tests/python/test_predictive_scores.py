@@ -255,7 +255,13 @@ def test_a_fit_the_data_cannot_determine_is_refused(built):
         ("scoring", "gamma_gamma", "not_converged"),
         ("scoring", "pareto_nbd", "converged"),
     ]
-    # no purchase model to back-test on the calibration date: BG/NBD stays, and says why
+    # no purchase model to back-test on the calibration date: BG/NBD stays, and says why;
+    # nobody here is silent for 180 days, so the first lives are the whole histories and
+    # are not fitted again (a failed first-lives candidate: tests/python/test_btyd.py)
+    skipped = (
+        "; first lives not fitted for the 180 and 365-day silence: nobody came back after "
+        "one by the calibration date, so they are the whole histories"
+    )
     assert built.query(
         "select distinct model, is_chosen, backtest_error, choice_reason from btyd_fits "
         "where model != 'gamma_gamma' and comeback_gap_days is null order by model"
@@ -264,21 +270,19 @@ def test_a_fit_the_data_cannot_determine_is_refused(built):
             "bg_nbd",
             True,
             None,
-            "chosen: no back-test (no purchase model converged on the calibration date)",
+            "chosen: no back-test (no purchase model converged on the calibration date)" + skipped,
         ),
         (
             "pareto_nbd",
             False,
             None,
-            "not chosen: no back-test (no purchase model converged on the calibration date)",
+            "not chosen: no back-test (no purchase model converged on the calibration date)"
+            + skipped,
         ),
     ]
-    # the candidates on first lives were fitted on the calibration date, failed too, and
-    # are not chosen
-    assert built.query(
-        "select distinct date_role, fit_status, is_chosen from btyd_fits "
-        "where comeback_gap_days is not null"
-    ) == [("calibration", "not_converged", False)]
+    assert built.query("select count(*) from btyd_fits where comeback_gap_days is not null") == [
+        (0,)
+    ]
     messages = built.query("select distinct message from btyd_fits where fit_status != 'converged'")
     assert all("the data do not determine" in message for (message,) in messages), messages
     assert built.query("select distinct prediction_status, clv from customer_lifetime_value") == [

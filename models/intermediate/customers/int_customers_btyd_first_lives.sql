@@ -10,8 +10,8 @@
     In the unit of var btyd_time_unit. Customers without such a gap have no row: their
     first life is their whole history. The purchase models may be fitted on these lives
     instead of the whole histories, so that comebacks do not lengthen the lives the fit
-    sees; the back-test chooses (btyd_fits, doc btyd_model_choice). -#}
-{%- set unit_days = btyd_unit_days() -%}
+    sees; the back-test chooses (btyd_fits, doc btyd_model_choice). Purchase days: macro
+    btyd_purchase_days, as in the summary. -#}
 {%- set gaps = btyd_comeback_gap_days() -%}
 
 with
@@ -40,11 +40,7 @@ summary as (
 
 purchase_days as (
 
-    select distinct
-        customer_id,
-        ordered_date as purchase_date
-    from {{ ref('int_orders_netted') }}
-    where is_qualifying
+    {{ btyd_purchase_days(ref('int_orders_netted')) }}
 
 ),
 
@@ -126,10 +122,8 @@ final as (
         -- numerics
         cast(comeback_gap_days as integer) as comeback_gap_days,
         cast(first_life_frequency as integer) as first_life_frequency,
-        cast({{ dbt.datediff('first_purchase_date', 'last_purchase_date', 'day') }} as {{ dbt.type_float() }})
-        / {{ unit_days }} as first_life_recency,
-        cast({{ dbt.datediff('first_purchase_date', 'comeback_date', 'day') }} as {{ dbt.type_float() }})
-        / {{ unit_days }} as first_life_t,
+        {{ btyd_duration('first_purchase_date', 'last_purchase_date') }} as first_life_recency,
+        {{ btyd_duration('first_purchase_date', 'comeback_date') }} as first_life_t,
 
         -- dates
         first_purchase_date,

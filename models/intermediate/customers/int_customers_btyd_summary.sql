@@ -7,8 +7,11 @@
       days since the last purchase;
     - btyd_t: the customer's age, time from the first purchase day to the date;
     - btyd_monetary_value: mean net value of the repeat purchase days (null without one);
-      classic monetary is the total. -#}
-{%- set unit_days = btyd_unit_days() -%}
+      classic monetary is the total;
+    - holdout_purchase_days (calibration rows only; null on scoring rows): the purchase
+      days after the calibration date up to the as-of date, what the back-test of the
+      purchase models compares their predictions with (btyd_fits, probability_calibration).
+    Purchase days: macro btyd_purchase_days. -#}
 {%- set holdout = positive_whole_var('btyd_holdout_days', 90) -%}
 
 with
@@ -27,13 +30,23 @@ dates as (
 
 purchase_days as (
 
+    {{ btyd_purchase_days(ref('int_orders_netted')) }}
+
+),
+
+holdout as (
+
+    -- the back-test's outcome: purchase days after the calibration date, by the as-of date
     select
-        customer_id,
-        ordered_date as purchase_date,
-        sum(net_amount) as day_value
-    from {{ ref('int_orders_netted') }}
-    where is_qualifying
-    group by customer_id, ordered_date
+        purchase_days.customer_id,
+        count(*) as holdout_purchase_days
+    from purchase_days
+    inner join dates
+        on
+            dates.date_role = 'calibration'
+            and purchase_days.purchase_date > dates.reference_date
+            and purchase_days.purchase_date <= {{ as_of_date() }}
+    group by purchase_days.customer_id
 
 ),
 
@@ -64,11 +77,7 @@ summarised as (
         max(purchase_date) as last_purchase_date,
         count(*) - 1 as btyd_frequency,
         sum(case when purchase_date > first_purchase_date then day_value end) as repeat_value,
-        sum(day_value) as total_value,
-        {{ dbt.datediff('min(purchase_date)', 'max(purchase_date)', 'day') }}
-            as recency_days,
-        {{ dbt.datediff('min(purchase_date)', 'max(reference_date)', 'day') }}
-            as age_days
+        sum(day_value) as total_value
     from known
     group by date_role, reference_date, customer_id
 
@@ -78,27 +87,37 @@ final as (
 
     select
         -- ids
-        customer_id,
+        summarised.customer_id,
 
         -- strings
-        date_role,
+        summarised.date_role,
         '{{ btyd_time_unit() }}' as time_unit,
 
         -- numerics
-        cast(btyd_frequency as integer) as btyd_frequency,
-        cast(recency_days as {{ dbt.type_float() }}) / {{ unit_days }} as btyd_recency,
-        cast(age_days as {{ dbt.type_float() }}) / {{ unit_days }} as btyd_t,
-        {{ mean_to_cents("repeat_value", "btyd_frequency") }} as btyd_monetary_value,
-        cast(total_value as decimal(18, 2)) as total_value,
+        cast(summarised.btyd_frequency as integer) as btyd_frequency,
+        {{ btyd_duration('summarised.first_purchase_date', 'summarised.last_purchase_date') }}
+            as btyd_recency,
+        {{ btyd_duration('summarised.first_purchase_date', 'summarised.reference_date') }}
+            as btyd_t,
+        {{ mean_to_cents("summarised.repeat_value", "summarised.btyd_frequency") }} as btyd_monetary_value,
+        cast(summarised.total_value as decimal(18, 2)) as total_value,
+        cast(
+            case
+                when summarised.date_role = 'calibration'
+                    then coalesce(holdout.holdout_purchase_days, 0)
+            end as integer
+        ) as holdout_purchase_days,
 
         -- dates
-        first_purchase_date,
-        last_purchase_date,
-        reference_date
+        summarised.first_purchase_date,
+        summarised.last_purchase_date,
+        summarised.reference_date
 
     from summarised
+    left join holdout
+        on summarised.customer_id = holdout.customer_id
     -- customers who objected to profiling get no lifetime value (GDPR art. 21)
-    where customer_id not in ({{ profiling_objector_ids(ref('int_customer_rights')) }})
+    where summarised.customer_id not in ({{ profiling_objector_ids(ref('int_customer_rights')) }})
 
 )
 

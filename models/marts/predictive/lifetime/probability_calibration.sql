@@ -39,16 +39,13 @@ churn_dates as (
 
 holdout_purchases as (
 
+    -- the buyers of the holdout among those scored on the calibration date, with their
+    -- purchase days (int_customers_btyd_summary counts them for the back-test of btyd_fits)
     select
-        orders.customer_id,
-        count(distinct orders.ordered_date) as purchase_days
-    from {{ ref('int_orders_netted') }} as orders
-    cross join churn_dates
-    where
-        orders.is_qualifying
-        and orders.ordered_date > churn_dates.calibration_date
-        and orders.ordered_date <= churn_dates.scoring_date
-    group by orders.customer_id
+        customer_id,
+        holdout_purchase_days as purchase_days
+    from {{ ref('int_customers_btyd_summary') }}
+    where date_role = 'calibration' and holdout_purchase_days > 0
 
 ),
 

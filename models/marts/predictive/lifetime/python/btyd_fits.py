@@ -35,7 +35,6 @@ def model(dbt, session):
     fits = lifetime.fit(
         lambda sql: session.sql(sql).fetchnumpy(),
         f"({dbt.ref('int_customers_btyd_summary').sql_query()})",
-        f"({dbt.ref('int_orders_netted').sql_query()})",
         settings,
         f"({dbt.ref('int_customers_btyd_first_lives').sql_query()})",
     )

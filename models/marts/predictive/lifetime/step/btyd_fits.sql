@@ -5,7 +5,6 @@
     step runs between a dbt build of everything the fits do not feed and one of the
     rest (python -m customer_scoring lifetime). -#}
 -- depends_on: {{ ref('int_customers_btyd_summary') }}
--- depends_on: {{ ref('int_orders_netted') }}
 -- depends_on: {{ ref('int_customers_btyd_first_lives') }}
 
 select * from {{ lifetime_step_table() }}
