@@ -89,8 +89,8 @@
 {% macro btyd_duration(start_date, end_date) -%}
     {#- the time from start_date to end_date (dates) in var btyd_time_unit, a float: the
         unit of every recency and age the purchase models read -#}
-    cast({{ dbt.datediff(start_date, end_date, 'day') }} as {{ dbt.type_float() }})
-    / {{ customer_scoring.btyd_unit_days() }}
+    (cast({{ dbt.datediff(start_date, end_date, 'day') }} as {{ dbt.type_float() }})
+    / {{ customer_scoring.btyd_unit_days() }})
 {%- endmacro %}
 
 
@@ -107,4 +107,4 @@
     from {{ orders }}
     where is_qualifying
     group by customer_id, ordered_date
-{% endmacro %}
+{%- endmacro %}

@@ -34,7 +34,7 @@ purchase_days as (
 
 ),
 
-holdout as (
+holdout_purchases as (
 
     -- the back-test's outcome: purchase days after the calibration date, by the as-of date
     select
@@ -104,7 +104,7 @@ final as (
         cast(
             case
                 when summarised.date_role = 'calibration'
-                    then coalesce(holdout.holdout_purchase_days, 0)
+                    then coalesce(holdout_purchases.holdout_purchase_days, 0)
             end as integer
         ) as holdout_purchase_days,
 
@@ -114,8 +114,8 @@ final as (
         summarised.reference_date
 
     from summarised
-    left join holdout
-        on summarised.customer_id = holdout.customer_id
+    left join holdout_purchases
+        on summarised.customer_id = holdout_purchases.customer_id
     -- customers who objected to profiling get no lifetime value (GDPR art. 21)
     where summarised.customer_id not in ({{ profiling_objector_ids(ref('int_customer_rights')) }})
 
