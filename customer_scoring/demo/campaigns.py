@@ -13,8 +13,10 @@ customers: on a 2,000-customer test demo the planted effects stand clear of zero
 Planted effects (PLANTED_OFFERS): an offer raises the share of treated customers who buy in
 the POST_DAYS days from its start by a known number of points per value tier at launch
 (VIP, Regular, Occasional): among treated customers of a tier without an order in that
-window, a share q gets one extra order on a random day of it, q chosen so that the
-expected rise is the planted one (q = effect / share without an order). The control group
+window who are still alive at its start, a share q gets one extra order on a random day of
+it, q chosen so that the expected rise is the planted one (q = effect / share alive
+without an order; see conversion_shares: a dead customer does not answer an offer, or the
+purchase models would see the dead buy again). The control group
 gets nothing, and neither does anyone of the placebo offer. The tier at launch is
 recomputed here the way the warehouse computes it (quintiles of recency, frequency and
 monetary by the mid-rank rule among customers with an order before the start, equal
@@ -102,6 +104,25 @@ def tiers_at(day: int, order_customer, order_day, order_value, n: int) -> np.nda
     return tier
 
 
+def conversion_shares(alive: np.ndarray, needed: float) -> np.ndarray:
+    """Each customer's chance of a planted extra order, shape of ``alive`` (bool, one per
+    treated customer of a tier without an order in the offer's window: alive at its start,
+    i.e. before their active_end). ``needed`` is the expected number of extra orders, the
+    planted rise (0..1) times the tier's treated customers; the chances sum to it, or to
+    len(alive) when it is larger (everyone buys).
+
+    An offer reaches the living: a customer past their last day buys nothing more, or the
+    purchase models would see the dead buy again (the win-backs of orders.draw_orders are
+    the lapsed customers who do come back). Only where the living are too few for the
+    planted rise (small demos) do lapsed customers carry the rest."""
+    living = int(alive.sum())
+    share_alive = min(needed / living, 1.0) if living else 0.0
+    rest = needed - share_alive * living
+    lapsed = len(alive) - living
+    share_lapsed = min(rest / lapsed, 1.0) if rest > 0 and lapsed else 0.0
+    return np.where(alive, share_alive, share_lapsed)
+
+
 def campaign_inputs(
     w: World,
     seed: int,
@@ -143,8 +164,7 @@ def campaign_inputs(
             effect = offer.effect_points[name] / 100
             if effect <= 0 or len(not_yet) == 0:
                 continue
-            # (below 1 at these effects: a tier's customers without an order are enough)
-            share = min(effect * len(group) / len(not_yet), 1.0)
+            share = conversion_shares(w.active_end[not_yet] > start, effect * len(group))
             converted = not_yet[rng.random(len(not_yet)) < share]
             days = start + rng.integers(0, min(POST_DAYS, as_of - start), len(converted))
             order_customer = np.concatenate([order_customer, converted])

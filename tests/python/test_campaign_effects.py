@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from customer_scoring.demo import DemoConfig, generate
-from customer_scoring.demo.campaigns import PLANTED_OFFERS, TIERS
+from customer_scoring.demo.campaigns import PLANTED_OFFERS, TIERS, conversion_shares
 
 # slow: generates a demo and builds it (./run test only)
 pytestmark = pytest.mark.slow
@@ -159,3 +160,26 @@ def test_segment_at_launch_is_the_one_the_warehouse_gave_that_day(built):
         "where campaign_id = 'CP004' and rfm_score is not null"
     )
     assert compared[0] > 1000
+
+
+@pytest.mark.parametrize(
+    "living, lapsed, needed, share_living, share_lapsed",
+    [
+        (10, 10, 4.0, 0.4, 0.0),  # the living carry the rise; the lapsed buy nothing
+        (2, 8, 4.0, 1.0, 0.25),  # too few living: they all buy, the lapsed carry the rest
+        (0, 5, 2.0, 0.0, 0.4),  # nobody alive
+        (3, 2, 9.0, 1.0, 1.0),  # more than everyone: everyone buys
+        (4, 0, 0.0, 0.0, 0.0),  # no rise
+        (4, 0, 6.0, 1.0, 0.0),  # nobody lapsed, more than the living
+    ],
+)
+def test_an_offer_reaches_the_living_first(living, lapsed, needed, share_living, share_lapsed):
+    """The planted extra orders go to customers alive at the offer's start: a dead customer
+    who bought again would be a comeback the purchase models cannot foresee (as of
+    2026-03-15 they over-predicted the treated half of CP004 by 1.80 tolerances, the
+    control half by 0.89). The chances add up to the planted rise."""
+    alive = np.array([True] * living + [False] * lapsed)
+    shares = conversion_shares(alive, needed)
+    assert shares[alive] == pytest.approx(np.full(living, share_living))
+    assert shares[~alive] == pytest.approx(np.full(lapsed, share_lapsed))
+    assert shares.sum() == pytest.approx(min(needed, living + lapsed))
