@@ -727,7 +727,7 @@ MODEL_PARAMETERS = {
 }
 
 
-def decile_calibration_error(predicted, observed, weight, tolerance=None) -> float:
+def decile_calibration_error(predicted, observed, weight, tolerance=None, worst=False) -> float:
     """A decile calibration error: the customers in deciles of the prediction, the
     customer-weighted mean absolute gap between a decile's mean prediction and its mean
     observation, sum over deciles of |sum of weight * (predicted - observed)| / sum of
@@ -740,7 +740,10 @@ def decile_calibration_error(predicted, observed, weight, tolerance=None) -> flo
     probability_calibration judges a band: the error is then in tolerances (above 1, the
     mean decile is off), and a light decile weighs as much as a heavy one. btyd_fits
     chooses the purchase model by this one (calibration_tolerance). absolute must be above
-    0: a decile that observed nothing has no other tolerance."""
+    0: a decile that observed nothing has no other tolerance.
+
+    With ``worst``, the largest gap of a decile instead of the mean (the one
+    probability_calibration's test fails on when it is above 1 in tolerances)."""
     predicted, observed, weight = (
         np.asarray(v, dtype=float) for v in (predicted, observed, weight)
     )
@@ -765,6 +768,9 @@ def decile_calibration_error(predicted, observed, weight, tolerance=None) -> flo
         gap = np.divide(
             gap, np.maximum(absolute, relative * mean_observed), out=np.zeros(10), where=filled
         )
+    if worst:
+        filled = customers > 0
+        return float(np.abs(gap[filled] / customers[filled]).max())
     return float(np.abs(gap).sum() / customers.sum())
 
 

@@ -86,15 +86,16 @@ QUERIES = {
         where date_role = '{role}' and btyd_frequency > 0 and btyd_monetary_value > 0
         group by btyd_frequency, btyd_monetary_value
         order by btyd_frequency, btyd_monetary_value""",
-    # the back-test: each calibration-date history with the purchase days that followed
-    # (counted by int_customers_btyd_summary)
+    # the back-test: each history of a date with the purchase days that followed
+    # (counted by int_customers_btyd_summary): the calibration date's, and a year before
+    # each date's for the seasonal index
     "backtest": """
         select cast(btyd_frequency as double) as btyd_frequency,
             cast(btyd_recency as double) as btyd_recency, cast(btyd_t as double) as btyd_t,
             cast(holdout_purchase_days as double) as holdout_purchase_days,
             count(*) as customers
         from {summary}
-        where date_role = 'calibration'
+        where date_role = '{role}'
         group by btyd_frequency, btyd_recency, btyd_t, holdout_purchase_days
         order by btyd_frequency, btyd_recency, btyd_t, holdout_purchase_days""",
 }
@@ -117,6 +118,7 @@ FIT_COLUMNS = {
     "comeback_gap_days": "bigint",
     "is_chosen": "boolean",
     "backtest_error": "double",
+    "seasonal_index": "double",
     "choice_reason": "varchar",
 }
 # per history: the purchase model's predictions, unrounded (customer_lifetime_value rounds)
@@ -231,6 +233,22 @@ def _sql(name: str, **names) -> str:
     return QUERIES[name].format(**names)
 
 
+# The seasonal index: the date role of int_customers_btyd_summary a year before each date
+# role, whose histories and following purchase days measure the same calendar window a
+# year earlier (365 days: int_customers_btyd_summary adds these roles)
+YEAR_BEFORE = {"calibration": "calibration_year_before", "scoring": "scoring_year_before"}
+
+
+def effective_days(days, seasonal_index: float, holdout_days: int):
+    """The horizon, in days of an average season, that the next ``days`` days are worth
+    when the next ``holdout_days`` run at ``seasonal_index`` times the average purchase
+    rate and the days after at the average: days + (index - 1) x min(days, holdout_days).
+    Increasing in days (index above 0), so the predictions of longer horizons stay the
+    larger; index 1 leaves every horizon as it is. A number or an array (days)."""
+    days = np.asarray(days, dtype=float)
+    return days + (seasonal_index - 1.0) * np.minimum(days, holdout_days)
+
+
 def fit(query: Query, summary: str, settings: Settings, lives: str | None = None) -> pd.DataFrame:
     """The rows of btyd_fits: one per date role, fitted candidate and parameter
     (FIT_COLUMNS).
@@ -251,10 +269,21 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
     btyd_model_choice). On the scoring date the candidates are fitted in that order
     (both models of a kind of history at once) until one converges: usually only the
     winner's kind. Predictions always use each customer's whole history
-    (btyd_history_predictions)."""
+    (btyd_history_predictions).
+
+    The seasonal index: the chosen candidate is refitted as of a year (365 days) before
+    each date (the summary's date roles in YEAR_BEFORE) and predicts the purchase days of
+    the holdout_days that follow there; the index is the purchase days that came over
+    those it predicted, summed over customers. When both dates have one (at least
+    min_repeat_customers repeat customers a year before, a converged fit) and the
+    calibration date's lowers the chosen candidate's back-test error without raising its
+    worst decile's (decile_calibration_error with worst), each date's
+    predictions use its own (effective_days; column seasonal_index on the chosen rows);
+    choice_reason says either way. The fits a year before are rows of their own date
+    roles (is_chosen false, seasonal_index the index they measured)."""
     dates = query(_sql("dates", summary=summary))
     roles: dict[str, tuple] = {}
-    for role in ("scoring", "calibration"):
+    for role in ("scoring", "calibration", *YEAR_BEFORE.values()):
         at = [i for i, name in enumerate(dates["date_role"]) if name == role]
         customers = int(dates["customers"][at[0]]) if at else 0
         repeaters = int(dates["repeaters"][at[0]]) if at else 0
@@ -294,6 +323,28 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
             btyd.candidate(name, gap_days): purchase_model.fit(*history, weight=frame["customers"])
             for name, purchase_model in btyd.PURCHASE_MODELS.items()
         }
+
+    unit_days = 7.0 if roles["calibration"][1] == "week" else 1.0
+
+    def predicted_holdout(name: str, one: btyd.Fit, backtest, seasonal_index: float = 1.0):
+        # expected purchase days of each back-test history in the following holdout_days
+        model_name, _ = btyd.candidate_parts(name)
+        days = effective_days(settings.holdout_days, seasonal_index, settings.holdout_days)
+        history = (backtest["btyd_frequency"], backtest["btyd_recency"], backtest["btyd_t"])
+        return btyd.PURCHASE_MODELS[model_name].expected_purchases(
+            list(one.params.values()), days / unit_days, *history
+        )
+
+    def backtest_error(
+        name: str, one: btyd.Fit, backtest, seasonal_index: float = 1.0, worst: bool = False
+    ):
+        return btyd.decile_calibration_error(
+            predicted_holdout(name, one, backtest, seasonal_index),
+            np.asarray(backtest["holdout_purchase_days"], dtype=float),
+            np.asarray(backtest["customers"], dtype=float),
+            tolerance=settings.calibration_tolerance,
+            worst=worst,
+        )
 
     gaps = [None, *(settings.comeback_gap_days if lives is not None else ())]
     fits: dict[str, dict[str, btyd.Fit]] = {}
@@ -341,18 +392,9 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
     converged = [name for name in candidates if fits["calibration"][name].converged]
     if converged and calibration_date is not None and scoring_date is not None:
         errors = {name: float("nan") for name in candidates}  # NaN: failed, said so
-        backtest = query(_sql("backtest", summary=summary))
-        horizon = settings.holdout_days / (7.0 if time_unit == "week" else 1.0)
-        history = (backtest["btyd_frequency"], backtest["btyd_recency"], backtest["btyd_t"])
+        backtest = query(_sql("backtest", summary=summary, role="calibration"))
         for name in converged:
-            model_name, _ = btyd.candidate_parts(name)
-            params = list(fits["calibration"][name].params.values())
-            errors[name] = btyd.decile_calibration_error(
-                btyd.PURCHASE_MODELS[model_name].expected_purchases(params, horizon, *history),
-                np.asarray(backtest["holdout_purchase_days"], dtype=float),
-                np.asarray(backtest["customers"], dtype=float),
-                tolerance=settings.calibration_tolerance,
-            )
+            errors[name] = backtest_error(name, fits["calibration"][name], backtest)
     if enough("scoring"):
         # on the scoring date, the candidates in their back-test order until one converges
         # (both models of a kind of history at once; usually the best one's kind only);
@@ -370,6 +412,61 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
         f"purchase days in the next {settings.holdout_days} days, in tolerances of "
         f"max({absolute:g}, {relative:g} x observed)",
     )
+    # the seasonal index (docs/scores.md): the chosen candidate refitted a year before
+    # each date predicts the purchase days of the same holdout_days a year earlier; the
+    # index is what came over what it predicted, and it applies when it lowers the
+    # calibration date's back-test error
+    measured: dict[str, float] = {}  # date role -> index measured a year before it
+    instruments: dict[str, btyd.Fit] = {}  # role a year before -> the chosen one's fit
+    season_note, applied = "", False
+    if chosen in errors and np.isfinite(errors[chosen]):
+        model_name, gap_days = btyd.candidate_parts(chosen)
+        for role, before in YEAR_BEFORE.items():
+            if not enough(before):
+                continue
+            frame = histories(before, gap_days)
+            one = btyd.PURCHASE_MODELS[model_name].fit(
+                frame["btyd_frequency"],
+                frame["btyd_recency"],
+                frame["btyd_t"],
+                weight=frame["customers"],
+            )
+            instruments[before] = one
+            if not one.converged:
+                continue
+            outcome = query(_sql("backtest", summary=summary, role=before))
+            weight = np.asarray(outcome["customers"], dtype=float)
+            predicted = float(weight @ predicted_holdout(chosen, one, outcome))
+            observed = float(weight @ np.asarray(outcome["holdout_purchase_days"], dtype=float))
+            if predicted > 0 and observed > 0:
+                measured[role] = observed / predicted
+        window = f"the same {settings.holdout_days} days a year earlier"
+        if "calibration" not in measured or "scoring" not in measured:
+            missing = [role for role in YEAR_BEFORE if role not in measured]
+            season_note = (
+                f"; no seasonal index: {' and '.join(missing)} date without {window} "
+                f"(at least {settings.min_repeat_customers} repeat customers a year before "
+                "and a converged fit needed)"
+            )
+        else:
+            # applied when it lowers the mean decile error without raising the worst
+            # decile's (the one probability_calibration's test fails on): a multiplier of
+            # the whole population may fit the heavy buyers and push a middle decile off
+            one = fits["calibration"][chosen]
+            seasonal_error = backtest_error(chosen, one, backtest, measured["calibration"])
+            worst_without = backtest_error(chosen, one, backtest, worst=True)
+            worst_with = backtest_error(chosen, one, backtest, measured["calibration"], True)
+            applied = seasonal_error < errors[chosen] and worst_with <= worst_without
+            season_note = (
+                f"; {'' if applied else 'not '}applied: the seasonal index (purchase days of "
+                f"{window} over the chosen model's prediction, fitted a year before the "
+                f"date) {measured['scoring']:.3f} on the scoring date and "
+                f"{measured['calibration']:.3f} on the calibration date, where it takes the "
+                f"back-test error from {errors[chosen]:.4f} to {seasonal_error:.4f} and the "
+                f"worst decile's from {worst_without:.4f} to {worst_with:.4f}"
+            )
+    seasonal = measured if applied else {}  # date role -> index its predictions use
+    reason += season_note
     if unfitted:
         reason += (
             f"; first lives not fitted for the {' and '.join(map(str, unfitted))}-day "
@@ -378,42 +475,54 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
         )
 
     rows = []
-    for role, role_fits in fits.items():
+    fitted = [
+        (role, name, one) for role, role_fits in fits.items() for name, one in role_fits.items()
+    ]
+    fitted += [(before, chosen, one) for before, one in instruments.items()]
+    for role, name, one in fitted:
         reference_date, time_unit = roles[role][:2]
-        for name, one in role_fits.items():
-            status = (
-                "converged"
-                if one.converged
-                else ("not_converged" if enough(role) else "too_few_customers")
+        status = (
+            "converged"
+            if one.converged
+            else ("not_converged" if enough(role) else "too_few_customers")
+        )
+        gap_days, index = None, None
+        if one.model == "gamma_gamma":
+            is_chosen, why = True, "the spend model (the only one)"
+        elif role in instruments:
+            # the chosen candidate refitted a year before a date: the index it measured
+            dated = next(date for date, before in YEAR_BEFORE.items() if before == role)
+            gap_days, is_chosen, index = btyd.candidate_parts(name)[1], False, measured.get(dated)
+            why = f"the seasonal index's fit for the {dated} date; " + reason
+        else:
+            gap_days = btyd.candidate_parts(name)[1]
+            is_chosen = name == chosen
+            index = seasonal.get(role) if is_chosen else None
+            why = ("chosen: " if is_chosen else "not chosen: ") + reason
+        for parameter, value in one.params.items():
+            rows.append(
+                {
+                    "date_role": role,
+                    "reference_date": reference_date,
+                    "model": one.model,
+                    "parameter": parameter,
+                    "value": value if one.converged else None,
+                    "log_likelihood": one.log_likelihood if one.converged else None,
+                    "fit_status": status,
+                    "message": one.message,
+                    "customers": int(one.customers),
+                    "time_unit": time_unit,
+                    "comeback_gap_days": gap_days,
+                    "is_chosen": is_chosen,
+                    "backtest_error": (
+                        errors[name]
+                        if role not in instruments and np.isfinite(errors.get(name, np.nan))
+                        else None
+                    ),
+                    "seasonal_index": index,
+                    "choice_reason": why,
+                }
             )
-            gap_days = None
-            if one.model == "gamma_gamma":
-                is_chosen, why = True, "the spend model (the only one)"
-            else:
-                gap_days = btyd.candidate_parts(name)[1]
-                is_chosen = name == chosen
-                why = ("chosen: " if is_chosen else "not chosen: ") + reason
-            for parameter, value in one.params.items():
-                rows.append(
-                    {
-                        "date_role": role,
-                        "reference_date": reference_date,
-                        "model": one.model,
-                        "parameter": parameter,
-                        "value": value if one.converged else None,
-                        "log_likelihood": one.log_likelihood if one.converged else None,
-                        "fit_status": status,
-                        "message": one.message,
-                        "customers": int(one.customers),
-                        "time_unit": time_unit,
-                        "comeback_gap_days": gap_days,
-                        "is_chosen": is_chosen,
-                        "backtest_error": (
-                            errors[name] if np.isfinite(errors.get(name, np.nan)) else None
-                        ),
-                        "choice_reason": why,
-                    }
-                )
     # typed even when every fit failed (all values null); the gap as Python ints and None
     # (null for whole histories and gamma_gamma), which int64 cannot hold
     kinds = {**_pandas_types(FIT_COLUMNS), "comeback_gap_days": "object"}
@@ -470,18 +579,25 @@ def predict(query: Query, summary: str, fits: pd.DataFrame, settings: Settings) 
         )
         # every horizon in one call (one row per horizon): Pareto/NBD's P(alive), two
         # hypergeometric functions per history, is computed once, not once per horizon
+        # each horizon in days of an average season (effective_days): the seasonal index
+        # btyd_fits applied to this date (null: none, 1)
+        index = role_fits["seasonal_index"].dropna()
+        seasonal_index = float(index.iloc[0]) if len(index) else 1.0
+
         months = settings.clv_months
         horizons_days = [k * DAYS_PER_MONTH for k in range(1, months + 1)]
         horizons_days += [settings.horizon_days, settings.holdout_days]
-        expected = model.expected_purchases(
-            purchase, np.asarray(horizons_days)[:, None] / unit_days, *history
-        )
+        horizons = effective_days(horizons_days, seasonal_index, settings.holdout_days)
+        expected = model.expected_purchases(purchase, horizons[:, None] / unit_days, *history)
         cumulative = [np.zeros(len(frame))] + list(expected[:months])
         rate = settings.clv_monthly_discount_rate
         frame["prediction_status"] = "predicted"
         frame["p_alive"] = model.probability_alive(purchase, *history)
         frame["p_no_purchase_holdout"] = model.probability_no_purchase(
-            purchase, settings.holdout_days / unit_days, *history
+            purchase,
+            float(effective_days(settings.holdout_days, seasonal_index, settings.holdout_days))
+            / unit_days,
+            *history,
         )
         frame["expected_purchases_horizon"] = expected[months]
         frame["expected_purchases_holdout"] = expected[months + 1]

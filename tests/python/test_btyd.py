@@ -421,6 +421,19 @@ def test_decile_calibration_error_by_hand():
     )
 
 
+def test_the_worst_decile_by_hand():
+    # ten customers, one per decile: predicted 1, observed 0 except the last, off by 3
+    predicted, observed = np.r_[np.ones(9), 5.0], np.r_[np.zeros(9), 2.0]
+    assert btyd.decile_calibration_error(predicted, observed, np.ones(10), worst=True) == 3.0
+    # in tolerances of max(0.5, 0.25 x observed): the last 3 / 0.5 = 6, the others 1 / 0.5 = 2
+    assert btyd.decile_calibration_error(
+        predicted, observed, np.ones(10), tolerance=(0.5, 0.25), worst=True
+    ) == pytest.approx(6.0)
+    assert btyd.decile_calibration_error(
+        predicted, observed, np.ones(10), tolerance=(0.5, 0.25)
+    ) == pytest.approx((9 * 2.0 + 6.0) / 10)
+
+
 def test_decile_calibration_error_in_tolerances_by_hand():
     """Each decile's gap divided by max(absolute, relative x its observed mean): a light
     decile off by 0.1 (observed 0, tolerance 0.05) counts 2, a heavy one off by 2

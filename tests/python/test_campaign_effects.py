@@ -7,9 +7,10 @@ A 95% interval misses its truth one time in twenty, so a check of a dozen of the
 each would fail on a good share of seeds through no fault of the model. Each cell is held
 to its 99.9% interval (3.29 standard errors, from the published standard error); the 95%
 intervals must cover the planted effect in at least 10 of the 12 tier cells (about 0.3% of
-seeds fail that by chance) and, per campaign, the planted mix; the placebo's campaign
-interval must hold 0. The segment at launch is checked against the warehouse's own
-customer_segments rebuilt as of the launch date (no look-ahead)."""
+seeds fail that by chance); per campaign, the same for the planted mix (the 99.9% interval
+each, the 95% one in 3 of the 4), the placebo's being 0. The segment at launch is checked
+against the warehouse's own customer_segments rebuilt as of the launch date (no
+look-ahead)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ pytestmark = pytest.mark.slow
 
 AS_OF = dt.date(2026, 6, 30)
 Z_95, Z_999 = 1.959964, 3.290527
-PLACEBO = "CP003"
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +47,13 @@ def built(module_warehouse, tmp_path_factory):
 
 
 def _cells(built) -> dict[tuple[str, str], tuple]:
-    """{(campaign, value tier): (uplift, standard error, treated)} over every segment."""
+    """{(campaign, value tier): (uplift, standard error, treated)} over every segment, for
+    the planted tiers and the whole campaign (a few customers without an order before the
+    start by the warehouse's reckoning form a cell of their own, too small to measure)."""
+    tiers = ", ".join(f"'{tier}'" for tier in [*TIERS, "All"])
     rows = built.query(
         "select campaign_id, value_tier, uplift, uplift_standard_error, treated_customers "
-        "from campaign_results where segment = 'All'"
+        f"from campaign_results where segment = 'All' and value_tier in ({tiers})"
     )
     return {(c, tier): (float(u), float(se), t) for c, tier, u, se, t in rows}
 
@@ -80,19 +83,21 @@ def test_planted_uplift_per_tier_is_recovered_within_its_interval(built):
 
 
 def test_each_campaign_recovers_its_planted_mix_and_the_placebo_shows_none(built):
+    """Per campaign, as per cell: its 99.9% interval holds the planted mix, and the 95%
+    intervals in at least 3 of the 4 (of four checks at 95%, one or more fail on 18.5% of
+    seeds, two or more on 1.4%; seed 7 once missed the placebo's by 2.09 standard errors).
+    The placebo is one of the four, with 0 planted."""
     cells = _cells(built)
+    covered_95 = []
     for offer in PLANTED_OFFERS:
         uplift, se, treated = cells[(offer.campaign_id, "All")]
         planted = (
             sum(offer.effect_points[t] / 100 * cells[(offer.campaign_id, t)][2] for t in TIERS)
             / treated
         )
-        assert abs(uplift - planted) <= Z_95 * se, (offer.campaign_id, uplift, planted, se)
-    (placebo,) = built.query(
-        "select uplift_lower_95, uplift_upper_95, is_significant from campaign_results "
-        f"where campaign_id = '{PLACEBO}' and segment = 'All' and value_tier = 'All'"
-    )
-    assert placebo[0] <= 0 <= placebo[1] and not placebo[2]
+        assert abs(uplift - planted) <= Z_999 * se, (offer.campaign_id, uplift, planted, se)
+        covered_95.append(abs(uplift - planted) <= Z_95 * se)
+    assert sum(covered_95) >= 3, covered_95
     # the largest planted effect (CP004, about 14 points overall) stands clear of zero
     (strongest,) = built.query(
         "select uplift_lower_95, is_significant from campaign_results "

@@ -1,6 +1,9 @@
 {#- The buy-till-you-die summary of every buyer, beside (not instead of) the classic RFM
-    columns, as of two dates: the as-of date ('scoring') and btyd_holdout_days earlier
-    ('calibration', for the back-test). In the unit of var btyd_time_unit (day or week):
+    columns, as of the as-of date ('scoring'), btyd_holdout_days earlier ('calibration',
+    for the back-test), and a year (365 days) before each of them
+    ('scoring_year_before', 'calibration_year_before': the seasonal index of btyd_fits
+    measures the same window a year earlier; only when btyd_holdout_days is below a
+    year). In the unit of var btyd_time_unit (day or week):
     - btyd_frequency: repeat purchase days (distinct days with a qualifying order, after
       the first); classic frequency counts orders;
     - btyd_recency: time from the first to the last purchase day; classic recency is
@@ -8,9 +11,10 @@
     - btyd_t: the customer's age, time from the first purchase day to the date;
     - btyd_monetary_value: mean net value of the repeat purchase days (null without one);
       classic monetary is the total;
-    - holdout_purchase_days (calibration rows only; null on scoring rows): the purchase
-      days after the calibration date up to the as-of date, what the back-test of the
-      purchase models compares their predictions with (btyd_fits, probability_calibration).
+    - holdout_purchase_days (null on scoring rows): the purchase days of the
+      btyd_holdout_days after the date (for the calibration date: up to the as-of date),
+      what the back-test of the purchase models compares their predictions with
+      (btyd_fits, probability_calibration), and the seasonal index a year earlier.
     Purchase days: macro btyd_purchase_days. -#}
 {%- set holdout = positive_whole_var('btyd_holdout_days', 90) -%}
 
@@ -25,6 +29,16 @@ dates as (
     select
         'calibration' as date_role,
         cast({{ dbt.dateadd('day', -1 * holdout, as_of_date()) }} as date) as reference_date
+    {%- if holdout < 365 %}
+        union all
+        select
+            'scoring_year_before' as date_role,
+            cast({{ dbt.dateadd('day', -365, as_of_date()) }} as date) as reference_date
+        union all
+        select
+            'calibration_year_before' as date_role,
+            cast({{ dbt.dateadd('day', -365 - holdout, as_of_date()) }} as date) as reference_date
+    {%- endif %}
 
 ),
 
@@ -36,17 +50,20 @@ purchase_days as (
 
 holdout_purchases as (
 
-    -- the back-test's outcome: purchase days after the calibration date, by the as-of date
+    -- the back-test's outcome: purchase days of the holdout after each date but the
+    -- as-of date (after the calibration date: up to the as-of date)
     select
+        dates.date_role,
         purchase_days.customer_id,
         count(*) as holdout_purchase_days
     from purchase_days
     inner join dates
         on
-            dates.date_role = 'calibration'
+            dates.date_role != 'scoring'
             and purchase_days.purchase_date > dates.reference_date
-            and purchase_days.purchase_date <= {{ as_of_date() }}
-    group by purchase_days.customer_id
+            and purchase_days.purchase_date
+            <= cast({{ dbt.dateadd('day', holdout, 'dates.reference_date') }} as date)
+    group by dates.date_role, purchase_days.customer_id
 
 ),
 
@@ -103,7 +120,7 @@ final as (
         cast(summarised.total_value as decimal(18, 2)) as total_value,
         cast(
             case
-                when summarised.date_role = 'calibration'
+                when summarised.date_role != 'scoring'
                     then coalesce(holdout_purchases.holdout_purchase_days, 0)
             end as integer
         ) as holdout_purchase_days,
@@ -115,7 +132,9 @@ final as (
 
     from summarised
     left join holdout_purchases
-        on summarised.customer_id = holdout_purchases.customer_id
+        on
+            summarised.date_role = holdout_purchases.date_role
+            and summarised.customer_id = holdout_purchases.customer_id
     -- customers who objected to profiling get no lifetime value (GDPR art. 21)
     where summarised.customer_id not in ({{ profiling_objector_ids(ref('int_customer_rights')) }})
 

@@ -98,7 +98,12 @@ estimated as (
         (treated_rate_after - treated_rate_before) - (control_rate_after - control_rate_before) as uplift,
         sqrt(treated_change_variance / treated_customers + control_change_variance / control_customers)
             as uplift_standard_error,
-        treated_rate_before + (control_rate_after - control_rate_before) as counterfactual_rate_after
+        -- rates are ratios of counts: where the counterfactual is 0, floating error leaves
+        -- about 1e-17, and the relative uplift would be 1e16 (a cast out of range)
+        case
+            when abs(treated_rate_before + (control_rate_after - control_rate_before)) < 1e-9 then 0
+            else treated_rate_before + (control_rate_after - control_rate_before)
+        end as counterfactual_rate_after
     from grouped
 
 ),

@@ -20,7 +20,10 @@
 
 with summary as (
 
+    -- the dates scores are published for (the ones a year before measure the seasonal
+    -- index of btyd_fits)
     select * from {{ ref('int_customers_btyd_summary') }}
+    where date_role in ('scoring', 'calibration')
 
 ),
 
