@@ -165,7 +165,7 @@ def predictive_table(database: str) -> str:
             else "Gamma-Gamma"
         )
         lines.append(
-            f"  {role:<12}{name + (' *' if chosen else ''):<48}"
+            f"  {role:<24}{name + (' *' if chosen else ''):<48}"
             f"{status}{'' if status == 'converged' else ': ' + message}"
         )
     lines += [

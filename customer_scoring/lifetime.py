@@ -386,7 +386,7 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
     # qualifying purchase days of its customers in the holdout, predicted from their
     # whole histories
     errors = {}
-    calibration_date, time_unit = roles["calibration"][:2]
+    calibration_date = roles["calibration"][0]
     scoring_date = roles["scoring"][0]
     candidates = [name for name in fits["calibration"] if name != "gamma_gamma"]
     converged = [name for name in candidates if fits["calibration"][name].converged]
@@ -441,7 +441,12 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
             if predicted > 0 and observed > 0:
                 measured[role] = observed / predicted
         window = f"the same {settings.holdout_days} days a year earlier"
-        if "calibration" not in measured or "scoring" not in measured:
+        if not any(roles[before][0] for before in YEAR_BEFORE.values()):
+            season_note = (
+                "; no seasonal index: no customer a year before either date (a history "
+                "shorter than a year, or btyd_holdout_days of a year or more)"
+            )
+        elif "calibration" not in measured or "scoring" not in measured:
             missing = [role for role in YEAR_BEFORE if role not in measured]
             season_note = (
                 f"; no seasonal index: {' and '.join(missing)} date without {window} "

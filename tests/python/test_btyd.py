@@ -422,7 +422,8 @@ def test_decile_calibration_error_by_hand():
 
 
 def test_the_worst_decile_by_hand():
-    # ten customers, one per decile: predicted 1, observed 0 except the last, off by 3
+    # ten customers: nine tied at 1 share the first decile (observed 0, off by 1), the
+    # last is alone in its own (predicted 5, observed 2, off by 3)
     predicted, observed = np.r_[np.ones(9), 5.0], np.r_[np.zeros(9), 2.0]
     assert btyd.decile_calibration_error(predicted, observed, np.ones(10), worst=True) == 3.0
     # in tolerances of max(0.5, 0.25 x observed): the last 3 / 0.5 = 6, the others 1 / 0.5 = 2

@@ -17,6 +17,7 @@
       (btyd_fits, probability_calibration), and the seasonal index a year earlier.
     Purchase days: macro btyd_purchase_days. -#}
 {%- set holdout = positive_whole_var('btyd_holdout_days', 90) -%}
+{%- set year_days = 365 -%}
 
 with
 
@@ -29,15 +30,15 @@ dates as (
     select
         'calibration' as date_role,
         cast({{ dbt.dateadd('day', -1 * holdout, as_of_date()) }} as date) as reference_date
-    {%- if holdout < 365 %}
+    {%- if holdout < year_days %}
         union all
         select
             'scoring_year_before' as date_role,
-            cast({{ dbt.dateadd('day', -365, as_of_date()) }} as date) as reference_date
+            cast({{ dbt.dateadd('day', -1 * year_days, as_of_date()) }} as date) as reference_date
         union all
         select
             'calibration_year_before' as date_role,
-            cast({{ dbt.dateadd('day', -365 - holdout, as_of_date()) }} as date) as reference_date
+            cast({{ dbt.dateadd('day', -1 * year_days - holdout, as_of_date()) }} as date) as reference_date
     {%- endif %}
 
 ),

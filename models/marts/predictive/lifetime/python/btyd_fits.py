@@ -1,6 +1,8 @@
 """Maximum-likelihood fits of the purchase models BG/NBD and Pareto/NBD and of the spend
 model Gamma-Gamma, one per score date: the as-of date ('scoring') and the back-test
-calibration date ('calibration'). One row per date, model and parameter, with the
+calibration date ('calibration'), and the chosen purchase model a year before each (its
+seasonal index: 'scoring_year_before', 'calibration_year_before'). One row per date,
+model and parameter, with the
 log-likelihood and the fit status (converged, not_converged, too_few_customers: fewer
 repeat customers than var btyd_min_repeat_customers).
 
