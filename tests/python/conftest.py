@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from customer_scoring import dbt
@@ -139,3 +141,38 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)  # stable: the order within and among the other files is kept
+
+
+def btyd_histories(days, cut: int):
+    """int_customers_btyd_summary's histories in pandas, for the tests that plant purchase
+    days (test_comebacks, test_seasons): per customer of ``days`` (a DataFrame of
+    customer_id and day, one row per distinct purchase day, days counted from the start
+    of the history) with a purchase by day ``cut``: btyd_frequency (the purchase days
+    after the first), btyd_recency (first to last) and btyd_t (first to ``cut``), in
+    weeks. The SQL model's dbt unit test checks its own rule by hand."""
+    grouped = days[days.day <= cut].groupby("customer_id").day
+    return pd.DataFrame(
+        {
+            "btyd_frequency": grouped.size() - 1,
+            "btyd_recency": (grouped.max() - grouped.min()) / 7,
+            "btyd_t": (cut - grouped.min()) / 7,
+        }
+    ).reset_index()
+
+
+def lifetime_settings(**changes):
+    """customer_scoring.lifetime.Settings at the defaults of dbt_project.yml's vars (90-day
+    holdout, gaps of 180 and 365 days, tolerance max(0.05, 0.25 x observed)), with
+    ``changes``: for the tests that call lifetime.fit on planted tables."""
+    from customer_scoring import lifetime
+
+    defaults = lifetime.Settings(
+        min_repeat_customers=20,
+        holdout_days=90,
+        horizon_days=30,
+        clv_months=12,
+        clv_monthly_discount_rate=0.01,
+        comeback_gap_days=(180, 365),
+        calibration_tolerance=(0.05, 0.25),
+    )
+    return dataclasses.replace(defaults, **changes)

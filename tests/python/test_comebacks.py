@@ -17,6 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import btyd_histories, lifetime_settings
 
 from customer_scoring import btyd, lifetime
 
@@ -60,14 +61,7 @@ def tables(days: pd.DataFrame):
     for role, date in (("scoring", END), ("calibration", END - pd.Timedelta(days=HOLDOUT))):
         seen = days[pd.to_datetime(days.ordered_date) <= date].sort_values(["customer_id", "day"])
         cut = (date - (END - pd.Timedelta(days=DAYS))).days
-        grouped = seen.groupby("customer_id").day
-        summary = pd.DataFrame(
-            {
-                "btyd_frequency": grouped.size() - 1,
-                "btyd_recency": (grouped.max() - grouped.min()) / 7,
-                "btyd_t": (cut - grouped.min()) / 7,
-            }
-        ).reset_index()
+        summary = btyd_histories(days, cut)
         summary["date_role"], summary["reference_date"], summary["time_unit"] = (
             role,
             date.date(),
@@ -104,15 +98,7 @@ def fits(days: pd.DataFrame, gaps=GAPS) -> pd.DataFrame:
     for name, frame in (("summary", summary), ("lives", lives)):
         connection.register(f"{name}_frame", frame)
         connection.execute(f"create table {name} as select * from {name}_frame")
-    settings = lifetime.Settings(
-        min_repeat_customers=20,
-        holdout_days=HOLDOUT,
-        horizon_days=30,
-        clv_months=12,
-        clv_monthly_discount_rate=0.01,
-        comeback_gap_days=gaps,
-        calibration_tolerance=(0.05, 0.25),
-    )
+    settings = lifetime_settings(holdout_days=HOLDOUT, comeback_gap_days=gaps)
     return lifetime.fit(lambda sql: connection.sql(sql).fetchnumpy(), "summary", settings, "lives")
 
 

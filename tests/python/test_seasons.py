@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import btyd_histories, lifetime_settings
 
 from customer_scoring import lifetime
 
@@ -67,15 +68,7 @@ def summary(days: pd.DataFrame) -> pd.DataFrame:
     frames = []
     for role, date in DATES.items():
         cut = (date - START).days
-        seen = days[days.day <= cut]
-        grouped = seen.groupby("customer_id").day
-        frame = pd.DataFrame(
-            {
-                "btyd_frequency": grouped.size() - 1,
-                "btyd_recency": (grouped.max() - grouped.min()) / 7,
-                "btyd_t": (cut - grouped.min()) / 7,
-            }
-        ).reset_index()
+        frame = btyd_histories(days, cut)
         frame["date_role"], frame["reference_date"], frame["time_unit"] = role, date.date(), "week"
         # spend is not this file's subject; Gamma-Gamma needs some spread to converge
         spend = np.random.default_rng(len(frame)).lognormal(3.5, 0.5, len(frame)).round(2)
@@ -88,15 +81,7 @@ def summary(days: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames)
 
 
-SETTINGS = lifetime.Settings(
-    min_repeat_customers=20,
-    holdout_days=HOLDOUT,
-    horizon_days=30,
-    clv_months=12,
-    clv_monthly_discount_rate=0.01,
-    comeback_gap_days=(),
-    calibration_tolerance=(0.05, 0.25),
-)
+SETTINGS = lifetime_settings(holdout_days=HOLDOUT, comeback_gap_days=())
 
 
 def run(days: pd.DataFrame, roles=tuple(DATES)):
