@@ -727,8 +727,14 @@ MODEL_PARAMETERS = {
 }
 
 
-def decile_calibration_error(predicted, observed, weight, tolerance=None, worst=False) -> float:
-    """A decile calibration error: the customers in deciles of the prediction, the
+def decile_calibration_error(predicted, observed, weight, tolerance=None) -> float:
+    """The mean of decile_calibration_errors: btyd_fits chooses the purchase model by it."""
+    return decile_calibration_errors(predicted, observed, weight, tolerance)[0]
+
+
+def decile_calibration_errors(predicted, observed, weight, tolerance=None) -> tuple[float, float]:
+    """Two decile calibration errors, (mean, worst), from one pass: the customers in
+    deciles of the prediction; mean: the
     customer-weighted mean absolute gap between a decile's mean prediction and its mean
     observation, sum over deciles of |sum of weight * (predicted - observed)| / sum of
     weight (probability_calibration's expected calibration error). ``weight`` counts the
@@ -742,8 +748,8 @@ def decile_calibration_error(predicted, observed, weight, tolerance=None, worst=
     chooses the purchase model by this one (calibration_tolerance). absolute must be above
     0: a decile that observed nothing has no other tolerance.
 
-    With ``worst``, the largest gap of a decile instead of the mean (the one
-    probability_calibration's test fails on when it is above 1 in tolerances)."""
+    worst: the largest gap of a decile (the one probability_calibration's test fails on
+    when it is above 1 in tolerances). Both NaN without customers."""
     predicted, observed, weight = (
         np.asarray(v, dtype=float) for v in (predicted, observed, weight)
     )
@@ -751,7 +757,7 @@ def decile_calibration_error(predicted, observed, weight, tolerance=None, worst=
     predicted, observed, weight = predicted[order], observed[order], weight[order]
     total = weight.sum()
     if total == 0:
-        return float("nan")
+        return float("nan"), float("nan")
     below = np.cumsum(weight) - weight  # customers before each row
     # rows with the same prediction take the first one's count below
     first = np.r_[True, predicted[1:] != predicted[:-1]]
@@ -768,10 +774,9 @@ def decile_calibration_error(predicted, observed, weight, tolerance=None, worst=
         gap = np.divide(
             gap, np.maximum(absolute, relative * mean_observed), out=np.zeros(10), where=filled
         )
-    if worst:
-        filled = customers > 0
-        return float(np.abs(gap[filled] / customers[filled]).max())
-    return float(np.abs(gap).sum() / customers.sum())
+    filled = customers > 0
+    worst = float(np.abs(gap[filled] / customers[filled]).max())
+    return float(np.abs(gap).sum() / customers.sum()), worst
 
 
 def candidate(model: str, gap_days: int | None) -> str:

@@ -277,7 +277,7 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
     those it predicted, summed over customers. When both dates have one (at least
     min_repeat_customers repeat customers a year before, a converged fit) and the
     calibration date's lowers the chosen candidate's back-test error without raising its
-    worst decile's (decile_calibration_error with worst), each date's
+    worst decile's (btyd.decile_calibration_errors), each date's
     predictions use its own (effective_days; column seasonal_index on the chosen rows);
     choice_reason says either way. The fits a year before are rows of their own date
     roles (is_chosen false, seasonal_index the index they measured)."""
@@ -335,15 +335,13 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
             list(one.params.values()), days / unit_days, *history
         )
 
-    def backtest_error(
-        name: str, one: btyd.Fit, backtest, seasonal_index: float = 1.0, worst: bool = False
-    ):
-        return btyd.decile_calibration_error(
+    def backtest_errors(name: str, one: btyd.Fit, backtest, seasonal_index: float = 1.0):
+        # (mean, worst) decile calibration error in tolerances, from one prediction
+        return btyd.decile_calibration_errors(
             predicted_holdout(name, one, backtest, seasonal_index),
             np.asarray(backtest["holdout_purchase_days"], dtype=float),
             np.asarray(backtest["customers"], dtype=float),
             tolerance=settings.calibration_tolerance,
-            worst=worst,
         )
 
     gaps = [None, *(settings.comeback_gap_days if lives is not None else ())]
@@ -386,6 +384,7 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
     # qualifying purchase days of its customers in the holdout, predicted from their
     # whole histories
     errors = {}
+    worst_errors = {}  # each candidate's worst decile, for the seasonal index
     calibration_date = roles["calibration"][0]
     scoring_date = roles["scoring"][0]
     candidates = [name for name in fits["calibration"] if name != "gamma_gamma"]
@@ -394,7 +393,9 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
         errors = {name: float("nan") for name in candidates}  # NaN: failed, said so
         backtest = query(_sql("backtest", summary=summary, role="calibration"))
         for name in converged:
-            errors[name] = backtest_error(name, fits["calibration"][name], backtest)
+            errors[name], worst_errors[name] = backtest_errors(
+                name, fits["calibration"][name], backtest
+            )
     if enough("scoring"):
         # on the scoring date, the candidates in their back-test order until one converges
         # (both models of a kind of history at once; usually the best one's kind only);
@@ -457,10 +458,10 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
             # applied when it lowers the mean decile error without raising the worst
             # decile's (the one probability_calibration's test fails on): a multiplier of
             # the whole population may fit the heavy buyers and push a middle decile off
-            one = fits["calibration"][chosen]
-            seasonal_error = backtest_error(chosen, one, backtest, measured["calibration"])
-            worst_without = backtest_error(chosen, one, backtest, worst=True)
-            worst_with = backtest_error(chosen, one, backtest, measured["calibration"], True)
+            seasonal_error, worst_with = backtest_errors(
+                chosen, fits["calibration"][chosen], backtest, measured["calibration"]
+            )
+            worst_without = worst_errors[chosen]
             applied = seasonal_error < errors[chosen] and worst_with <= worst_without
             season_note = (
                 f"; {'' if applied else 'not '}applied: the seasonal index (purchase days of "

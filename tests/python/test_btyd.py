@@ -425,14 +425,16 @@ def test_the_worst_decile_by_hand():
     # ten customers: nine tied at 1 share the first decile (observed 0, off by 1), the
     # last is alone in its own (predicted 5, observed 2, off by 3)
     predicted, observed = np.r_[np.ones(9), 5.0], np.r_[np.zeros(9), 2.0]
-    assert btyd.decile_calibration_error(predicted, observed, np.ones(10), worst=True) == 3.0
+    mean, worst = btyd.decile_calibration_errors(predicted, observed, np.ones(10))
+    assert (mean, worst) == (pytest.approx((9 * 1.0 + 3.0) / 10), 3.0)
     # in tolerances of max(0.5, 0.25 x observed): the last 3 / 0.5 = 6, the others 1 / 0.5 = 2
-    assert btyd.decile_calibration_error(
-        predicted, observed, np.ones(10), tolerance=(0.5, 0.25), worst=True
-    ) == pytest.approx(6.0)
+    mean, worst = btyd.decile_calibration_errors(
+        predicted, observed, np.ones(10), tolerance=(0.5, 0.25)
+    )
+    assert mean == pytest.approx((9 * 2.0 + 6.0) / 10) and worst == pytest.approx(6.0)
     assert btyd.decile_calibration_error(
         predicted, observed, np.ones(10), tolerance=(0.5, 0.25)
-    ) == pytest.approx((9 * 2.0 + 6.0) / 10)
+    ) == pytest.approx(mean)
 
 
 def test_decile_calibration_error_in_tolerances_by_hand():
