@@ -80,7 +80,8 @@ QUERIES = {
         order by btyd_frequency, btyd_recency, btyd_t""",
     # the same, each history split into comebacks (a row in the first lives at one gap:
     # they came back after a silence of at least that many days) and the others, for a
-    # seasonal index of each (the predictions' and the back-test's histories)
+    # seasonal index of each (the predictions' and the back-test's histories;
+    # customer_lifetime_value.sql reads each customer's side by the same rule)
     "split_histories": """
         select btyd_frequency, btyd_recency, btyd_t, {outcome}is_comeback, count(*) as customers
         from (
@@ -143,7 +144,8 @@ FIT_COLUMNS = {
     "comeback_seasonal_index": "double",
     "choice_reason": "varchar",
 }
-# per history: the purchase model's predictions, unrounded (customer_lifetime_value rounds)
+# per history (and, on a date whose seasonal index takes the comebacks apart, per side of
+# it): the purchase model's predictions, unrounded (customer_lifetime_value rounds)
 PREDICTION_COLUMNS = {
     "date_role": "varchar",
     "reference_date": "date",
@@ -171,7 +173,12 @@ PANDAS_TYPES = {
 
 
 def _pandas_types(columns: Mapping[str, str]) -> dict[str, str]:
-    return {name: PANDAS_TYPES[kind] for name, kind in columns.items()}
+    # the gap as Python ints and None (null for whole histories, gamma_gamma and dates not
+    # split), which int64 cannot hold
+    return {
+        name: "object" if name == "comeback_gap_days" else PANDAS_TYPES[kind]
+        for name, kind in columns.items()
+    }
 
 
 def typed(connection, frame: pd.DataFrame, columns: Mapping[str, str]):
@@ -284,12 +291,13 @@ def split_histories_sql(summary: str, lives: str, role: str, gap_days: int, outc
 YEAR_BEFORE = {"calibration": "calibration_year_before", "scoring": "scoring_year_before"}
 
 
-def effective_days(days, seasonal_index: float, holdout_days: int):
+def effective_days(days, seasonal_index, holdout_days: int):
     """The horizon, in days of an average season, that the next ``days`` days are worth
     when the next ``holdout_days`` run at ``seasonal_index`` times the average purchase
     rate and the days after at the average: days + (index - 1) x min(days, holdout_days).
     Increasing in days (index above 0), so the predictions of longer horizons stay the
-    larger; index 1 leaves every horizon as it is. A number or an array (days)."""
+    larger; index 1 leaves every horizon as it is. days and seasonal_index: numbers or
+    arrays that broadcast (an index per customer)."""
     days = np.asarray(days, dtype=float)
     return days + (seasonal_index - 1.0) * np.minimum(days, holdout_days)
 
@@ -390,8 +398,9 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
 
     unit_days = 7.0 if roles["calibration"][1] == "week" else 1.0
 
-    def predicted_holdout(name: str, one: btyd.Fit, backtest, seasonal_index: float = 1.0):
+    def predicted_holdout(name: str, one: btyd.Fit, backtest, seasonal_index=1.0):
         # expected purchase days of each back-test history in the following holdout_days
+        # (seasonal_index: one for all, or one per history)
         model_name, _ = btyd.candidate_parts(name)
         days = effective_days(settings.holdout_days, seasonal_index, settings.holdout_days)
         history = (backtest["btyd_frequency"], backtest["btyd_recency"], backtest["btyd_t"])
@@ -399,7 +408,7 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
             list(one.params.values()), days / unit_days, *history
         )
 
-    def backtest_errors(name: str, one: btyd.Fit, backtest, seasonal_index: float = 1.0):
+    def backtest_errors(name: str, one: btyd.Fit, backtest, seasonal_index=1.0):
         # (mean, worst) decile calibration error in tolerances, from one prediction
         return btyd.decile_calibration_errors(
             predicted_holdout(name, one, backtest, seasonal_index),
@@ -579,8 +588,9 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
                 )
             elif split_gap is not None:
                 described.append(
-                    f"not per group: fewer than {settings.min_band_customers} customers who "
-                    f"{came_back}, or who did not, a year before a date"
+                    f"not per group: a year before a date, fewer than "
+                    f"{settings.min_band_customers} customers {came_back} or did not, or one "
+                    "of the two groups bought or was predicted nothing"
                 )
             without = (errors[chosen], worst_errors[chosen])
             better = {
@@ -661,11 +671,12 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
                     "choice_reason": why,
                 }
             )
-    # typed even when every fit failed (all values null); the gap as Python ints and None
-    # (null for whole histories and gamma_gamma), which int64 cannot hold
-    kinds = {**_pandas_types(FIT_COLUMNS), "comeback_gap_days": "object"}
+    # typed even when every fit failed (all values null)
     return pd.DataFrame(
-        {name: pd.Series([row[name] for row in rows], dtype=kind) for name, kind in kinds.items()}
+        {
+            name: pd.Series([row[name] for row in rows], dtype=kind)
+            for name, kind in _pandas_types(FIT_COLUMNS).items()
+        }
     )
 
 
@@ -788,9 +799,7 @@ def predict(
             frame[name] = values
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    # the gap as Python ints and None (null on dates not split), which int64 cannot hold
-    kinds = {**_pandas_types(PREDICTION_COLUMNS), "comeback_gap_days": "object"}
-    return out.reindex(columns=list(PREDICTION_COLUMNS)).astype(kinds)
+    return out.reindex(columns=list(PREDICTION_COLUMNS)).astype(_pandas_types(PREDICTION_COLUMNS))
 
 
 # --- the lifetime step: the same fits and predictions on engines without Python models ---
