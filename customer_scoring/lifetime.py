@@ -41,6 +41,16 @@ Query = Callable[[str], Mapping[str, np.ndarray]]
 
 DAYS_PER_MONTH = 365.25 / 12
 
+# each customer of the summary on one date role with their first life at one gap
+# (int_customers_btyd_first_lives; null columns: none, their first life is the whole
+# history): the FROM of the queries on first lives
+WITH_FIRST_LIVES = """from {summary} as summary
+            left join {lives} as lives
+                on summary.customer_id = lives.customer_id
+                and summary.date_role = lives.date_role
+                and lives.comeback_gap_days = {gap_days}
+            where summary.date_role = '{role}'"""
+
 QUERIES = {
     # per date role: its date and unit, the customers and those with a repeat purchase
     "dates": """
@@ -69,12 +79,7 @@ QUERIES = {
                 cast(coalesce(lives.first_life_recency, summary.btyd_recency) as double)
                     as btyd_recency,
                 cast(coalesce(lives.first_life_t, summary.btyd_t) as double) as btyd_t
-            from {summary} as summary
-            left join {lives} as lives
-                on summary.customer_id = lives.customer_id
-                and summary.date_role = lives.date_role
-                and lives.comeback_gap_days = {gap_days}
-            where summary.date_role = '{role}'
+            {with_first_lives}
         ) as histories
         group by btyd_frequency, btyd_recency, btyd_t
         order by btyd_frequency, btyd_recency, btyd_t""",
@@ -91,12 +96,7 @@ QUERIES = {
                 cast(summary.btyd_t as double) as btyd_t,
                 {outcome_column}
                 case when lives.customer_id is null then false else true end as is_comeback
-            from {summary} as summary
-            left join {lives} as lives
-                on summary.customer_id = lives.customer_id
-                and summary.date_role = lives.date_role
-                and lives.comeback_gap_days = {gap_days}
-            where summary.date_role = '{role}'
+            {with_first_lives}
         ) as histories
         group by btyd_frequency, btyd_recency, btyd_t, {outcome}is_comeback
         order by btyd_frequency, btyd_recency, btyd_t, {outcome}is_comeback""",
@@ -265,7 +265,8 @@ class Settings:
 
 
 def _sql(name: str, **names) -> str:
-    return QUERIES[name].format(**names)
+    with_first_lives = WITH_FIRST_LIVES.format(**names) if "lives" in names else ""
+    return QUERIES[name].format(with_first_lives=with_first_lives, **names)
 
 
 def split_histories_sql(summary: str, lives: str, role: str, gap_days: int, outcome: bool) -> str:
