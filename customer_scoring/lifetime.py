@@ -41,6 +41,16 @@ Query = Callable[[str], Mapping[str, np.ndarray]]
 
 DAYS_PER_MONTH = 365.25 / 12
 
+# each customer of the summary on one date role with their first life at one gap
+# (int_customers_btyd_first_lives; null columns: none, their first life is the whole
+# history): the FROM of the queries on first lives
+WITH_FIRST_LIVES = """from {summary} as summary
+            left join {lives} as lives
+                on summary.customer_id = lives.customer_id
+                and summary.date_role = lives.date_role
+                and lives.comeback_gap_days = {gap_days}
+            where summary.date_role = '{role}'"""
+
 QUERIES = {
     # per date role: its date and unit, the customers and those with a repeat purchase
     "dates": """
@@ -69,15 +79,27 @@ QUERIES = {
                 cast(coalesce(lives.first_life_recency, summary.btyd_recency) as double)
                     as btyd_recency,
                 cast(coalesce(lives.first_life_t, summary.btyd_t) as double) as btyd_t
-            from {summary} as summary
-            left join {lives} as lives
-                on summary.customer_id = lives.customer_id
-                and summary.date_role = lives.date_role
-                and lives.comeback_gap_days = {gap_days}
-            where summary.date_role = '{role}'
+            {with_first_lives}
         ) as histories
         group by btyd_frequency, btyd_recency, btyd_t
         order by btyd_frequency, btyd_recency, btyd_t""",
+    # the same, each history split into comebacks (a row in the first lives at one gap:
+    # they came back after a silence of at least that many days) and the others, for a
+    # seasonal index of each (the predictions' and the back-test's histories;
+    # customer_lifetime_value.sql reads each customer's side by the same rule)
+    "split_histories": """
+        select btyd_frequency, btyd_recency, btyd_t, {outcome}is_comeback, count(*) as customers
+        from (
+            select
+                cast(summary.btyd_frequency as double) as btyd_frequency,
+                cast(summary.btyd_recency as double) as btyd_recency,
+                cast(summary.btyd_t as double) as btyd_t,
+                {outcome_column}
+                case when lives.customer_id is null then false else true end as is_comeback
+            {with_first_lives}
+        ) as histories
+        group by btyd_frequency, btyd_recency, btyd_t, {outcome}is_comeback
+        order by btyd_frequency, btyd_recency, btyd_t, {outcome}is_comeback""",
     # the spend model's input: the repeat customers' (frequency, mean spend)
     "spend": """
         select cast(btyd_frequency as double) as btyd_frequency,
@@ -119,15 +141,19 @@ FIT_COLUMNS = {
     "is_chosen": "boolean",
     "backtest_error": "double",
     "seasonal_index": "double",
+    "comeback_seasonal_index": "double",
     "choice_reason": "varchar",
 }
-# per history: the purchase model's predictions, unrounded (customer_lifetime_value rounds)
+# per history (and, on a date whose seasonal index takes the comebacks apart, per side of
+# it): the purchase model's predictions, unrounded (customer_lifetime_value rounds)
 PREDICTION_COLUMNS = {
     "date_role": "varchar",
     "reference_date": "date",
     "btyd_frequency": "double",
     "btyd_recency": "double",
     "btyd_t": "double",
+    "is_comeback": "boolean",
+    "comeback_gap_days": "bigint",
     "customers": "bigint",
     "btyd_model": "varchar",
     "prediction_status": "varchar",
@@ -147,7 +173,12 @@ PANDAS_TYPES = {
 
 
 def _pandas_types(columns: Mapping[str, str]) -> dict[str, str]:
-    return {name: PANDAS_TYPES[kind] for name, kind in columns.items()}
+    # the gap as Python ints and None (null for whole histories, gamma_gamma and dates not
+    # split), which int64 cannot hold
+    return {
+        name: "object" if name == "comeback_gap_days" else PANDAS_TYPES[kind]
+        for name, kind in columns.items()
+    }
 
 
 def typed(connection, frame: pd.DataFrame, columns: Mapping[str, str]):
@@ -192,7 +223,9 @@ class Settings:
     clv_months (clv_horizon_months), clv_monthly_discount_rate (a fraction per month),
     comeback_gap_days (btyd_comeback_gap_days: the silences, in days, that end a first
     life; each a candidate of the back-test), calibration_tolerance (absolute, relative:
-    the var of the same name, which the back-test measures its error in)."""
+    the var of the same name, which the back-test measures its error in),
+    min_band_customers (calibration_min_band_customers: the customers a calibration band
+    needs to count, and each group needs for a seasonal index of its own)."""
 
     min_repeat_customers: int
     holdout_days: int
@@ -201,6 +234,7 @@ class Settings:
     clv_monthly_discount_rate: float
     comeback_gap_days: tuple[int, ...]
     calibration_tolerance: tuple[float, float]
+    min_band_customers: int
 
     CONFIG: ClassVar[dict[str, tuple[str, Callable]]] = {
         "min_repeat_customers": ("btyd_min_repeat_customers", int),
@@ -210,6 +244,7 @@ class Settings:
         "clv_monthly_discount_rate": ("clv_monthly_discount_rate", float),
         "comeback_gap_days": ("btyd_comeback_gap_days", _gap_days),
         "calibration_tolerance": ("calibration_tolerance", _tolerance),
+        "min_band_customers": ("calibration_min_band_customers", int),
     }
 
     @classmethod
@@ -230,7 +265,25 @@ class Settings:
 
 
 def _sql(name: str, **names) -> str:
-    return QUERIES[name].format(**names)
+    with_first_lives = WITH_FIRST_LIVES.format(**names) if "lives" in names else ""
+    return QUERIES[name].format(with_first_lives=with_first_lives, **names)
+
+
+def split_histories_sql(summary: str, lives: str, role: str, gap_days: int, outcome: bool) -> str:
+    """The query of the distinct histories of ``role`` in ``summary``, each split into
+    its comebacks (a row of ``lives`` at ``gap_days``) and the others: columns
+    btyd_frequency, btyd_recency, btyd_t, with ``outcome`` holdout_purchase_days (the
+    back-test's), is_comeback and customers, in that order and ordered by them."""
+    column = "cast(summary.holdout_purchase_days as double) as holdout_purchase_days,"
+    return _sql(
+        "split_histories",
+        summary=summary,
+        lives=lives,
+        role=role,
+        gap_days=gap_days,
+        outcome="holdout_purchase_days, " if outcome else "",
+        outcome_column=column if outcome else "",
+    )
 
 
 # The seasonal index: the date role of int_customers_btyd_summary a year before each date
@@ -239,14 +292,26 @@ def _sql(name: str, **names) -> str:
 YEAR_BEFORE = {"calibration": "calibration_year_before", "scoring": "scoring_year_before"}
 
 
-def effective_days(days, seasonal_index: float, holdout_days: int):
+def effective_days(days, seasonal_index, holdout_days: int):
     """The horizon, in days of an average season, that the next ``days`` days are worth
     when the next ``holdout_days`` run at ``seasonal_index`` times the average purchase
     rate and the days after at the average: days + (index - 1) x min(days, holdout_days).
     Increasing in days (index above 0), so the predictions of longer horizons stay the
-    larger; index 1 leaves every horizon as it is. A number or an array (days)."""
+    larger; index 1 leaves every horizon as it is. days and seasonal_index: numbers or
+    arrays that broadcast (an index per customer)."""
     days = np.asarray(days, dtype=float)
     return days + (seasonal_index - 1.0) * np.minimum(days, holdout_days)
+
+
+def comeback_gap(candidate: str, settings: Settings) -> int | None:
+    """The silence, in days, after which a customer who buys again counts as a comeback
+    for the seasonal index of each group (int_customers_btyd_first_lives): the gap that
+    ends the first lives ``candidate`` was fitted on, the shortest of
+    settings.comeback_gap_days for whole histories, None without gaps."""
+    gap_days = btyd.candidate_parts(candidate)[1]
+    if gap_days is not None:
+        return gap_days
+    return min(settings.comeback_gap_days) if settings.comeback_gap_days else None
 
 
 def fit(query: Query, summary: str, settings: Settings, lives: str | None = None) -> pd.DataFrame:
@@ -280,7 +345,15 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
     worst decile's (btyd.decile_calibration_errors), each date's
     predictions use its own (effective_days; column seasonal_index on the chosen rows);
     choice_reason says either way. The fits a year before are rows of their own date
-    roles (is_chosen false, seasonal_index the index they measured)."""
+    roles (is_chosen false, seasonal_index the index they measured).
+
+    Comebacks apart: with ``lives``, the index is also measured for the customers who came
+    back after a silence (a first life at comeback_gap: the chosen candidate's gap, or the
+    shortest one for whole histories) and for the others apart, when each group has at
+    least settings.min_band_customers customers a year before both dates; of the two ways,
+    for everyone or per group, the one with the lower back-test error applies, under the
+    same conditions (comeback_seasonal_index: the comebacks' index, seasonal_index then
+    the others')."""
     dates = query(_sql("dates", summary=summary))
     roles: dict[str, tuple] = {}
     for role in ("scoring", "calibration", *YEAR_BEFORE.values()):
@@ -326,8 +399,9 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
 
     unit_days = 7.0 if roles["calibration"][1] == "week" else 1.0
 
-    def predicted_holdout(name: str, one: btyd.Fit, backtest, seasonal_index: float = 1.0):
+    def predicted_holdout(name: str, one: btyd.Fit, backtest, seasonal_index=1.0):
         # expected purchase days of each back-test history in the following holdout_days
+        # (seasonal_index: one for all, or one per history)
         model_name, _ = btyd.candidate_parts(name)
         days = effective_days(settings.holdout_days, seasonal_index, settings.holdout_days)
         history = (backtest["btyd_frequency"], backtest["btyd_recency"], backtest["btyd_t"])
@@ -335,7 +409,7 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
             list(one.params.values()), days / unit_days, *history
         )
 
-    def backtest_errors(name: str, one: btyd.Fit, backtest, seasonal_index: float = 1.0):
+    def backtest_errors(name: str, one: btyd.Fit, backtest, seasonal_index=1.0):
         # (mean, worst) decile calibration error in tolerances, from one prediction
         return btyd.decile_calibration_errors(
             predicted_holdout(name, one, backtest, seasonal_index),
@@ -415,11 +489,14 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
     )
     # the seasonal index (docs/scores.md): the chosen candidate refitted a year before
     # each date predicts the purchase days of the same holdout_days a year earlier; the
-    # index is what came over what it predicted, and it applies when it lowers the
-    # calibration date's back-test error
+    # index is what came over what it predicted, for everyone and, where both groups are
+    # large enough, for the comebacks and the others apart. The one that lowers the
+    # calibration date's back-test error most without raising its worst decile applies
     measured: dict[str, float] = {}  # date role -> index measured a year before it
+    measured_split: dict[str, tuple[float, float]] = {}  # -> (others', comebacks')
     instruments: dict[str, btyd.Fit] = {}  # role a year before -> the chosen one's fit
-    season_note, applied = "", False
+    season_note, applied = "", None  # None, "for everyone" or "per group"
+    split_gap = comeback_gap(chosen, settings) if lives is not None else None
     if chosen in errors and np.isfinite(errors[chosen]):
         model_name, gap_days = btyd.candidate_parts(chosen)
         for role, before in YEAR_BEFORE.items():
@@ -435,12 +512,28 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
             instruments[before] = one
             if not one.converged:
                 continue
-            outcome = query(_sql("backtest", summary=summary, role=before))
+            outcome = query(
+                _sql("backtest", summary=summary, role=before)
+                if split_gap is None
+                else split_histories_sql(summary, lives, before, split_gap, outcome=True)
+            )
             weight = np.asarray(outcome["customers"], dtype=float)
-            predicted = float(weight @ predicted_holdout(chosen, one, outcome))
-            observed = float(weight @ np.asarray(outcome["holdout_purchase_days"], dtype=float))
-            if predicted > 0 and observed > 0:
-                measured[role] = observed / predicted
+            predicted = weight * predicted_holdout(chosen, one, outcome)
+            observed = weight * np.asarray(outcome["holdout_purchase_days"], dtype=float)
+            if predicted.sum() > 0 and observed.sum() > 0:
+                measured[role] = float(observed.sum() / predicted.sum())
+            if split_gap is not None:
+                comeback = np.asarray(outcome["is_comeback"], dtype=bool)
+                groups = (~comeback, comeback)
+                if all(
+                    weight[group].sum() >= settings.min_band_customers
+                    and predicted[group].sum() > 0
+                    and observed[group].sum() > 0
+                    for group in groups
+                ):
+                    measured_split[role] = tuple(
+                        float(observed[group].sum() / predicted[group].sum()) for group in groups
+                    )
         window = f"the same {settings.holdout_days} days a year earlier"
         if not any(roles[before][0] for before in YEAR_BEFORE.values()):
             season_note = (
@@ -455,23 +548,70 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
                 "and a converged fit needed)"
             )
         else:
-            # applied when it lowers the mean decile error without raising the worst
-            # decile's (the one probability_calibration's test fails on): a multiplier of
-            # the whole population may fit the heavy buyers and push a middle decile off
-            seasonal_error, worst_with = backtest_errors(
-                chosen, fits["calibration"][chosen], backtest, measured["calibration"]
-            )
-            worst_without = worst_errors[chosen]
-            applied = seasonal_error < errors[chosen] and worst_with <= worst_without
+            # each way of applying it against the back-test without: applied when it
+            # lowers the mean decile error without raising the worst decile's (the one
+            # probability_calibration's test fails on): a multiplier of the whole
+            # population may fit the heavy buyers and push a middle decile off
+            tried = {
+                "for everyone": backtest_errors(
+                    chosen, fits["calibration"][chosen], backtest, measured["calibration"]
+                )
+            }
+            described = [
+                f"for everyone {measured['scoring']:.3f} on the scoring date and "
+                f"{measured['calibration']:.3f} on the calibration date (back-test error "
+                f"{tried['for everyone'][0]:.4f}, worst decile {tried['for everyone'][1]:.4f})"
+            ]
+            came_back = f"came back after a silence of at least {split_gap} days"
+            if "calibration" in measured_split and "scoring" in measured_split:
+                split_backtest = query(
+                    split_histories_sql(summary, lives, "calibration", split_gap, outcome=True)
+                )
+                tried["per group"] = backtest_errors(
+                    chosen,
+                    fits["calibration"][chosen],
+                    split_backtest,
+                    np.where(
+                        np.asarray(split_backtest["is_comeback"], dtype=bool),
+                        measured_split["calibration"][1],
+                        measured_split["calibration"][0],
+                    ),
+                )
+                (others_s, comebacks_s), (others_c, comebacks_c) = (
+                    measured_split["scoring"],
+                    measured_split["calibration"],
+                )
+                described.append(
+                    f"for the customers who {came_back} {comebacks_s:.3f} and for the "
+                    f"others {others_s:.3f} on the scoring date, {comebacks_c:.3f} and "
+                    f"{others_c:.3f} on the calibration date (back-test error "
+                    f"{tried['per group'][0]:.4f}, worst decile {tried['per group'][1]:.4f})"
+                )
+            elif split_gap is not None:
+                described.append(
+                    f"not per group: a year before a date, fewer than "
+                    f"{settings.min_band_customers} customers {came_back} or did not, or one "
+                    "of the two groups bought or was predicted nothing"
+                )
+            without = (errors[chosen], worst_errors[chosen])
+            better = {
+                way: found
+                for way, found in tried.items()
+                if found[0] < without[0] and found[1] <= without[1]
+            }
+            applied = min(better, key=lambda way: better[way][0]) if better else None
             season_note = (
-                f"; {'' if applied else 'not '}applied: the seasonal index (purchase days of "
-                f"{window} over the chosen model's prediction, fitted a year before the "
-                f"date) {measured['scoring']:.3f} on the scoring date and "
-                f"{measured['calibration']:.3f} on the calibration date, where it takes the "
-                f"back-test error from {errors[chosen]:.4f} to {seasonal_error:.4f} and the "
-                f"worst decile's from {worst_without:.4f} to {worst_with:.4f}"
+                f"; {f'applied {applied}' if applied else 'not applied'}: the seasonal "
+                f"index (purchase days of {window} over the chosen model's prediction, "
+                f"fitted a year before the date) {'; '.join(described)}; without it the "
+                f"back-test error is {without[0]:.4f} and the worst decile's {without[1]:.4f}"
             )
-    seasonal = measured if applied else {}  # date role -> index its predictions use
+    # date role -> (the index its predictions use, the comebacks' when apart)
+    seasonal = {
+        role: ((measured[role], None) if applied == "for everyone" else measured_split[role])
+        for role in YEAR_BEFORE
+        if applied
+    }
     reason += season_note
     if unfitted:
         reason += (
@@ -492,18 +632,20 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
             if one.converged
             else ("not_converged" if enough(role) else "too_few_customers")
         )
-        gap_days, index = None, None
+        gap_days, index, comeback_index = None, None, None
         if one.model == "gamma_gamma":
             is_chosen, why = True, "the spend model (the only one)"
         elif role in instruments:
             # the chosen candidate refitted a year before a date: the index it measured
             dated = next(date for date, before in YEAR_BEFORE.items() if before == role)
             gap_days, is_chosen, index = btyd.candidate_parts(name)[1], False, measured.get(dated)
+            comeback_index = measured_split.get(dated, (None, None))[1]
             why = f"the seasonal index's fit for the {dated} date; " + reason
         else:
             gap_days = btyd.candidate_parts(name)[1]
             is_chosen = name == chosen
-            index = seasonal.get(role) if is_chosen else None
+            if is_chosen:
+                index, comeback_index = seasonal.get(role, (None, None))
             why = ("chosen: " if is_chosen else "not chosen: ") + reason
         for parameter, value in one.params.items():
             rows.append(
@@ -526,22 +668,30 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
                         else None
                     ),
                     "seasonal_index": index,
+                    "comeback_seasonal_index": comeback_index,
                     "choice_reason": why,
                 }
             )
-    # typed even when every fit failed (all values null); the gap as Python ints and None
-    # (null for whole histories and gamma_gamma), which int64 cannot hold
-    kinds = {**_pandas_types(FIT_COLUMNS), "comeback_gap_days": "object"}
+    # typed even when every fit failed (all values null)
     return pd.DataFrame(
-        {name: pd.Series([row[name] for row in rows], dtype=kind) for name, kind in kinds.items()}
+        {
+            name: pd.Series([row[name] for row in rows], dtype=kind)
+            for name, kind in _pandas_types(FIT_COLUMNS).items()
+        }
     )
 
 
-def predict(query: Query, summary: str, fits: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+def predict(
+    query: Query, summary: str, fits: pd.DataFrame, settings: Settings, lives: str | None = None
+) -> pd.DataFrame:
     """The rows of btyd_history_predictions: one per date role and distinct history
     (frequency, recency, T) of int_customers_btyd_summary (PREDICTION_COLUMNS, with the
     date of the fits and the customers who share the history), under the purchase model
-    btyd_fits chose:
+    btyd_fits chose. When btyd_fits gives the comebacks a seasonal index of their own on
+    a date (comeback_seasonal_index), each history of that date is two rows: is_comeback
+    true for its customers with a first life at comeback_gap_days
+    (int_customers_btyd_first_lives: ``lives``, required then), false for the others;
+    otherwise is_comeback is false and comeback_gap_days null.
 
     - p_alive: P(still a customer | history);
     - p_no_purchase_holdout: P(no purchase in the next holdout_days | history);
@@ -557,15 +707,39 @@ def predict(query: Query, summary: str, fits: pd.DataFrame, settings: Settings) 
     prediction_status says why (fit_not_converged, fit_too_few_customers)."""
     frames = []
     for role in ("scoring", "calibration"):
-        histories = query(_sql("histories", summary=summary, role=role))
+        role_fits = fits[(fits["date_role"] == role) & fits["is_chosen"].astype(bool)]
+        chosen = role_fits[role_fits["model"] != "gamma_gamma"]
+        model_name = str(chosen["model"].iloc[0]) if len(chosen) else "bg_nbd"
+        # the seasonal index btyd_fits applied to this date (null: none, 1), and the
+        # comebacks' when they have their own: then each history is split into the
+        # customers who came back after a silence and the others
+        index = chosen["seasonal_index"].dropna()
+        seasonal_index = float(index.iloc[0]) if len(index) else 1.0
+        comeback_index = chosen["comeback_seasonal_index"].dropna()
+        split_gap = None
+        if len(comeback_index):
+            if lives is None:
+                raise ValueError(
+                    f"btyd_fits gives the comebacks a seasonal index of their own on the {role} "
+                    "date: predict needs int_customers_btyd_first_lives (lives)"
+                )
+            gap = chosen["comeback_gap_days"].dropna()
+            fitted_on = btyd.candidate(model_name, int(gap.iloc[0]) if len(gap) else None)
+            split_gap = comeback_gap(fitted_on, settings)
+        histories = query(
+            _sql("histories", summary=summary, role=role)
+            if split_gap is None
+            else split_histories_sql(summary, lives, role, split_gap, outcome=False)
+        )
         if len(histories["btyd_frequency"]) == 0:
             continue
         frame = pd.DataFrame({name: histories[name] for name in histories})
-        role_fits = fits[(fits["date_role"] == role) & fits["is_chosen"].astype(bool)]
+        if split_gap is None:
+            frame["is_comeback"] = False
+        frame["comeback_gap_days"] = split_gap
         frame.insert(0, "date_role", role)
         # the date of the fits (the lifetime step's tables are checked against the run's)
         frame.insert(1, "reference_date", pd.Timestamp(role_fits["reference_date"].iloc[0]).date())
-        model_name = str(role_fits.loc[role_fits["model"] != "gamma_gamma", "model"].iloc[0])
         unit_days = 7.0 if role_fits["time_unit"].iloc[0] == "week" else 1.0
         frame["btyd_model"] = model_name
         statuses = set(role_fits["fit_status"])
@@ -578,38 +752,52 @@ def predict(query: Query, summary: str, fits: pd.DataFrame, settings: Settings) 
         )
         purchase = [params[f"{model_name}.{name}"] for name in btyd.MODEL_PARAMETERS[model_name]]
         model = btyd.PURCHASE_MODELS[model_name]
-        history = (
+        histories_all = (
             frame["btyd_frequency"].to_numpy(float),
             frame["btyd_recency"].to_numpy(float),
             frame["btyd_t"].to_numpy(float),
         )
-        # every horizon in one call (one row per horizon): Pareto/NBD's P(alive), two
-        # hypergeometric functions per history, is computed once, not once per horizon
-        # each horizon in days of an average season (effective_days): the seasonal index
-        # btyd_fits applied to this date (null: none, 1)
-        index = role_fits["seasonal_index"].dropna()
-        seasonal_index = float(index.iloc[0]) if len(index) else 1.0
-
+        comeback = frame["is_comeback"].to_numpy(bool)
+        groups = [(~comeback, seasonal_index)]
+        if split_gap is not None:
+            groups.append((comeback, float(comeback_index.iloc[0])))
         months = settings.clv_months
         horizons_days = [k * DAYS_PER_MONTH for k in range(1, months + 1)]
         horizons_days += [settings.horizon_days, settings.holdout_days]
-        horizons = effective_days(horizons_days, seasonal_index, settings.holdout_days)
-        expected = model.expected_purchases(purchase, horizons[:, None] / unit_days, *history)
-        cumulative = [np.zeros(len(frame))] + list(expected[:months])
         rate = settings.clv_monthly_discount_rate
+        predicted = {
+            name: np.full(len(frame), np.nan)
+            for name in (
+                "p_alive",
+                "p_no_purchase_holdout",
+                "expected_purchases_horizon",
+                "expected_purchases_holdout",
+                "discounted_expected_purchases",
+            )
+        }
+        for rows, group_index in groups:
+            history = tuple(values[rows] for values in histories_all)
+            # every horizon in one call (one row per horizon): Pareto/NBD's P(alive), two
+            # hypergeometric functions per history, is computed once, not once per
+            # horizon; each horizon in days of an average season (effective_days)
+            horizons = effective_days(horizons_days, group_index, settings.holdout_days)
+            expected = model.expected_purchases(purchase, horizons[:, None] / unit_days, *history)
+            cumulative = [np.zeros(len(history[0]))] + list(expected[:months])
+            predicted["p_alive"][rows] = model.probability_alive(purchase, *history)
+            predicted["p_no_purchase_holdout"][rows] = model.probability_no_purchase(
+                purchase,
+                float(effective_days(settings.holdout_days, group_index, settings.holdout_days))
+                / unit_days,
+                *history,
+            )
+            predicted["expected_purchases_horizon"][rows] = expected[months]
+            predicted["expected_purchases_holdout"][rows] = expected[months + 1]
+            predicted["discounted_expected_purchases"][rows] = sum(
+                (cumulative[k] - cumulative[k - 1]) / (1 + rate) ** k for k in range(1, months + 1)
+            )
         frame["prediction_status"] = "predicted"
-        frame["p_alive"] = model.probability_alive(purchase, *history)
-        frame["p_no_purchase_holdout"] = model.probability_no_purchase(
-            purchase,
-            float(effective_days(settings.holdout_days, seasonal_index, settings.holdout_days))
-            / unit_days,
-            *history,
-        )
-        frame["expected_purchases_horizon"] = expected[months]
-        frame["expected_purchases_holdout"] = expected[months + 1]
-        frame["discounted_expected_purchases"] = sum(
-            (cumulative[k] - cumulative[k - 1]) / (1 + rate) ** k for k in range(1, months + 1)
-        )
+        for name, values in predicted.items():
+            frame[name] = values
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return out.reindex(columns=list(PREDICTION_COLUMNS)).astype(_pandas_types(PREDICTION_COLUMNS))
@@ -728,7 +916,13 @@ def run_step(manifest, engine: Engine, progress: Callable[[str], None] = print) 
         inputs["int_customers_btyd_first_lives"],
     )
     progress(f"lifetime step: fits {time.perf_counter() - started:.1f} s")
-    predictions = predict(engine.query, inputs["int_customers_btyd_summary"], fits, settings)
+    predictions = predict(
+        engine.query,
+        inputs["int_customers_btyd_summary"],
+        fits,
+        settings,
+        inputs["int_customers_btyd_first_lives"],
+    )
     progress(
         f"lifetime step: {len(predictions):,} histories predicted "
         f"({time.perf_counter() - started:.1f} s)"

@@ -162,7 +162,8 @@ def btyd_histories(days, cut: int):
 
 def lifetime_settings(**changes):
     """customer_scoring.lifetime.Settings at the defaults of dbt_project.yml's vars (90-day
-    holdout, gaps of 180 and 365 days, tolerance max(0.05, 0.25 x observed)), with
+    holdout, gaps of 180 and 365 days, tolerance max(0.05, 0.25 x observed), bands of 200
+    customers), with
     ``changes``: for the tests that call lifetime.fit on planted tables."""
     from customer_scoring import lifetime
 
@@ -174,5 +175,6 @@ def lifetime_settings(**changes):
         clv_monthly_discount_rate=0.01,
         comeback_gap_days=(180, 365),
         calibration_tolerance=(0.05, 0.25),
+        min_band_customers=200,
     )
     return dataclasses.replace(defaults, **changes)

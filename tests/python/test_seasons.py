@@ -130,7 +130,7 @@ def test_the_index_measures_the_season_a_year_earlier(seasonal):
     assert sigma[cut + 1 : cut + 1 + HOLDOUT].mean() < 0.7  # the planted slow season
     assert calibration < 0.8 and scoring > 1.0, (calibration, scoring)
     reason = chosen_rows(fits, "scoring").choice_reason.iloc[0]
-    assert "; applied: the seasonal index" in reason
+    assert "; applied for everyone: the seasonal index" in reason
     # the fits a year before are rows of their own, with the index they measured
     before = fits[fits.date_role.isin(["scoring_year_before", "calibration_year_before"])]
     assert set(before.date_role) == {"scoring_year_before", "calibration_year_before"}

@@ -6,7 +6,9 @@
     - btyd_model: the purchase model that predicts (bg_nbd or pareto_nbd), chosen by
       back-test in btyd_fits;
     - p_alive, p_no_purchase_holdout, expected_purchases_horizon,
-      expected_purchases_holdout: those of the customer's history, rounded to 6 decimals;
+      expected_purchases_holdout: those of the customer's history, rounded to 6 decimals
+      (on a date whose seasonal index takes the comebacks apart, those of the history's
+      comebacks or others, by the customer's first lives);
     - expected_average_value: Gamma-Gamma's expected value of a purchase, a weighted mean
       of the population mean p * gamma / (q - 1) and the customer's own mean m with
       weight (q - 1) / (p * x + q - 1) on the population (Fader and Hardie 2013, equation
@@ -33,6 +35,36 @@ histories as (
 
 ),
 
+split_dates as (
+
+    -- the dates whose predictions take the comebacks apart (a seasonal index of their
+    -- own, btyd_fits), with the silence that makes a comeback
+    select distinct
+        date_role,
+        comeback_gap_days
+    from histories
+    where comeback_gap_days is not null
+
+),
+
+flagged as (
+
+    -- each customer's side of that split: a first life ended by such a silence (the rule
+    -- of the query split_histories of customer_scoring/lifetime.py, which predicted it)
+    select
+        summary.*,
+        coalesce(lives.customer_id is not null, false) as is_comeback
+    from summary
+    left join split_dates
+        on summary.date_role = split_dates.date_role
+    left join {{ ref('int_customers_btyd_first_lives') }} as lives
+        on
+            summary.customer_id = lives.customer_id
+            and summary.date_role = lives.date_role
+            and split_dates.comeback_gap_days = lives.comeback_gap_days
+
+),
+
 spend_model as (
 
     select
@@ -51,14 +83,14 @@ spend_model as (
 joined as (
 
     select
-        summary.customer_id,
-        summary.date_role,
-        summary.reference_date,
-        summary.time_unit,
-        summary.btyd_frequency,
-        summary.btyd_recency,
-        summary.btyd_t,
-        summary.btyd_monetary_value,
+        flagged.customer_id,
+        flagged.date_role,
+        flagged.reference_date,
+        flagged.time_unit,
+        flagged.btyd_frequency,
+        flagged.btyd_recency,
+        flagged.btyd_t,
+        flagged.btyd_monetary_value,
         histories.btyd_model,
         histories.prediction_status,
         histories.p_alive,
@@ -68,19 +100,20 @@ joined as (
         histories.discounted_expected_purchases,
         spend_model.population_mean,
         -- the population mean's weight in the customer's expected value
-        (spend_model.q - 1) / (spend_model.p * summary.btyd_frequency + spend_model.q - 1)
+        (spend_model.q - 1) / (spend_model.p * flagged.btyd_frequency + spend_model.q - 1)
             as population_weight
     -- every customer of the summary, predicted or not (a history the predictions lack
     -- leaves prediction_status null: its not_null test fails)
-    from summary
+    from flagged
     left join histories
         on
-            summary.date_role = histories.date_role
-            and summary.btyd_frequency = histories.btyd_frequency
-            and summary.btyd_recency = histories.btyd_recency
-            and summary.btyd_t = histories.btyd_t
+            flagged.date_role = histories.date_role
+            and flagged.btyd_frequency = histories.btyd_frequency
+            and flagged.btyd_recency = histories.btyd_recency
+            and flagged.btyd_t = histories.btyd_t
+            and flagged.is_comeback = histories.is_comeback
     left join spend_model
-        on summary.date_role = spend_model.date_role
+        on flagged.date_role = spend_model.date_role
 
 ),
 

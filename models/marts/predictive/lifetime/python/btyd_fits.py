@@ -30,6 +30,7 @@ def model(dbt, session):
         "clv_monthly_discount_rate": dbt.config.get("clv_monthly_discount_rate"),
         "btyd_comeback_gap_days": dbt.config.get("btyd_comeback_gap_days"),
         "calibration_tolerance": dbt.config.get("calibration_tolerance"),
+        "calibration_min_band_customers": dbt.config.get("calibration_min_band_customers"),
     }
     settings = lifetime.Settings.from_config(config.get)
     # the engine groups the histories (a million customers are read as their distinct

@@ -28,6 +28,7 @@ def model(dbt, session):
         "clv_monthly_discount_rate": dbt.config.get("clv_monthly_discount_rate"),
         "btyd_comeback_gap_days": dbt.config.get("btyd_comeback_gap_days"),
         "calibration_tolerance": dbt.config.get("calibration_tolerance"),
+        "calibration_min_band_customers": dbt.config.get("calibration_min_band_customers"),
     }
     settings = lifetime.Settings.from_config(config.get)
     predictions = lifetime.predict(
@@ -35,6 +36,7 @@ def model(dbt, session):
         f"({dbt.ref('int_customers_btyd_summary').sql_query()})",
         dbt.ref("btyd_fits").df(),
         settings,
+        f"({dbt.ref('int_customers_btyd_first_lives').sql_query()})",
     )
     # typed as declared, empty or not (lifetime.PREDICTION_COLUMNS)
     return lifetime.typed(session, predictions, lifetime.PREDICTION_COLUMNS)

@@ -4,6 +4,7 @@
     predictions as the Python model python/btyd_history_predictions.py, by the same
     code). -#}
 -- depends_on: {{ ref('int_customers_btyd_summary') }}
+-- depends_on: {{ ref('int_customers_btyd_first_lives') }}
 -- depends_on: {{ ref('btyd_fits') }}
 
 select * from {{ lifetime_step_table() }}
