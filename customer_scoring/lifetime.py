@@ -59,14 +59,6 @@ QUERIES = {
             sum(case when btyd_frequency > 0 and btyd_monetary_value > 0 then 1 else 0 end)
                 as repeaters
         from {summary} group by date_role order by date_role""",
-    # the purchase models' input: each distinct history once, with its customers
-    "histories": """
-        select cast(btyd_frequency as double) as btyd_frequency,
-            cast(btyd_recency as double) as btyd_recency, cast(btyd_t as double) as btyd_t,
-            count(*) as customers
-        from {summary} where date_role = '{role}'
-        group by btyd_frequency, btyd_recency, btyd_t
-        order by btyd_frequency, btyd_recency, btyd_t""",
     # the purchase models' input on first lives: each customer's first life
     # (int_customers_btyd_first_lives) at one comeback gap, the whole history of those
     # without one; each distinct history once, with its customers
@@ -83,11 +75,11 @@ QUERIES = {
         ) as histories
         group by btyd_frequency, btyd_recency, btyd_t
         order by btyd_frequency, btyd_recency, btyd_t""",
-    # the same, each history split into comebacks (a row in the first lives at one gap:
-    # they came back after a silence of at least that many days) and the others, for a
-    # seasonal index of each (the predictions' and the back-test's histories;
-    # customer_lifetime_value.sql reads each customer's side by the same rule)
-    "split_histories": """
+    # each distinct history of a date once, with its customers (the purchase models'
+    # input and the predictions'); for the back-test with the purchase days of the holdout
+    # after the date (counted by int_customers_btyd_summary); split at comebacks or not
+    # (histories_sql)
+    "histories": """
         select btyd_frequency, btyd_recency, btyd_t, {outcome}is_comeback, count(*) as customers
         from (
             select
@@ -95,8 +87,8 @@ QUERIES = {
                 cast(summary.btyd_recency as double) as btyd_recency,
                 cast(summary.btyd_t as double) as btyd_t,
                 {outcome_column}
-                case when lives.customer_id is null then false else true end as is_comeback
-            {with_first_lives}
+                {is_comeback} as is_comeback
+            {from_summary}
         ) as histories
         group by btyd_frequency, btyd_recency, btyd_t, {outcome}is_comeback
         order by btyd_frequency, btyd_recency, btyd_t, {outcome}is_comeback""",
@@ -108,18 +100,6 @@ QUERIES = {
         where date_role = '{role}' and btyd_frequency > 0 and btyd_monetary_value > 0
         group by btyd_frequency, btyd_monetary_value
         order by btyd_frequency, btyd_monetary_value""",
-    # the back-test: each history of a date with the purchase days that followed
-    # (counted by int_customers_btyd_summary): the calibration date's, and a year before
-    # each date's for the seasonal index
-    "backtest": """
-        select cast(btyd_frequency as double) as btyd_frequency,
-            cast(btyd_recency as double) as btyd_recency, cast(btyd_t as double) as btyd_t,
-            cast(holdout_purchase_days as double) as holdout_purchase_days,
-            count(*) as customers
-        from {summary}
-        where date_role = '{role}'
-        group by btyd_frequency, btyd_recency, btyd_t, holdout_purchase_days
-        order by btyd_frequency, btyd_recency, btyd_t, holdout_purchase_days""",
 }
 
 # The columns of the two tables and their SQL types, declared once: the frames are typed
@@ -269,20 +249,36 @@ def _sql(name: str, **names) -> str:
     return QUERIES[name].format(with_first_lives=with_first_lives, **names)
 
 
-def split_histories_sql(summary: str, lives: str, role: str, gap_days: int, outcome: bool) -> str:
-    """The query of the distinct histories of ``role`` in ``summary``, each split into
-    its comebacks (a row of ``lives`` at ``gap_days``) and the others: columns
+def histories_sql(
+    summary: str,
+    role: str,
+    outcome: bool = False,
+    lives: str | None = None,
+    gap_days: int | None = None,
+) -> str:
+    """The query of the distinct histories of ``role`` in ``summary``: columns
     btyd_frequency, btyd_recency, btyd_t, with ``outcome`` holdout_purchase_days (the
-    back-test's), is_comeback and customers, in that order and ordered by them."""
+    back-test's), is_comeback and customers, in that order and ordered by them. With
+    ``lives`` and ``gap_days``, each history is split into its comebacks (a row of
+    ``lives`` at ``gap_days``: they came back after a silence of at least that many days;
+    customer_lifetime_value.sql reads each customer's side by the same rule) and the
+    others, for a seasonal index of each; without, is_comeback is false."""
     column = "cast(summary.holdout_purchase_days as double) as holdout_purchase_days,"
+    split = lives is not None and gap_days is not None
     return _sql(
-        "split_histories",
+        "histories",
         summary=summary,
-        lives=lives,
         role=role,
-        gap_days=gap_days,
         outcome="holdout_purchase_days, " if outcome else "",
         outcome_column=column if outcome else "",
+        is_comeback=(
+            "case when lives.customer_id is null then false else true end" if split else "false"
+        ),
+        from_summary=(
+            WITH_FIRST_LIVES.format(summary=summary, lives=lives, role=role, gap_days=gap_days)
+            if split
+            else f"from {summary} as summary where summary.date_role = '{role}'"
+        ),
     )
 
 
@@ -374,7 +370,7 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
         # the distinct histories of one date, whole or first lives at one gap, read once
         if (role, gap_days) not in frames:
             frames[role, gap_days] = query(
-                _sql("histories", summary=summary, role=role)
+                histories_sql(summary, role)
                 if gap_days is None
                 else _sql(
                     "life_histories", summary=summary, lives=lives, role=role, gap_days=gap_days
@@ -386,7 +382,7 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
         # no customer came back after a silence of gap_days by the date: the first lives
         # are the whole histories, and so would be the fits
         whole, first = histories(role, None), histories(role, gap_days)
-        return all(np.array_equal(whole[name], first[name]) for name in whole)
+        return all(np.array_equal(whole[name], first[name]) for name in first)
 
     def fit_candidates(role: str, gap_days: int | None) -> dict[str, btyd.Fit]:
         # both purchase models on one kind of history of one date
@@ -465,7 +461,7 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
     converged = [name for name in candidates if fits["calibration"][name].converged]
     if converged and calibration_date is not None and scoring_date is not None:
         errors = {name: float("nan") for name in candidates}  # NaN: failed, said so
-        backtest = query(_sql("backtest", summary=summary, role="calibration"))
+        backtest = query(histories_sql(summary, "calibration", outcome=True))
         for name in converged:
             errors[name], worst_errors[name] = backtest_errors(
                 name, fits["calibration"][name], backtest
@@ -512,11 +508,7 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
             instruments[before] = one
             if not one.converged:
                 continue
-            outcome = query(
-                _sql("backtest", summary=summary, role=before)
-                if split_gap is None
-                else split_histories_sql(summary, lives, before, split_gap, outcome=True)
-            )
+            outcome = query(histories_sql(summary, before, True, lives, split_gap))
             weight = np.asarray(outcome["customers"], dtype=float)
             predicted = weight * predicted_holdout(chosen, one, outcome)
             observed = weight * np.asarray(outcome["holdout_purchase_days"], dtype=float)
@@ -565,7 +557,7 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
             came_back = f"came back after a silence of at least {split_gap} days"
             if "calibration" in measured_split and "scoring" in measured_split:
                 split_backtest = query(
-                    split_histories_sql(summary, lives, "calibration", split_gap, outcome=True)
+                    histories_sql(summary, "calibration", True, lives, split_gap)
                 )
                 tried["per group"] = backtest_errors(
                     chosen,
@@ -726,16 +718,10 @@ def predict(
             gap = chosen["comeback_gap_days"].dropna()
             fitted_on = btyd.candidate(model_name, int(gap.iloc[0]) if len(gap) else None)
             split_gap = comeback_gap(fitted_on, settings)
-        histories = query(
-            _sql("histories", summary=summary, role=role)
-            if split_gap is None
-            else split_histories_sql(summary, lives, role, split_gap, outcome=False)
-        )
+        histories = query(histories_sql(summary, role, False, lives, split_gap))
         if len(histories["btyd_frequency"]) == 0:
             continue
         frame = pd.DataFrame({name: histories[name] for name in histories})
-        if split_gap is None:
-            frame["is_comeback"] = False
         frame["comeback_gap_days"] = split_gap
         frame.insert(0, "date_role", role)
         # the date of the fits (the lifetime step's tables are checked against the run's)

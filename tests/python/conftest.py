@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -143,21 +144,70 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)  # stable: the order within and among the other files is kept
 
 
-def btyd_histories(days, cut: int):
-    """int_customers_btyd_summary's histories in pandas, for the tests that plant purchase
-    days (test_comebacks, test_seasons): per customer of ``days`` (a DataFrame of
-    customer_id and day, one row per distinct purchase day, days counted from the start
-    of the history) with a purchase by day ``cut``: btyd_frequency (the purchase days
-    after the first), btyd_recency (first to last) and btyd_t (first to ``cut``), in
-    weeks. The SQL model's dbt unit test checks its own rule by hand."""
-    grouped = days[days.day <= cut].groupby("customer_id").day
-    return pd.DataFrame(
-        {
-            "btyd_frequency": grouped.size() - 1,
-            "btyd_recency": (grouped.max() - grouped.min()) / 7,
-            "btyd_t": (cut - grouped.min()) / 7,
-        }
-    ).reset_index()
+def btyd_dates(end: pd.Timestamp, holdout_days: int) -> dict[str, pd.Timestamp]:
+    """The four date roles of int_customers_btyd_summary for the as-of date ``end``: the
+    scoring and calibration dates and a year (365 days) before each."""
+    calibration = end - pd.Timedelta(days=holdout_days)
+    return {
+        "scoring": end,
+        "calibration": calibration,
+        "scoring_year_before": end - pd.Timedelta(days=365),
+        "calibration_year_before": calibration - pd.Timedelta(days=365),
+    }
+
+
+def btyd_summary(days, dates, start: pd.Timestamp, holdout_days: int) -> pd.DataFrame:
+    """int_customers_btyd_summary in pandas, for the tests that plant purchase days
+    (test_comebacks, test_seasons): ``days``, a DataFrame of customer_id and day (one row
+    per distinct purchase day, days counted from ``start``); per date role of ``dates``
+    and customer with a purchase by its date: btyd_frequency (the purchase days after the
+    first), btyd_recency (first to last) and btyd_t (first to the date) in weeks, a spend
+    (not these tests' subject: Gamma-Gamma needs some spread to converge), and but on the
+    scoring date the purchase days of the ``holdout_days`` after the date. The SQL
+    model's dbt unit test checks its own rule by hand."""
+    frames = []
+    for role, date in dates.items():
+        cut = (date - start).days
+        grouped = days[days.day <= cut].groupby("customer_id").day
+        frame = pd.DataFrame(
+            {
+                "btyd_frequency": grouped.size() - 1,
+                "btyd_recency": (grouped.max() - grouped.min()) / 7,
+                "btyd_t": (cut - grouped.min()) / 7,
+            }
+        ).reset_index()
+        frame["date_role"], frame["reference_date"], frame["time_unit"] = role, date.date(), "week"
+        spend = np.random.default_rng(len(frame)).lognormal(3.5, 0.5, len(frame)).round(2)
+        frame["btyd_monetary_value"] = np.where(frame.btyd_frequency > 0, spend, np.nan)
+        window = days[(days.day > cut) & (days.day <= cut + holdout_days)]
+        later = window.groupby("customer_id").size()
+        frame["holdout_purchase_days"] = (
+            frame.customer_id.map(later).fillna(0) if role != "scoring" else np.nan
+        )
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def duckdb_query(**tables: pd.DataFrame):
+    """A query function for customer_scoring.lifetime (SQL -> numpy columns) on an
+    in-memory DuckDB holding each DataFrame of ``tables`` as a table of that name."""
+    connection = duckdb.connect()
+    for name, frame in tables.items():
+        connection.register(f"{name}_frame", frame)
+        connection.execute(f"create table {name} as select * from {name}_frame")
+    return lambda sql: connection.sql(sql).fetchnumpy()
+
+
+def fit_and_predict(settings, summary: pd.DataFrame, lives: pd.DataFrame | None = None):
+    """(btyd_fits, btyd_history_predictions) of lifetime.fit and lifetime.predict on these
+    tables (int_customers_btyd_summary and, when given, int_customers_btyd_first_lives)."""
+    from customer_scoring import lifetime
+
+    tables = {"summary": summary} if lives is None else {"summary": summary, "lives": lives}
+    query = duckdb_query(**tables)
+    named = None if lives is None else "lives"
+    fits = lifetime.fit(query, "summary", settings, named)
+    return fits, lifetime.predict(query, "summary", fits, settings, named)
 
 
 def lifetime_settings(**changes):

@@ -13,11 +13,16 @@ follows (its unit test checks the SQL by hand)."""
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import btyd_histories, lifetime_settings
+from conftest import (
+    btyd_dates,
+    btyd_summary,
+    duckdb_query,
+    fit_and_predict,
+    lifetime_settings,
+)
 
 from customer_scoring import btyd, lifetime
 
@@ -25,11 +30,13 @@ END = pd.Timestamp("2026-06-30")
 DAYS = 3 * 365
 HOLDOUT = 90
 GAPS = (180, 365)
+START = END - pd.Timedelta(days=DAYS)
+DATES = btyd_dates(END, HOLDOUT)
 
 
 def purchase_days(n: int, seed: int, comebacks: bool) -> pd.DataFrame:
-    """(customer_id, ordered_date) of n customers, first purchases uniform over the three
-    years before END, each customer's days distinct."""
+    """(customer_id, day) of n customers, days counted from START, first purchases uniform
+    over the three years before END, each customer's days distinct."""
     rng = np.random.default_rng(seed)
     first = rng.integers(0, DAYS, n)
     rate = rng.gamma(0.9, 1 / 21, n)
@@ -46,19 +53,7 @@ def purchase_days(n: int, seed: int, comebacks: bool) -> pd.DataFrame:
             days += [int(day) for day in extra if day < DAYS]
         for day in sorted(set(int(d) for d in days)):
             rows.append((f"c{i}", day))
-    frame = pd.DataFrame(rows, columns=["customer_id", "day"])
-    frame["ordered_date"] = (
-        END - pd.Timedelta(days=DAYS) + pd.to_timedelta(frame.day, "D")
-    ).dt.date
-    return frame
-
-
-DATES = {
-    "scoring": END,
-    "calibration": END - pd.Timedelta(days=HOLDOUT),
-    "scoring_year_before": END - pd.Timedelta(days=365),
-    "calibration_year_before": END - pd.Timedelta(days=365 + HOLDOUT),
-}
+    return pd.DataFrame(rows, columns=["customer_id", "day"])
 
 
 def tables(days: pd.DataFrame, roles=("scoring", "calibration")):
@@ -66,26 +61,10 @@ def tables(days: pd.DataFrame, roles=("scoring", "calibration")):
     earlier ('calibration') and, among ``roles``, a year before each:
     int_customers_btyd_summary (with the holdout purchase days of the rows but the
     scoring date's) and int_customers_btyd_first_lives, by their SQL models' rules."""
-    summaries, lives = [], []
-    for role in roles:
-        date = DATES[role]
-        seen = days[pd.to_datetime(days.ordered_date) <= date].sort_values(["customer_id", "day"])
-        cut = (date - (END - pd.Timedelta(days=DAYS))).days
-        summary = btyd_histories(days, cut)
-        summary["date_role"], summary["reference_date"], summary["time_unit"] = (
-            role,
-            date.date(),
-            "week",
-        )
-        # spend is not this file's subject; Gamma-Gamma needs some spread to converge
-        spend = np.random.default_rng(len(summary)).lognormal(3.5, 0.5, len(summary)).round(2)
-        summary["btyd_monetary_value"] = np.where(summary.btyd_frequency > 0, spend, np.nan)
-        if role != "scoring":
-            ordered = pd.to_datetime(days.ordered_date)
-            window = (ordered > date) & (ordered <= date + pd.Timedelta(days=HOLDOUT))
-            later = days[window].groupby("customer_id").size()
-            summary["holdout_purchase_days"] = summary.customer_id.map(later).fillna(0).astype(int)
-        summaries.append(summary)
+    dates = {role: DATES[role] for role in roles}
+    lives = []
+    for role, date in dates.items():
+        seen = days[days.day <= (date - START).days].sort_values(["customer_id", "day"])
         gap = seen.groupby("customer_id").day.diff().shift(-1)  # the silence after each day
         for gap_days in GAPS:
             ends = seen[gap >= gap_days].groupby("customer_id").day.min().rename("last")
@@ -103,7 +82,7 @@ def tables(days: pd.DataFrame, roles=("scoring", "calibration")):
                     }
                 ).reset_index()
             )
-    return pd.concat(summaries), pd.concat(lives)
+    return btyd_summary(days, dates, START, HOLDOUT), pd.concat(lives)
 
 
 def fits(days: pd.DataFrame, gaps=GAPS) -> pd.DataFrame:
@@ -113,18 +92,8 @@ def fits(days: pd.DataFrame, gaps=GAPS) -> pd.DataFrame:
 def fits_and_predictions(days: pd.DataFrame, gaps=GAPS, roles=("scoring", "calibration")):
     """(btyd_fits, btyd_history_predictions, summary, first lives) of these purchase days."""
     summary, lives = tables(days, roles)
-    connection = duckdb.connect()
-    for name, frame in (("summary", summary), ("lives", lives)):
-        connection.register(f"{name}_frame", frame)
-        connection.execute(f"create table {name} as select * from {name}_frame")
     settings = lifetime_settings(holdout_days=HOLDOUT, comeback_gap_days=gaps)
-
-    def query(sql):
-        return connection.sql(sql).fetchnumpy()
-
-    fitted = lifetime.fit(query, "summary", settings, "lives")
-    predictions = lifetime.predict(query, "summary", fitted, settings, "lives")
-    return fitted, predictions, summary, lives
+    return (*fit_and_predict(settings, summary, lives), summary, lives)
 
 
 def chosen(frame: pd.DataFrame) -> tuple[str, object]:
@@ -322,12 +291,9 @@ def test_the_split_predictions_have_a_row_per_side_of_each_history(a_year_on):
 
 def test_predictions_split_at_comebacks_need_the_first_lives(a_year_on):
     fitted, _, summary, _ = a_year_on[0]
-    connection = duckdb.connect()
-    connection.register("summary_frame", summary)
-    connection.execute("create table summary as select * from summary_frame")
     with pytest.raises(ValueError, match="predict needs int_customers_btyd_first_lives"):
         lifetime.predict(
-            lambda sql: connection.sql(sql).fetchnumpy(),
+            duckdb_query(summary=summary),
             "summary",
             fitted,
             lifetime_settings(holdout_days=HOLDOUT),

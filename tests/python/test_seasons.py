@@ -14,11 +14,10 @@ season. The summary is computed here from the purchase days by the rule of its S
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import btyd_histories, lifetime_settings
+from conftest import btyd_dates, btyd_summary, fit_and_predict, lifetime_settings
 
 from customer_scoring import lifetime
 
@@ -27,12 +26,7 @@ DAYS = 3 * 365
 HOLDOUT = 90
 PEAK = 320  # day of the year (mid-November)
 START = END - pd.Timedelta(days=DAYS)
-DATES = {
-    "scoring": END,
-    "calibration": END - pd.Timedelta(days=HOLDOUT),
-    "scoring_year_before": END - pd.Timedelta(days=365),
-    "calibration_year_before": END - pd.Timedelta(days=365 + HOLDOUT),
-}
+DATES = btyd_dates(END, HOLDOUT)
 
 
 def season(amplitude: float) -> np.ndarray:
@@ -62,41 +56,13 @@ def purchase_days(n: int, seed: int, amplitude: float) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["customer_id", "day"])
 
 
-def summary(days: pd.DataFrame) -> pd.DataFrame:
-    """int_customers_btyd_summary in weeks: every date role, the purchase days of the
-    HOLDOUT days after each date but the scoring date."""
-    frames = []
-    for role, date in DATES.items():
-        cut = (date - START).days
-        frame = btyd_histories(days, cut)
-        frame["date_role"], frame["reference_date"], frame["time_unit"] = role, date.date(), "week"
-        # spend is not this file's subject; Gamma-Gamma needs some spread to converge
-        spend = np.random.default_rng(len(frame)).lognormal(3.5, 0.5, len(frame)).round(2)
-        frame["btyd_monetary_value"] = np.where(frame.btyd_frequency > 0, spend, np.nan)
-        later = days[(days.day > cut) & (days.day <= cut + HOLDOUT)].groupby("customer_id").size()
-        frame["holdout_purchase_days"] = (
-            frame.customer_id.map(later).fillna(0) if role != "scoring" else np.nan
-        )
-        frames.append(frame)
-    return pd.concat(frames)
-
-
 SETTINGS = lifetime_settings(holdout_days=HOLDOUT, comeback_gap_days=())
 
 
 def run(days: pd.DataFrame, roles=tuple(DATES)):
     """(btyd_fits, btyd_history_predictions, the summary) of these purchase days."""
-    table = summary(days)
-    table = table[table.date_role.isin(roles)]
-    connection = duckdb.connect()
-    connection.register("summary_frame", table)
-    connection.execute("create table summary as select * from summary_frame")
-
-    def query(sql):
-        return connection.sql(sql).fetchnumpy()
-
-    fits = lifetime.fit(query, "summary", SETTINGS)
-    return fits, lifetime.predict(query, "summary", fits, SETTINGS), table
+    table = btyd_summary(days, {role: DATES[role] for role in roles}, START, HOLDOUT)
+    return (*fit_and_predict(SETTINGS, table), table)
 
 
 def chosen_rows(fits: pd.DataFrame, role: str) -> pd.DataFrame:

@@ -126,12 +126,12 @@ def test_the_histories_split_at_comebacks_read_the_same_on_spark(both):
 
     on_duckdb, spark = both
     for outcome in (False, True):
-        sql = lifetime.split_histories_sql(
+        sql = lifetime.histories_sql(
             "main.int_customers_btyd_summary",
-            "main.int_customers_btyd_first_lives",
             "calibration",
+            outcome,
+            "main.int_customers_btyd_first_lives",
             VARS["btyd_comeback_gap_days"][0],
-            outcome=outcome,
         )
         with duckdb.connect(str(on_duckdb.path), read_only=True) as connection:
             local = connection.sql(sql).df()

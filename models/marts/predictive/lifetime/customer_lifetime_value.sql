@@ -50,7 +50,7 @@ split_dates as (
 flagged as (
 
     -- each customer's side of that split: a first life ended by such a silence (the rule
-    -- of the query split_histories of customer_scoring/lifetime.py, which predicted it)
+    -- of customer_scoring/lifetime.py's histories_sql, which predicted it)
     select
         summary.*,
         coalesce(lives.customer_id is not null, false) as is_comeback
