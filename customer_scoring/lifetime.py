@@ -324,7 +324,9 @@ def fitted_side_by_side(jobs: Mapping[str, tuple]) -> dict[str, btyd.Fit]:
     if len(jobs) <= 1 or FIT_THREADS == 1:
         return {name: job[0](*job[1:4], weight=job[4]) for name, job in jobs.items()}
     with ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:
-        futures = {name: pool.submit(job[0], *job[1:4], weight=job[4]) for name, job in jobs.items()}
+        futures = {
+            name: pool.submit(job[0], *job[1:4], weight=job[4]) for name, job in jobs.items()
+        }
         return {name: future.result() for name, future in futures.items()}
 
 

@@ -99,7 +99,9 @@ def timed(command: list[str], env: dict, log: Path) -> dict:
             time.sleep(0.05)
     seconds = time.perf_counter() - started
     cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = sum(getattr(cpu_after, name) - getattr(cpu_before, name) for name in ("ru_utime", "ru_stime"))
+    cpu = sum(
+        getattr(cpu_after, name) - getattr(cpu_before, name) for name in ("ru_utime", "ru_stime")
+    )
     step = {
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu, 1),

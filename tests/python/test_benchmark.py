@@ -238,12 +238,9 @@ def test_a_step_reports_the_cpu_its_process_tree_used(tmp_path):
     # a child that spins for 1.5 s of CPU in a grandchild, then sleeps 1 s: the CPU counts
     # the grandchild's work and not the sleep
     spin = "import time; end = time.process_time() + 1.5\nwhile time.process_time() < end: pass"
+    child = f"import subprocess, sys, time; subprocess.run([sys.executable, '-c', {spin!r}])"
     step = timed(
-        [
-            sys.executable,
-            "-c",
-            f"import subprocess, sys, time; subprocess.run([sys.executable, '-c', {spin!r}]); time.sleep(1)",
-        ],
+        [sys.executable, "-c", child + "; time.sleep(1)"],
         dict(os.environ),
         tmp_path / "step.log",
     )
