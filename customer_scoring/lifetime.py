@@ -412,7 +412,9 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
             history = (frame["btyd_frequency"], frame["btyd_recency"], frame["btyd_t"])
             for name, purchase_model in btyd.PURCHASE_MODELS.items():
                 jobs[btyd.candidate(name, gap_days)] = (
-                    purchase_model.fit, *history, frame["customers"]
+                    purchase_model.fit,
+                    *history,
+                    frame["customers"],
                 )
         return fitted_side_by_side(jobs)
 
