@@ -150,8 +150,7 @@ with_totals as (
         raw_terms.*,
         totals.weight_total,
         totals.positive_sum,
-        totals.penalty_sum,
-        totals.best_term
+        totals.penalty_sum
     from raw_terms
     inner join totals
         on
@@ -165,16 +164,24 @@ with_totals as (
 top_positions as (
 
     -- the top factor: the criterion of the largest positive term, the first by position
-    -- on a tie (position is unique within a score: int_score_settings' test)
+    -- on a tie (position is unique within a score: int_score_settings' test); from the
+    -- terms, not with_totals, which one reader keeps unmaterialised (10M orders: CPU 31.0
+    -- -> 20.7 s, peak memory 14.0 -> 13.3 GB)
     select
-        date_role,
-        customer_id,
-        category_key,
-        score_name,
-        min(position) as top_position
-    from with_totals
-    where compared_term = best_term
-    group by date_role, customer_id, category_key, score_name
+        raw_terms.date_role,
+        raw_terms.customer_id,
+        raw_terms.category_key,
+        raw_terms.score_name,
+        min(raw_terms.position) as top_position
+    from raw_terms
+    inner join totals
+        on
+            raw_terms.date_role = totals.date_role
+            and raw_terms.customer_id = totals.customer_id
+            and raw_terms.category_key = totals.category_key
+            and raw_terms.score_name = totals.score_name
+            and raw_terms.compared_term = totals.best_term
+    group by raw_terms.date_role, raw_terms.customer_id, raw_terms.category_key, raw_terms.score_name
 
 ),
 
