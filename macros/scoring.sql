@@ -16,9 +16,9 @@
         The division is exact: buckets * (2B + E) and 2N are integers, and a quotient below
         `buckets` that is not an integer lies at least 1/(2N) from the next integer, far
         more than double-precision rounding, so floor() gives the same bucket everywhere.
-        Nulls are not ranked: filter them out first (they sort last on every engine, so
-        they do not move the others). partition_by (optional) ranks within groups, e.g.
-        per product category.
+        Nulls are not ranked: filter them out first (they sort last on every engine, but
+        still count in N). partition_by (optional) ranks within groups, e.g. per product
+        category.
 
         B = rank() - 1 and B + E = count(*) over the same order (its default frame, range
         up to the current row, takes in the row's ties): one sort for both, where a count

@@ -81,8 +81,8 @@ def high_water_mark_kb(pid: int) -> int:
 
 def timed(command: list[str], env: dict, log: Path) -> dict:
     """Run command in a child process (output to log); its wall time, CPU time (user and
-    system seconds of the child and its children: cpu_seconds, over the wall time on all
-    cores the share of the machine it kept busy) and peak memory, and an "error" (exit
+    system seconds of the child and of the children it waited for: cpu_seconds; over the
+    wall time, the cores it kept busy on average) and peak memory, and an "error" (exit
     code, the end of the log) when it fails: the caller reports it.
 
     The peak is the child's VmHWM (with its own children's), read every 50 ms while it
@@ -491,6 +491,8 @@ def run(
             shutil.copy(prepared["next_delivery"], Path(prepared["orders_pattern"]).parent)
         print(f"{name}: {Path(command[0]).name} {command[1]} ...", flush=True)
         step = timed(command, env, out / f"{name}-{suffix}.log")
+        if on_spark and warehouse is not None:
+            step["cpu_seconds"] = None  # pyspark never waits for its JVM: its CPU is not seen
         # rows of the files the step reads: the RFM path and the baselines read the order files
         step["input_rows"] = rows_in if name in WHOLE_DEMO_STEPS else prepared["order_rows"]
         if name == "nightly_incremental" and orders_folder:

@@ -185,6 +185,19 @@ top_positions as (
 
 ),
 
+top_criteria as (
+
+    -- the criterion at each position of a score (one: int_score_settings' test; the least
+    -- by name should two share one, so that no row is doubled)
+    select
+        score_name,
+        position,
+        min(criterion) as criterion
+    from settings
+    group by score_name, position
+
+),
+
 weighted as (
 
     -- a negative weight is a signal against the score: it takes away points, at most all
@@ -202,7 +215,7 @@ weighted as (
             when with_totals.penalty_sum > with_totals.positive_sum then 0
             else with_totals.positive_sum - with_totals.penalty_sum
         end as term_sum,
-        top_settings.criterion as top_factor
+        top_criteria.criterion as top_factor
     from with_totals
     left join top_positions
         on
@@ -210,10 +223,10 @@ weighted as (
             and with_totals.customer_id = top_positions.customer_id
             and with_totals.category_key = top_positions.category_key
             and with_totals.score_name = top_positions.score_name
-    left join settings as top_settings
+    left join top_criteria
         on
-            with_totals.score_name = top_settings.score_name
-            and top_positions.top_position = top_settings.position
+            with_totals.score_name = top_criteria.score_name
+            and top_positions.top_position = top_criteria.position
 
 ),
 
