@@ -53,6 +53,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -79,14 +80,17 @@ def high_water_mark_kb(pid: int) -> int:
 
 
 def timed(command: list[str], env: dict, log: Path) -> dict:
-    """Run command in a child process (output to log); its wall time and peak memory, and
-    an "error" (exit code, the end of the log) when it fails: the caller reports it.
+    """Run command in a child process (output to log); its wall time, CPU time (user and
+    system seconds of the child and of the children it waited for: cpu_seconds; over the
+    wall time, the cores it kept busy on average) and peak memory, and an "error" (exit
+    code, the end of the log) when it fails: the caller reports it.
 
     The peak is the child's VmHWM (with its own children's), read every 50 ms while it
     runs. (wait4's ru_maxrss
     would not do: Linux carries the RSS of the forked copy of this process, generator
     arrays included, across exec into the child's figure.)"""
     started = time.perf_counter()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak_kb = 0
     with log.open("w") as output:
         child = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -94,7 +98,15 @@ def timed(command: list[str], env: dict, log: Path) -> dict:
             peak_kb = max(peak_kb, high_water_mark_kb(child.pid))
             time.sleep(0.05)
     seconds = time.perf_counter() - started
-    step = {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_kb / 1024, 1)}
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(
+        getattr(cpu_after, name) - getattr(cpu_before, name) for name in ("ru_utime", "ru_stime")
+    )
+    step = {
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 1),
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+    }
     if child.returncode != 0:
         tail = log.read_text().splitlines()[-15:]
         killed = " (killed: SIGKILL, as the kernel does when memory runs out)"
@@ -479,6 +491,8 @@ def run(
             shutil.copy(prepared["next_delivery"], Path(prepared["orders_pattern"]).parent)
         print(f"{name}: {Path(command[0]).name} {command[1]} ...", flush=True)
         step = timed(command, env, out / f"{name}-{suffix}.log")
+        if on_spark and warehouse is not None:
+            step["cpu_seconds"] = None  # pyspark never waits for its JVM: its CPU is not seen
         # rows of the files the step reads: the RFM path and the baselines read the order files
         step["input_rows"] = rows_in if name in WHOLE_DEMO_STEPS else prepared["order_rows"]
         if name == "nightly_incremental" and orders_folder:
@@ -533,8 +547,8 @@ def remove_warehouses(*warehouses: Path) -> None:
 
 def table(report: dict) -> str:
     """The report of ``run`` as a Markdown table: seconds, ratio to the engine floor, input
-    rows per second and peak memory (MB) per step, then the incremental ratio and the five
-    slowest models."""
+    rows per second, CPU seconds (and the cores they kept busy on average) and peak memory
+    (MB) per step, then the incremental ratio and the five slowest models."""
     settings = report.get("settings", {})
     lines = [
         f"{report['customers']:,} customers, {report['orders']:,} orders, "
@@ -546,14 +560,18 @@ def table(report: dict) -> str:
         + ", "
         f"{report['machine']['cpus']} CPUs, {report['machine']['memory_gb']} GB, {report['date']}"
         + "".join(f", {name}={value}" for name, value in settings.items()),
-        "| step | seconds | × floor | input rows/s | peak memory |",
-        "|---|---:|---:|---:|---:|",
+        "| step | seconds | × floor | input rows/s | CPU seconds (cores busy) | peak memory |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name, step in report["steps"].items():
         ratio = f"{step['ratio_to_floor']:.1f}" if step.get("ratio_to_floor") else "–"
         seconds = f"{step['seconds']:.1f}" + (" (failed)" if "error" in step else "")
         rows = f"{step['rows_per_second']:,}" if step.get("rows_per_second") else "–"
-        lines.append(f"| {name} | {seconds} | {ratio} | {rows} | {step['peak_rss_mb']:,.0f} MB |")
+        cpu = step.get("cpu_seconds")  # reports written before 2026-12-02 have none
+        busy = f"{cpu:,.0f} ({cpu / step['seconds']:.1f})" if cpu is not None else "–"
+        lines.append(
+            f"| {name} | {seconds} | {ratio} | {rows} | {busy} | {step['peak_rss_mb']:,.0f} MB |"
+        )
     if "incremental_to_full_build" in report["ratios"]:
         lines.append(
             f"incremental / full build: {report['ratios']['incremental_to_full_build']:.1%} "

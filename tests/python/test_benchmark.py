@@ -232,6 +232,23 @@ def test_a_failing_step_is_reported_not_raised(tmp_path):
     assert step["error"].startswith("exit 3;") and "working" in step["error"]
 
 
+def test_a_step_reports_the_cpu_its_process_tree_used(tmp_path):
+    from customer_scoring.benchmark import timed
+
+    # a child that spins for 1.5 s of CPU in a grandchild, then sleeps 1 s: the CPU counts
+    # the grandchild's work and not the sleep
+    spin = "import time; end = time.process_time() + 1.5\nwhile time.process_time() < end: pass"
+    child = f"import subprocess, sys, time; subprocess.run([sys.executable, '-c', {spin!r}])"
+    step = timed(
+        [sys.executable, "-c", child + "; time.sleep(1)"],
+        dict(os.environ),
+        tmp_path / "step.log",
+    )
+    assert "error" not in step
+    assert 1.4 <= step["cpu_seconds"] <= 1.4 + 1.0  # the interpreters' start-up at most
+    assert step["seconds"] >= 2.5
+
+
 def test_a_rerun_at_the_same_scale_reuses_the_generated_files(tmp_path, capsys):
     from customer_scoring.benchmark import prepare
 

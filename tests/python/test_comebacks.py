@@ -13,6 +13,8 @@ follows (its unit test checks the SQL by hand)."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -311,3 +313,15 @@ def test_predictions_split_at_comebacks_need_the_first_lives(a_year_on):
 def test_the_comebacks_silence_follows_the_chosen_candidate(candidate, gaps, expected):
     settings = lifetime_settings(comeback_gap_days=gaps)
     assert lifetime.comeback_gap(candidate, settings) == expected
+
+
+def test_the_fits_side_by_side_are_the_fits_one_by_one(a_year_on, monkeypatch):
+    # every fit of a_year_on (six candidates, the scoring date's, the two a year before) on
+    # one thread: the same rows, to the last digit, as on FIT_THREADS threads
+    (fitted, *_), _ = a_year_on
+    assert lifetime.FIT_THREADS > 1 or os.cpu_count() == 1
+    monkeypatch.setattr(lifetime, "FIT_THREADS", 1)
+    days = purchase_days(6000, seed=16, comebacks=True)
+    one_by_one, *_ = fits_and_predictions(days, roles=tuple(DATES))
+    assert len(fitted[fitted.date_role.str.endswith("year_before")]) > 0
+    pd.testing.assert_frame_equal(one_by_one, fitted)

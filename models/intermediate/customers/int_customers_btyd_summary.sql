@@ -68,6 +68,19 @@ holdout_purchases as (
 
 ),
 
+first_purchases as (
+
+    -- each customer's first purchase day, the same on every date that knows the customer
+    -- (grouped once here, not windowed per date: a window sorts every purchase day of
+    -- every date)
+    select
+        customer_id,
+        min(purchase_date) as first_purchase_date
+    from purchase_days
+    group by customer_id
+
+),
+
 known as (
 
     select
@@ -76,10 +89,10 @@ known as (
         purchase_days.customer_id,
         purchase_days.purchase_date,
         purchase_days.day_value,
-        min(purchase_days.purchase_date) over (
-            partition by dates.date_role, purchase_days.customer_id
-        ) as first_purchase_date
+        first_purchases.first_purchase_date
     from purchase_days
+    inner join first_purchases
+        on purchase_days.customer_id = first_purchases.customer_id
     inner join dates
         on purchase_days.purchase_date <= dates.reference_date
 

@@ -83,15 +83,35 @@ rate_periods as (
 
 ),
 
--- the day of each order: its sale lines' (completed or cancelled), else its own lines'
-order_days as (
+-- per order, in one pass over its lines: its day (its sale lines' (completed or
+-- cancelled), else its own lines'), and the checks across its lines: they must agree on
+-- who ordered, its sale lines on the day, and no return or refund may be dated before
+-- the sale (conflicting); returned and refunded more than was sold (over-refunded: the
+-- order is set aside, never netted below 0)
+orders as (
 
     select
         order_id,
         coalesce(
             min(case when line_status in ('completed', 'cancelled') then ordered_date end),
             min(ordered_date)
-        ) as order_date
+        ) as order_date,
+        coalesce(
+            min(customer_id) != max(customer_id)
+            or min(case when line_status in ('completed', 'cancelled') then ordered_date end)
+            != max(case when line_status in ('completed', 'cancelled') then ordered_date end)
+            or min(ordered_date) < coalesce(
+                min(case when line_status in ('completed', 'cancelled') then ordered_date end),
+                min(ordered_date)
+            ),
+            false
+        ) as is_conflicting_order,
+        coalesce(
+            sum(case when line_status = 'completed' then 1 else 0 end) > 0
+            and sum(case when line_status in ('returned', 'refunded') then amount else 0 end)
+            > sum(case when line_status = 'completed' then amount else 0 end),
+            false
+        ) as is_over_refunded_order
     from lines
     group by order_id
 
@@ -111,10 +131,12 @@ dated_lines as (
         lines.amount,
         lines.ordered_at,
         lines.ordered_date as line_date,
-        order_days.order_date as ordered_date
+        orders.order_date as ordered_date,
+        orders.is_conflicting_order,
+        orders.is_over_refunded_order
     from lines
-    inner join order_days
-        on lines.order_id = order_days.order_id
+    inner join orders
+        on lines.order_id = orders.order_id
 
 ),
 
@@ -155,34 +177,6 @@ rated_currencies as (
 
 ),
 
--- lines of one order must agree on who ordered, its sale lines on the day, and no
--- return or refund may be dated before the sale
-conflicting_orders as (
-
-    select order_id
-    from dated_lines
-    group by order_id
-    having
-        min(customer_id) != max(customer_id)
-        or min(case when line_status in ('completed', 'cancelled') then line_date end)
-        != max(case when line_status in ('completed', 'cancelled') then line_date end)
-        or min(line_date) < min(ordered_date)
-
-),
-
--- returned and refunded more than was sold: the order is set aside, never netted below 0
-over_refunded_orders as (
-
-    select order_id
-    from dated_lines
-    group by order_id
-    having
-        sum(case when line_status = 'completed' then 1 else 0 end) > 0
-        and sum(case when line_status in ('returned', 'refunded') then amount else 0 end)
-        > sum(case when line_status = 'completed' then amount else 0 end)
-
-),
-
 joined as (
 
     select
@@ -193,9 +187,7 @@ joined as (
         end as exchange_rate,
         coalesce(customers.is_test_account, false) as is_test_account,
         customers.customer_id is not null as is_known_customer,
-        dated_lines.currency = {{ reporting }} or rated_currencies.currency is not null as is_rated_currency,
-        conflicting_orders.order_id is not null as is_conflicting_order,
-        over_refunded_orders.order_id is not null as is_over_refunded_order
+        dated_lines.currency = {{ reporting }} or rated_currencies.currency is not null as is_rated_currency
     from dated_lines
     left join customers
         on dated_lines.customer_id = customers.customer_id
@@ -205,10 +197,6 @@ joined as (
         on
             dated_lines.currency = day_rates.currency
             and dated_lines.ordered_date = day_rates.ordered_date
-    left join conflicting_orders
-        on dated_lines.order_id = conflicting_orders.order_id
-    left join over_refunded_orders
-        on dated_lines.order_id = over_refunded_orders.order_id
 
 ),
 
