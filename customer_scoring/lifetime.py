@@ -45,7 +45,7 @@ DAYS_PER_MONTH = 365.25 / 12
 
 # each customer of the summary on one date role with their first life at one gap
 # (int_customers_btyd_first_lives; null columns: none, their first life is the whole
-# history): the FROM of the queries on first lives
+# history): the FROM of the queries on first lives (_from_summary)
 WITH_FIRST_LIVES = """from {summary} as summary
             left join {lives} as lives
                 on summary.customer_id = lives.customer_id
@@ -73,7 +73,7 @@ QUERIES = {
                 cast(coalesce(lives.first_life_recency, summary.btyd_recency) as double)
                     as btyd_recency,
                 cast(coalesce(lives.first_life_t, summary.btyd_t) as double) as btyd_t
-            {with_first_lives}
+            {from_summary}
         ) as histories
         group by btyd_frequency, btyd_recency, btyd_t
         order by btyd_frequency, btyd_recency, btyd_t""",
@@ -247,8 +247,15 @@ class Settings:
 
 
 def _sql(name: str, **names) -> str:
-    with_first_lives = WITH_FIRST_LIVES.format(**names) if "lives" in names else ""
-    return QUERIES[name].format(with_first_lives=with_first_lives, **names)
+    return QUERIES[name].format(**names)
+
+
+def _from_summary(summary: str, role: str, lives: str | None, gap_days: int | None) -> str:
+    """The FROM (and WHERE) of a query on one date role of ``summary``: with ``lives`` and
+    ``gap_days``, each customer beside their first life at that gap (WITH_FIRST_LIVES)."""
+    if lives is None or gap_days is None:
+        return f"from {summary} as summary where summary.date_role = '{role}'"
+    return WITH_FIRST_LIVES.format(summary=summary, lives=lives, role=role, gap_days=gap_days)
 
 
 def histories_sql(
@@ -269,18 +276,12 @@ def histories_sql(
     split = lives is not None and gap_days is not None
     return _sql(
         "histories",
-        summary=summary,
-        role=role,
         outcome="holdout_purchase_days, " if outcome else "",
         outcome_column=column if outcome else "",
         is_comeback=(
             "case when lives.customer_id is null then false else true end" if split else "false"
         ),
-        from_summary=(
-            WITH_FIRST_LIVES.format(summary=summary, lives=lives, role=role, gap_days=gap_days)
-            if split
-            else f"from {summary} as summary where summary.date_role = '{role}'"
-        ),
+        from_summary=_from_summary(summary, role, lives, gap_days),
     )
 
 
@@ -315,18 +316,24 @@ def comeback_gap(candidate: str, settings: Settings) -> int | None:
 FIT_THREADS = min(4, os.cpu_count() or 1)
 
 
-def fitted_side_by_side(jobs: Mapping[str, tuple]) -> dict[str, btyd.Fit]:
-    """Independent fits on FIT_THREADS threads: name -> (fit function, x, t_x, T, weight)
-    to name -> its Fit, in the order given. Each fit is computed as alone (the same numbers);
+def fitted_side_by_side(
+    jobs: Mapping[str, tuple[Callable[..., btyd.Fit], Mapping[str, np.ndarray]]],
+) -> dict[str, btyd.Fit]:
+    """Independent fits on FIT_THREADS threads: name -> (a purchase model's fit, the
+    distinct histories of a date: histories_sql's columns) to name -> its Fit, in the
+    order given. Each fit is computed as alone (the same numbers);
     numpy's and scipy's loops release the GIL, so the fits of a date overlap on the cores
     (at 10M orders lifetime.fit 38.5 -> 32.1 s; not more: scipy's hyp2f1 at the fitted
     Pareto/NBD parameters runs one call at a time, docs/benchmark.md)."""
+
+    def fitted(fit_function, frame) -> btyd.Fit:
+        history = (frame["btyd_frequency"], frame["btyd_recency"], frame["btyd_t"])
+        return fit_function(*history, weight=frame["customers"])
+
     if len(jobs) <= 1 or FIT_THREADS == 1:
-        return {name: job[0](*job[1:4], weight=job[4]) for name, job in jobs.items()}
+        return {name: fitted(*job) for name, job in jobs.items()}
     with ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:
-        futures = {
-            name: pool.submit(job[0], *job[1:4], weight=job[4]) for name, job in jobs.items()
-        }
+        futures = {name: pool.submit(fitted, *job) for name, job in jobs.items()}
         return {name: future.result() for name, future in futures.items()}
 
 
@@ -393,7 +400,7 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
                 histories_sql(summary, role)
                 if gap_days is None
                 else _sql(
-                    "life_histories", summary=summary, lives=lives, role=role, gap_days=gap_days
+                    "life_histories", from_summary=_from_summary(summary, role, lives, gap_days)
                 )
             )
         return frames[role, gap_days]
@@ -406,17 +413,14 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
 
     def fit_candidates(role: str, *gaps: int | None) -> dict[str, btyd.Fit]:
         # both purchase models on each kind of history (gap) of one date, side by side
-        jobs = {}
-        for gap_days in gaps:
-            frame = histories(role, gap_days)  # read here: the query is not shared
-            history = (frame["btyd_frequency"], frame["btyd_recency"], frame["btyd_t"])
-            for name, purchase_model in btyd.PURCHASE_MODELS.items():
-                jobs[btyd.candidate(name, gap_days)] = (
-                    purchase_model.fit,
-                    *history,
-                    frame["customers"],
-                )
-        return fitted_side_by_side(jobs)
+        # (the histories are read here: the query is not shared with the threads)
+        return fitted_side_by_side(
+            {
+                btyd.candidate(name, gap_days): (purchase_model.fit, histories(role, gap_days))
+                for gap_days in gaps
+                for name, purchase_model in btyd.PURCHASE_MODELS.items()
+            }
+        )
 
     unit_days = 7.0 if roles["calibration"][1] == "week" else 1.0
 
@@ -520,18 +524,17 @@ def fit(query: Query, summary: str, settings: Settings, lives: str | None = None
     split_gap = comeback_gap(chosen, settings) if lives is not None else None
     if chosen in errors and np.isfinite(errors[chosen]):
         model_name, gap_days = btyd.candidate_parts(chosen)
-        year_before = {}  # both dates' refits side by side
-        for before in YEAR_BEFORE.values():
-            if enough(before):
-                frame = histories(before, gap_days)
-                year_before[before] = (
-                    btyd.PURCHASE_MODELS[model_name].fit,
-                    frame["btyd_frequency"],
-                    frame["btyd_recency"],
-                    frame["btyd_t"],
-                    frame["customers"],
-                )
-        instruments.update(fitted_side_by_side(year_before))
+        # both dates' refits side by side
+        refit = btyd.PURCHASE_MODELS[model_name].fit
+        instruments.update(
+            fitted_side_by_side(
+                {
+                    before: (refit, histories(before, gap_days))
+                    for before in YEAR_BEFORE.values()
+                    if enough(before)
+                }
+            )
+        )
         for role, before in YEAR_BEFORE.items():
             one = instruments.get(before)
             if one is None or not one.converged:
