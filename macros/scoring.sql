@@ -20,21 +20,16 @@
         still count in N). partition_by (optional) ranks within groups, e.g. per product
         category.
 
-        B = rank() - 1 and B + E = count(*) over the same order (its default frame, range
-        up to the current row, takes in the row's ties): one sort for both, where a count
-        partitioned by the value took a second (audience_attributes at 10M orders: 6.2 ->
-        4.0 s; docs/benchmark.md). -#}
+        2B + E = ranks_through_ties - 1, in one sort. -#}
     {%- if buckets is not number or buckets is boolean or buckets < 2 or buckets != (buckets | int) -%}
         {{ exceptions.raise_compiler_error(
             "tie_safe_ntile: buckets must be a whole number of at least 2; got '" ~ buckets ~ "'.") }}
     {%- endif -%}
     {%- set direction = 'asc' if higher_is_better else 'desc' -%}
     {%- set group = 'partition by ' ~ partition_by if partition_by else '' -%}
-    {%- set ordered = group ~ ' order by ' ~ value ~ ' ' ~ direction ~ ' nulls last' -%}
     cast(1 + floor(
         cast({{ buckets }} * (
-            (rank() over ({{ ordered }}) - 1)
-            + count(*) over ({{ ordered }})
+            {{ customer_scoring.ranks_through_ties(value, partition_by, direction) }} - 1
         ) as {{ dbt.type_float() }})
         / (2 * count(*) over ({{ group }}))
     ) as integer)
@@ -126,13 +121,22 @@
 {% macro mid_rank(value, partition_by) %}
     {#- Rank of `value` (ascending) within partition_by, ties sharing their mean rank: the
         input of rank_auc. -#}
-    {#- With B rows below and E equal ones (itself included), rank() = B + 1 and count(*)
-        over the same order = B + E: the ties' mean rank, B + (E + 1) / 2, is the mean of
-        the two, in one sort (tie_safe_ntile). Nulls last on every engine. -#}
-    (
-        rank() over (partition by {{ partition_by }} order by {{ value }} nulls last)
-        + count(*) over (partition by {{ partition_by }} order by {{ value }} nulls last)
-    ) / 2.0
+    {#- The ties' mean rank B + (E + 1) / 2 is half of ranks_through_ties. -#}
+    {{ customer_scoring.ranks_through_ties(value, partition_by) }} / 2.0
+{%- endmacro %}
+
+
+{% macro ranks_through_ties(value, partition_by=none, direction='asc') %}
+    {#- 2B + E + 1 for each row, with B rows before its `value` in `direction` (within
+        partition_by, when given) and E rows equal to it, itself included: rank() = B + 1
+        plus count(*) over the same order = B + E (its default frame, range up to the
+        current row, takes in the row's ties). One sort for both, where a count partitioned
+        by the value took a second (audience_attributes at 10M orders: 6.2 -> 4.0 s;
+        docs/benchmark.md). Nulls sort last on every engine. The shared step of
+        tie_safe_ntile and mid_rank. -#}
+    {%- set group = 'partition by ' ~ partition_by ~ ' ' if partition_by else '' -%}
+    {%- set ordered = group ~ 'order by ' ~ value ~ ' ' ~ direction ~ ' nulls last' -%}
+    (rank() over ({{ ordered }}) + count(*) over ({{ ordered }}))
 {%- endmacro %}
 
 
