@@ -83,37 +83,42 @@ rate_periods as (
 
 ),
 
--- per order, in one pass over its lines: its day (its sale lines' (completed or
--- cancelled), else its own lines'), and the checks across its lines: they must agree on
--- who ordered, its sale lines on the day, and no return or refund may be dated before
--- the sale (conflicting); returned and refunded more than was sold (over-refunded: the
--- order is set aside, never netted below 0)
+-- per order, in one pass over its lines: what its day and the checks across its lines
+-- need
+order_lines as (
+
+    select
+        order_id,
+        min(customer_id) as first_customer_id,
+        max(customer_id) as last_customer_id,
+        min(case when line_status in ('completed', 'cancelled') then ordered_date end) as first_sale_date,
+        max(case when line_status in ('completed', 'cancelled') then ordered_date end) as last_sale_date,
+        min(ordered_date) as first_line_date,
+        sum(case when line_status = 'completed' then 1 else 0 end) as completed_lines,
+        sum(case when line_status = 'completed' then amount else 0 end) as sold_amount,
+        sum(case when line_status in ('returned', 'refunded') then amount else 0 end) as deducted_amount
+    from lines
+    group by order_id
+
+),
+
+-- the order's day: its sale lines' (completed or cancelled), else its own lines'; its
+-- lines must agree on who ordered, its sale lines on the day, and no return or refund may
+-- be dated before the sale (conflicting); returned and refunded more than was sold
+-- (over-refunded: the order is set aside, never netted below 0)
 orders as (
 
     select
         order_id,
+        coalesce(first_sale_date, first_line_date) as order_date,
         coalesce(
-            min(case when line_status in ('completed', 'cancelled') then ordered_date end),
-            min(ordered_date)
-        ) as order_date,
-        coalesce(
-            min(customer_id) != max(customer_id)
-            or min(case when line_status in ('completed', 'cancelled') then ordered_date end)
-            != max(case when line_status in ('completed', 'cancelled') then ordered_date end)
-            or min(ordered_date) < coalesce(
-                min(case when line_status in ('completed', 'cancelled') then ordered_date end),
-                min(ordered_date)
-            ),
+            first_customer_id != last_customer_id
+            or first_sale_date != last_sale_date
+            or first_line_date < first_sale_date,
             false
         ) as is_conflicting_order,
-        coalesce(
-            sum(case when line_status = 'completed' then 1 else 0 end) > 0
-            and sum(case when line_status in ('returned', 'refunded') then amount else 0 end)
-            > sum(case when line_status = 'completed' then amount else 0 end),
-            false
-        ) as is_over_refunded_order
-    from lines
-    group by order_id
+        coalesce(completed_lines > 0 and deducted_amount > sold_amount, false) as is_over_refunded_order
+    from order_lines
 
 ),
 
