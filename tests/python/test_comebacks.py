@@ -216,8 +216,13 @@ def a_year_on():
     """The comeback world with the dates a year before: no season, so the index of the
     customers who did not come back stays near 1, while the comebacks, who buy a few
     times and leave, are over-predicted by any model that sees them buy again."""
-    days = purchase_days(6000, seed=16, comebacks=True)
+    days = a_year_on_days()
     return fits_and_predictions(days, roles=tuple(DATES)), fits_and_predictions(days)
+
+
+def a_year_on_days() -> pd.DataFrame:
+    """The purchase days of a_year_on."""
+    return purchase_days(6000, seed=16, comebacks=True)
 
 
 def comeback_holdout(run) -> pd.DataFrame:
@@ -321,7 +326,6 @@ def test_the_fits_side_by_side_are_the_fits_one_by_one(a_year_on, monkeypatch):
     (fitted, *_), _ = a_year_on
     assert lifetime.FIT_THREADS > 1 or os.cpu_count() == 1
     monkeypatch.setattr(lifetime, "FIT_THREADS", 1)
-    days = purchase_days(6000, seed=16, comebacks=True)
-    one_by_one, *_ = fits_and_predictions(days, roles=tuple(DATES))
+    one_by_one, *_ = fits_and_predictions(a_year_on_days(), roles=tuple(DATES))
     assert len(fitted[fitted.date_role.str.endswith("year_before")]) > 0
     pd.testing.assert_frame_equal(one_by_one, fitted)
